@@ -1,0 +1,350 @@
+//! Catalog: products and variants, a category tree, and price lists by store and customer group.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::currency::Currency;
+use crate::error::CoreError;
+use crate::quantity::Unit;
+use crate::sku::Sku;
+use crate::tax::TaxClassId;
+
+/// Identifier of a category.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CategoryId(pub String);
+
+impl CategoryId {
+    /// A category id.
+    pub fn new(s: &str) -> Self {
+        CategoryId(s.to_owned())
+    }
+}
+
+/// Identifier of a store.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct StoreId(pub String);
+
+/// A category in the tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    /// Its id.
+    pub id: CategoryId,
+    /// Display name.
+    pub name: String,
+    /// Parent category, `None` for a root.
+    pub parent: Option<CategoryId>,
+}
+
+/// A sellable product or a variant of one (a variant names its parent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    /// Stock-keeping unit.
+    pub sku: Sku,
+    /// Name as printed on receipts.
+    pub name: String,
+    /// The product this is a variant of (size, colour), if any. Promotions on the parent apply.
+    pub parent: Option<Sku>,
+    /// Variant attributes, e.g. `size = L`.
+    pub attributes: BTreeMap<String, String>,
+    /// Category.
+    pub category: CategoryId,
+    /// Tax class.
+    pub tax_class: TaxClassId,
+    /// Base unit price in the catalog currency (tax-inclusive or not, per the store's tax mode).
+    pub price: Decimal,
+    /// Unit cost, for margin reports.
+    pub cost: Option<Decimal>,
+    /// Unit of measure.
+    pub unit: Unit,
+    /// Barcodes (GTINs or in-store item codes) that resolve to this product.
+    pub barcodes: Vec<String>,
+}
+
+impl Product {
+    /// A product sold by the piece, with no cost, variants or barcodes.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `sku`, `name` or `price`.
+    pub fn new(
+        sku: &str,
+        name: &str,
+        category: &str,
+        tax_class: &str,
+        price: Decimal,
+    ) -> Result<Self, CoreError> {
+        let p = Product {
+            sku: Sku::parse(sku)?,
+            name: name.to_owned(),
+            parent: None,
+            attributes: BTreeMap::new(),
+            category: CategoryId::new(category),
+            tax_class: TaxClassId::new(tax_class),
+            price,
+            cost: None,
+            unit: Unit::Each,
+            barcodes: Vec::new(),
+        };
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// Sets the unit of measure.
+    pub fn with_unit(mut self, unit: Unit) -> Self {
+        self.unit = unit;
+        self
+    }
+
+    /// Sets the cost.
+    pub fn with_cost(mut self, cost: Decimal) -> Self {
+        self.cost = Some(cost);
+        self
+    }
+
+    /// Adds a barcode.
+    pub fn with_barcode(mut self, code: &str) -> Self {
+        self.barcodes.push(code.to_owned());
+        self
+    }
+
+    /// Makes this a variant of `parent`.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `parent` when it is not a valid SKU.
+    pub fn variant_of(mut self, parent: &str, attributes: &[(&str, &str)]) -> Result<Self, CoreError> {
+        self.parent = Some(Sku::parse(parent)?);
+        self.attributes = attributes.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Ok(self)
+    }
+
+    fn validate(&self) -> Result<(), CoreError> {
+        if self.name.trim().is_empty() {
+            return Err(CoreError::invalid("name", "must not be empty"));
+        }
+        if self.price < Decimal::ZERO {
+            return Err(CoreError::invalid("price", "must not be negative"));
+        }
+        if self.cost.is_some_and(|c| c < Decimal::ZERO) {
+            return Err(CoreError::invalid("cost", "must not be negative"));
+        }
+        if self.parent.as_ref() == Some(&self.sku) {
+            return Err(CoreError::invalid("parent", "a product cannot be a variant of itself"));
+        }
+        Ok(())
+    }
+}
+
+/// Prices that replace the base price for a store and/or a customer group within a date range.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceList {
+    /// Its id.
+    pub id: String,
+    /// Only for this store (`None`: every store).
+    pub store: Option<StoreId>,
+    /// Only for this customer group (`None`: everybody).
+    pub customer_group: Option<String>,
+    /// First day it applies (store-local date), inclusive.
+    pub valid_from: Option<NaiveDate>,
+    /// Last day it applies, inclusive.
+    pub valid_to: Option<NaiveDate>,
+    /// Unit prices by SKU.
+    pub prices: HashMap<Sku, Decimal>,
+}
+
+impl PriceList {
+    /// Validates the list.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] for an inverted date range or a negative price.
+    pub fn validate(&self) -> Result<(), CoreError> {
+        if let (Some(f), Some(t)) = (self.valid_from, self.valid_to)
+            && f > t
+        {
+            return Err(CoreError::invalid("price_list.valid_to", "is before valid_from"));
+        }
+        if let Some((sku, _)) = self.prices.iter().find(|(_, p)| **p < Decimal::ZERO) {
+            return Err(CoreError::invalid("price_list.prices", format!("price of `{sku}` is negative")));
+        }
+        Ok(())
+    }
+
+    fn applies(&self, store: &StoreId, group: Option<&str>, day: NaiveDate) -> bool {
+        self.store.as_ref().is_none_or(|s| s == store)
+            && self.customer_group.as_deref().is_none_or(|g| Some(g) == group)
+            && self.valid_from.is_none_or(|f| f <= day)
+            && self.valid_to.is_none_or(|t| day <= t)
+    }
+
+    /// More specific lists win: customer group beats store beats general; then the later start.
+    fn specificity(&self) -> (bool, bool, Option<NaiveDate>) {
+        (self.customer_group.is_some(), self.store.is_some(), self.valid_from)
+    }
+}
+
+/// The catalog of one currency: products, categories and price lists.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    currency: Currency,
+    products: HashMap<Sku, Product>,
+    barcodes: HashMap<String, Sku>,
+    categories: BTreeMap<CategoryId, Category>,
+    /// Each category followed by its ancestors, root last.
+    paths: HashMap<CategoryId, Vec<CategoryId>>,
+    price_lists: Vec<PriceList>,
+}
+
+impl Catalog {
+    /// An empty catalog priced in `currency`.
+    pub fn new(currency: Currency) -> Self {
+        Catalog {
+            currency,
+            products: HashMap::new(),
+            barcodes: HashMap::new(),
+            categories: BTreeMap::new(),
+            paths: HashMap::new(),
+            price_lists: Vec::new(),
+        }
+    }
+
+    /// The catalog currency.
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    /// Adds or replaces a category.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `category.parent` when the parent is unknown or the
+    /// change would make a cycle.
+    pub fn upsert_category(&mut self, id: &str, name: &str, parent: Option<&str>) -> Result<(), CoreError> {
+        let id = CategoryId::new(id);
+        let parent = parent.map(CategoryId::new);
+        if let Some(p) = &parent {
+            if !self.categories.contains_key(p) {
+                return Err(CoreError::invalid("category.parent", format!("unknown category `{}`", p.0)));
+            }
+            if self.paths.get(p).is_some_and(|path| path.contains(&id)) {
+                return Err(CoreError::invalid("category.parent", "would create a cycle"));
+            }
+        }
+        self.categories.insert(id.clone(), Category { id, name: name.to_owned(), parent });
+        self.rebuild_paths();
+        Ok(())
+    }
+
+    fn rebuild_paths(&mut self) {
+        self.paths.clear();
+        for id in self.categories.keys() {
+            let mut path = vec![id.clone()];
+            let mut cur = self.categories[id].parent.clone();
+            while let Some(p) = cur {
+                if path.contains(&p) {
+                    break;
+                }
+                cur = self.categories.get(&p).and_then(|c| c.parent.clone());
+                path.push(p);
+            }
+            self.paths.insert(id.clone(), path);
+        }
+    }
+
+    /// Adds or replaces a product. Its category must exist.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming the field that is wrong.
+    pub fn upsert_product(&mut self, product: Product) -> Result<(), CoreError> {
+        product.validate()?;
+        if !self.categories.contains_key(&product.category) {
+            return Err(CoreError::invalid("category", format!("unknown category `{}`", product.category.0)));
+        }
+        if let Some(old) = self.products.get(&product.sku) {
+            for b in &old.barcodes {
+                self.barcodes.remove(b);
+            }
+        }
+        for b in &product.barcodes {
+            self.barcodes.insert(b.clone(), product.sku.clone());
+        }
+        self.products.insert(product.sku.clone(), product);
+        Ok(())
+    }
+
+    /// Adds a price list.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] when the list is invalid.
+    pub fn add_price_list(&mut self, list: PriceList) -> Result<(), CoreError> {
+        list.validate()?;
+        self.price_lists.retain(|l| l.id != list.id);
+        self.price_lists.push(list);
+        Ok(())
+    }
+
+    /// A product by SKU.
+    pub fn product(&self, sku: &Sku) -> Option<&Product> {
+        self.products.get(sku)
+    }
+
+    /// A product by one of its barcodes (or in-store item code).
+    pub fn by_barcode(&self, code: &str) -> Option<&Product> {
+        self.barcodes.get(code).and_then(|s| self.products.get(s))
+    }
+
+    /// Number of products.
+    pub fn len(&self) -> usize {
+        self.products.len()
+    }
+
+    /// True when there are no products.
+    pub fn is_empty(&self) -> bool {
+        self.products.is_empty()
+    }
+
+    /// A category by id.
+    pub fn category(&self, id: &CategoryId) -> Option<&Category> {
+        self.categories.get(id)
+    }
+
+    /// The category and its ancestors, the category itself first.
+    pub fn category_path(&self, id: &CategoryId) -> &[CategoryId] {
+        self.paths.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// True when `category` is `ancestor` or lies below it.
+    pub fn is_within(&self, category: &CategoryId, ancestor: &CategoryId) -> bool {
+        self.category_path(category).contains(ancestor)
+    }
+
+    /// The price lists that apply to a sale, most specific first.
+    pub fn applicable_price_lists(
+        &self,
+        store: &StoreId,
+        group: Option<&str>,
+        day: NaiveDate,
+    ) -> Vec<&PriceList> {
+        let mut lists: Vec<&PriceList> =
+            self.price_lists.iter().filter(|l| l.applies(store, group, day)).collect();
+        lists.sort_by(|a, b| b.specificity().cmp(&a.specificity()).then_with(|| a.id.cmp(&b.id)));
+        lists
+    }
+
+    /// The unit price of `sku` for a store, customer group and day: the most specific applicable
+    /// price list that prices it, else the base price.
+    pub fn price_for(
+        &self,
+        sku: &Sku,
+        store: &StoreId,
+        group: Option<&str>,
+        day: NaiveDate,
+    ) -> Option<Decimal> {
+        let product = self.products.get(sku)?;
+        Some(
+            self.applicable_price_lists(store, group, day)
+                .iter()
+                .find_map(|l| l.prices.get(sku).copied())
+                .unwrap_or(product.price),
+        )
+    }
+}

@@ -1,0 +1,1220 @@
+//! The pricing engine: catalog prices, promotions, manual discounts and tax, applied to a basket.
+//!
+//! # Order of application
+//! 1. Each line gets its unit price (override, else the most specific price list, else the
+//!    catalog price) and its base amount `unit price x quantity`, rounded to minor units (the
+//!    *line* rounding point). A price-embedded barcode gives the base amount directly.
+//! 2. Item promotions. Stackable ones apply in priority order (higher first, then id), each on
+//!    what the previous ones left. An exclusive item promotion takes the lines it discounts for
+//!    itself; among exclusive promotions that compete for lines the engine keeps the
+//!    combination with the largest gain over the stackable promotions they displace
+//!    (ties: the combination found first in id order).
+//! 3. Manual line discounts, on what is left of each line.
+//! 4. Basket promotions (percent or amount off the basket, spend tiers) on the subtotal after
+//!    item discounts. An exclusive basket promotion excludes every other promotion: the engine
+//!    prices the basket both ways and keeps the one cheaper for the customer.
+//! 5. The manual basket discount.
+//! 6. Tax per line or per document.
+//!
+//! Every discount is computed at full precision and rounded once (the *document* rounding
+//! point); a discount that spans lines is allocated to them by largest remainder, so line
+//! totals always add up to the document total and no line goes below zero.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::{Deserialize, Serialize};
+
+use crate::allocation::allocate;
+use crate::basket::{Basket, ManualDiscountKind};
+use crate::catalog::{Catalog, CategoryId, StoreId};
+use crate::currency::Currency;
+use crate::error::CoreError;
+use crate::money::Money;
+use crate::promotion::{BasketReward, Promotion, PromotionId, PromotionKind, Reward, Stacking, Target};
+use crate::quantity::Quantity;
+use crate::rounding::{CashRounding, RoundingMode};
+use crate::sku::Sku;
+use crate::tax::{TaxMode, TaxRounding, TaxTable};
+
+/// Store settings the engine needs.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// The store.
+    pub id: StoreId,
+    /// Its currency; the catalog must use the same one.
+    pub currency: Currency,
+    /// Its time zone: promotion windows and price-list dates are in local time.
+    pub time_zone: Tz,
+    /// Tax rates and policy.
+    pub tax: TaxTable,
+    /// Rounding mode for line amounts and discounts.
+    pub rounding: RoundingMode,
+    /// Cash rounding for cash tenders.
+    pub cash_rounding: CashRounding,
+}
+
+impl StoreConfig {
+    /// A Korean store: KRW, Asia/Seoul, 10 % VAT included, half-up, cash rounded to 10 won.
+    pub fn korea(id: &str) -> Self {
+        StoreConfig {
+            id: StoreId(id.to_owned()),
+            currency: Currency::KRW,
+            time_zone: chrono_tz::Asia::Seoul,
+            tax: TaxTable::korea(),
+            rounding: RoundingMode::HalfUp,
+            cash_rounding: CashRounding::new(Decimal::TEN, RoundingMode::Down).unwrap_or_default(),
+        }
+    }
+
+    /// A German store: EUR, Europe/Berlin, 19 % and 7 % VAT included, half-up, no cash rounding.
+    pub fn germany(id: &str) -> Self {
+        StoreConfig {
+            id: StoreId(id.to_owned()),
+            currency: Currency::EUR,
+            time_zone: chrono_tz::Europe::Berlin,
+            tax: TaxTable::germany(),
+            rounding: RoundingMode::HalfUp,
+            cash_rounding: CashRounding::none(),
+        }
+    }
+
+    /// A Chinese store: CNY, Asia/Shanghai, VAT included, half-up, no cash rounding.
+    pub fn china(id: &str) -> Self {
+        StoreConfig {
+            id: StoreId(id.to_owned()),
+            currency: Currency::CNY,
+            time_zone: chrono_tz::Asia::Shanghai,
+            tax: TaxTable::china(),
+            rounding: RoundingMode::HalfUp,
+            cash_rounding: CashRounding::none(),
+        }
+    }
+}
+
+/// Facts about the moment of sale that are not in the basket.
+#[derive(Debug, Clone)]
+pub struct PricingContext {
+    /// When the sale happens.
+    pub at: DateTime<Utc>,
+    /// How many times each usage-limited promotion has been used so far.
+    pub promotion_uses: HashMap<PromotionId, u32>,
+}
+
+impl PricingContext {
+    /// A context at `at` with no usage recorded.
+    pub fn at(at: DateTime<Utc>) -> Self {
+        PricingContext { at, promotion_uses: HashMap::new() }
+    }
+}
+
+/// What caused a discount on a line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DiscountSource {
+    /// A promotion.
+    Promotion {
+        /// Its id.
+        id: PromotionId,
+        /// Its name.
+        name: String,
+    },
+    /// A manual line discount, with the reason staff gave.
+    ManualLine {
+        /// The reason.
+        reason: String,
+    },
+    /// The line's share of a manual basket discount.
+    ManualBasket {
+        /// The reason.
+        reason: String,
+    },
+}
+
+impl DiscountSource {
+    /// Label for receipts.
+    pub fn label(&self) -> &str {
+        match self {
+            DiscountSource::Promotion { name, .. } => name,
+            DiscountSource::ManualLine { reason } | DiscountSource::ManualBasket { reason } => reason,
+        }
+    }
+}
+
+/// One discount on a line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineDiscount {
+    /// What caused it.
+    pub source: DiscountSource,
+    /// How much (positive).
+    pub amount: Money,
+}
+
+/// A priced line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PricedLine {
+    /// The basket line id.
+    pub line_id: u32,
+    /// The product.
+    pub sku: Sku,
+    /// Product name.
+    pub name: String,
+    /// Quantity.
+    pub quantity: Quantity,
+    /// Unit price used.
+    pub unit_price: Money,
+    /// Unit price x quantity, rounded: before any discount.
+    pub base: Money,
+    /// Discounts in the order they were applied.
+    pub discounts: Vec<LineDiscount>,
+    /// Tax label ("A", "VAT").
+    pub tax_label: String,
+    /// Tax rate in percent.
+    pub tax_rate: Decimal,
+    /// Net of tax.
+    pub net: Money,
+    /// Tax.
+    pub tax: Money,
+    /// What the customer pays for this line (gross).
+    pub total: Money,
+}
+
+impl PricedLine {
+    /// Sum of the line's discounts.
+    pub fn discount_total(&self) -> Money {
+        let mut sum = Money::zero(self.total.currency());
+        for d in &self.discounts {
+            sum = sum.checked_add(&d.amount).unwrap_or(sum);
+        }
+        sum
+    }
+}
+
+/// Net, tax and gross of one tax rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxBreakdown {
+    /// Label ("A").
+    pub label: String,
+    /// Rate in percent.
+    pub rate: Decimal,
+    /// Net amount.
+    pub net: Money,
+    /// Tax.
+    pub tax: Money,
+    /// Gross = net + tax.
+    pub gross: Money,
+}
+
+/// A promotion that gave a discount, with its total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedPromotion {
+    /// Promotion id.
+    pub id: PromotionId,
+    /// Its name.
+    pub name: String,
+    /// The discount it gave in this basket.
+    pub amount: Money,
+    /// The coupon that unlocked it, if any.
+    pub coupon: Option<String>,
+}
+
+/// The result of pricing: every line with its discounts and tax, and the document totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PricedBasket {
+    /// Currency of every amount.
+    pub currency: Currency,
+    /// Inclusive or exclusive prices.
+    pub tax_mode: TaxMode,
+    /// Lines, in basket order.
+    pub lines: Vec<PricedLine>,
+    /// Sum of line base amounts.
+    pub subtotal: Money,
+    /// Sum of all discounts.
+    pub discount_total: Money,
+    /// Per-rate breakdown; sums to the totals.
+    pub taxes: Vec<TaxBreakdown>,
+    /// Total tax.
+    pub tax_total: Money,
+    /// Amount due = sum of line totals.
+    pub total: Money,
+    /// Promotions that gave a discount.
+    pub promotions: Vec<AppliedPromotion>,
+    /// Coupon codes in the basket that unlocked nothing.
+    pub unused_coupons: Vec<String>,
+}
+
+/// What a refund of some lines returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundQuote {
+    /// The refunded line ids.
+    pub lines: Vec<u32>,
+    /// Amount to return: exactly what those lines were charged.
+    pub amount: Money,
+    /// Per-rate breakdown of the refund.
+    pub taxes: Vec<TaxBreakdown>,
+}
+
+impl PricedBasket {
+    /// What refunding `line_ids` returns: the sum of their line totals.
+    ///
+    /// # Errors
+    /// [`CoreError::UnknownLine`] for an id that is not in the basket; [`CoreError::InvalidField`]
+    /// naming `lines` for an empty or repeated list.
+    pub fn refund(&self, line_ids: &[u32]) -> Result<RefundQuote, CoreError> {
+        if line_ids.is_empty() {
+            return Err(CoreError::invalid("lines", "name at least one line to refund"));
+        }
+        let mut seen = line_ids.to_vec();
+        seen.sort_unstable();
+        if seen.windows(2).any(|w| w[0] == w[1]) {
+            return Err(CoreError::invalid("lines", "a line is named twice"));
+        }
+        let mut picked = Vec::with_capacity(line_ids.len());
+        for id in line_ids {
+            picked.push(
+                self.lines.iter().find(|l| l.line_id == *id).ok_or(CoreError::UnknownLine { line: *id })?,
+            );
+        }
+        let amount = Money::sum(self.currency, picked.iter().map(|l| &l.total))?;
+        Ok(RefundQuote {
+            lines: line_ids.to_vec(),
+            amount,
+            taxes: breakdown(self.currency, picked.into_iter())?,
+        })
+    }
+
+    /// The amount due when paying entirely in cash, after the store's cash rounding.
+    pub fn cash_due(&self, rounding: &CashRounding) -> Money {
+        Money::new(rounding.apply(self.total.amount()), self.currency)
+    }
+}
+
+fn breakdown<'a>(
+    currency: Currency,
+    lines: impl Iterator<Item = &'a PricedLine>,
+) -> Result<Vec<TaxBreakdown>, CoreError> {
+    let mut by_rate: BTreeMap<(String, Decimal), (Money, Money, Money)> = BTreeMap::new();
+    for l in lines {
+        let e = by_rate.entry((l.tax_label.clone(), l.tax_rate)).or_insert((
+            Money::zero(currency),
+            Money::zero(currency),
+            Money::zero(currency),
+        ));
+        e.0 = e.0.checked_add(&l.net)?;
+        e.1 = e.1.checked_add(&l.tax)?;
+        e.2 = e.2.checked_add(&l.total)?;
+    }
+    Ok(by_rate
+        .into_iter()
+        .map(|((label, rate), (net, tax, gross))| TaxBreakdown { label, rate, net, tax, gross })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine.
+
+const ROLE_MAIN: u8 = 1;
+const ROLE_GET: u8 = 2;
+
+/// Exhaustive search of exclusive combinations is used up to this many competing promotions;
+/// above it the engine picks greedily by gain (still deterministic).
+const EXHAUSTIVE_LIMIT: usize = 16;
+
+/// Builds a [`PricingEngine`].
+#[derive(Debug, Clone)]
+pub struct PricingEngineBuilder {
+    store: StoreConfig,
+    promotions: Vec<Promotion>,
+}
+
+impl PricingEngineBuilder {
+    /// Adds a promotion.
+    pub fn promotion(mut self, p: Promotion) -> Self {
+        self.promotions.push(p);
+        self
+    }
+
+    /// Adds promotions.
+    pub fn promotions(mut self, ps: impl IntoIterator<Item = Promotion>) -> Self {
+        self.promotions.extend(ps);
+        self
+    }
+
+    /// Indexes the promotions and builds the engine.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `promotion.id` when two promotions share an id.
+    pub fn build(self) -> Result<PricingEngine, CoreError> {
+        let mut promotions = self.promotions;
+        promotions.sort_by(|a, b| a.id().cmp(b.id()));
+        if let Some(w) = promotions.windows(2).find(|w| w[0].id() == w[1].id()) {
+            return Err(CoreError::invalid("promotion.id", format!("`{}` is used twice", w[0].id().0)));
+        }
+        let mut by_sku: HashMap<Sku, Vec<(u32, u8)>> = HashMap::new();
+        let mut by_category: HashMap<CategoryId, Vec<(u32, u8)>> = HashMap::new();
+        let mut all_items = Vec::new();
+        let mut basket_level = Vec::new();
+        for (i, p) in promotions.iter().enumerate() {
+            let i = i as u32;
+            let kind = p.kind();
+            if kind.is_basket_level() {
+                basket_level.push(i);
+                continue;
+            }
+            let roles: Vec<(&Target, u8)> = match kind {
+                PromotionKind::BuyXGetY { buy, get, .. } => vec![(buy, ROLE_MAIN), (get, ROLE_GET)],
+                _ => kind.targets().into_iter().map(|t| (t, ROLE_MAIN)).collect(),
+            };
+            for (target, role) in roles {
+                match target {
+                    Target::Items(skus) => {
+                        for s in skus {
+                            by_sku.entry(s.clone()).or_default().push((i, role));
+                        }
+                    }
+                    Target::Categories(cats) => {
+                        for c in cats {
+                            by_category.entry(c.clone()).or_default().push((i, role));
+                        }
+                    }
+                    Target::AllItems => all_items.push((i, role)),
+                }
+            }
+        }
+        Ok(PricingEngine { store: self.store, promotions, by_sku, by_category, all_items, basket_level })
+    }
+}
+
+/// Prices baskets for one store against a set of promotions, indexed by item and category so
+/// that thousands of promotions cost little more than none.
+#[derive(Debug, Clone)]
+pub struct PricingEngine {
+    store: StoreConfig,
+    promotions: Vec<Promotion>,
+    by_sku: HashMap<Sku, Vec<(u32, u8)>>,
+    by_category: HashMap<CategoryId, Vec<(u32, u8)>>,
+    all_items: Vec<(u32, u8)>,
+    basket_level: Vec<u32>,
+}
+
+/// Static facts about a line during pricing.
+struct LineInfo<'a> {
+    id: u32,
+    pieces: Option<u32>,
+    quantity: Decimal,
+    unit_price: Decimal,
+    base: i64,
+    tax_rate: Decimal,
+    tax_slot: usize,
+    manual: Option<&'a crate::basket::ManualDiscount>,
+}
+
+/// Who caused a committed discount: a promotion index or a manual action.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Src {
+    Promo(u32),
+    ManualLine,
+    ManualBasket,
+}
+
+/// The mutable part of a pricing run: cheap to clone for trial runs.
+#[derive(Clone)]
+struct State {
+    remaining: Vec<i64>,
+    claimed: Vec<bool>,
+    log: Vec<(Src, usize, i64)>,
+}
+
+impl State {
+    fn commit(&mut self, src: Src, lines: &[usize], shares: &[i64]) -> i64 {
+        let mut total = 0;
+        for (&l, &s) in lines.iter().zip(shares) {
+            if s > 0 {
+                self.remaining[l] -= s;
+                self.log.push((src, l, s));
+                total += s;
+            }
+        }
+        total
+    }
+
+    fn discount_total(&self) -> i64 {
+        self.log.iter().map(|e| e.2).sum()
+    }
+}
+
+impl PricingEngine {
+    /// Starts building an engine for a store.
+    pub fn builder(store: StoreConfig) -> PricingEngineBuilder {
+        PricingEngineBuilder { store, promotions: Vec::new() }
+    }
+
+    /// The store configuration.
+    pub fn store(&self) -> &StoreConfig {
+        &self.store
+    }
+
+    /// Number of promotions.
+    pub fn promotion_count(&self) -> usize {
+        self.promotions.len()
+    }
+
+    fn scale(&self) -> Decimal {
+        Decimal::from(10_i64.pow(self.store.currency.minor_units()))
+    }
+
+    fn to_minor_exact(&self, amount: Decimal) -> Result<i64, CoreError> {
+        let scaled = self.store.rounding.round(amount * self.scale(), 0);
+        scaled.to_i64().ok_or(CoreError::Overflow { operation: "amount in minor units" })
+    }
+
+    fn round_minor(&self, exact_minor: Decimal) -> i64 {
+        self.store.rounding.round(exact_minor, 0).to_i64().unwrap_or(i64::MAX)
+    }
+
+    fn money(&self, minor: i64) -> Money {
+        Money::from_minor(minor, self.store.currency)
+    }
+
+    /// Prices a basket.
+    ///
+    /// # Errors
+    /// [`CoreError::CurrencyMismatch`] when the catalog is in another currency,
+    /// [`CoreError::UnknownSku`] for a line whose product is not in the catalog,
+    /// [`CoreError::InvalidQuantity`] when a line's unit differs from the product's,
+    /// [`CoreError::InvalidField`] naming `tax_class` for a product whose class has no rate,
+    /// [`CoreError::Overflow`] for amounts beyond the representable range.
+    pub fn price(
+        &self,
+        catalog: &Catalog,
+        basket: &Basket,
+        ctx: &PricingContext,
+    ) -> Result<PricedBasket, CoreError> {
+        let currency = self.store.currency;
+        if catalog.currency() != currency {
+            return Err(CoreError::CurrencyMismatch {
+                left: currency.code().to_owned(),
+                right: catalog.currency().code().to_owned(),
+            });
+        }
+        let local = ctx.at.with_timezone(&self.store.time_zone).naive_local();
+        let customer = basket.customer();
+        let price_lists =
+            catalog.applicable_price_lists(&self.store.id, customer.group.as_deref(), local.date());
+
+        // 1. Resolve lines.
+        let n = basket.lines().len();
+        let mut infos: Vec<LineInfo<'_>> = Vec::with_capacity(n);
+        let mut products = Vec::with_capacity(n);
+        let mut tax_slots: Vec<(&str, Decimal)> = Vec::new();
+        let mut hits: Vec<(u32, u32, u8)> = Vec::new();
+        for (idx, bl) in basket.lines().iter().enumerate() {
+            let product =
+                catalog.product(&bl.sku).ok_or_else(|| CoreError::UnknownSku { sku: bl.sku.to_string() })?;
+            if product.unit != bl.quantity.unit() {
+                return Err(CoreError::InvalidQuantity {
+                    quantity: bl.quantity.value(),
+                    reason: format!(
+                        "`{}` is sold in {:?}, not {:?}",
+                        bl.sku,
+                        product.unit,
+                        bl.quantity.unit()
+                    ),
+                });
+            }
+            let unit_price = match &bl.price_override {
+                Some(o) => o.price(),
+                None => {
+                    price_lists.iter().find_map(|l| l.prices.get(&bl.sku).copied()).unwrap_or(product.price)
+                }
+            };
+            let qty = bl.quantity.value();
+            let base = match bl.embedded_price {
+                Some(p) if bl.price_override.is_none() => self.to_minor_exact(p)?,
+                _ => self.to_minor_exact(
+                    unit_price.checked_mul(qty).ok_or(CoreError::Overflow { operation: "line amount" })?,
+                )?,
+            };
+            let rate = self.store.tax.rate(&product.tax_class)?;
+            let slot = match tax_slots.iter().position(|(l, r)| *l == rate.label() && *r == rate.rate()) {
+                Some(s) => s,
+                None => {
+                    tax_slots.push((rate.label(), rate.rate()));
+                    tax_slots.len() - 1
+                }
+            };
+            infos.push(LineInfo {
+                id: bl.id,
+                pieces: bl.quantity.pieces(),
+                quantity: qty,
+                unit_price: match bl.embedded_price {
+                    Some(p) if bl.price_override.is_none() => p,
+                    _ => unit_price,
+                },
+                base,
+                tax_rate: rate.rate(),
+                tax_slot: slot,
+                manual: bl.discount.as_ref(),
+            });
+            products.push(product);
+
+            // Promotions that look at this line, from the indexes.
+            if !self.promotions.is_empty() {
+                let idx = idx as u32;
+                let mut push = |list: Option<&Vec<(u32, u8)>>| {
+                    if let Some(list) = list {
+                        hits.extend(list.iter().map(|&(p, role)| (p, idx, role)));
+                    }
+                };
+                push(self.by_sku.get(&bl.sku));
+                if let Some(parent) = &product.parent {
+                    push(self.by_sku.get(parent));
+                }
+                for c in catalog.category_path(&product.category) {
+                    push(self.by_category.get(c));
+                }
+                hits.extend(self.all_items.iter().map(|&(p, role)| (p, idx, role)));
+            }
+        }
+
+        // 2. Eligible item promotions with the lines each one looks at.
+        hits.sort_unstable();
+        let mut item_promos: Vec<(u32, Vec<(usize, u8)>)> = Vec::new();
+        for &(p, line, role) in &hits {
+            match item_promos.last_mut() {
+                Some((lp, lines)) if *lp == p => match lines.last_mut() {
+                    Some((ll, r)) if *ll == line as usize => *r |= role,
+                    _ => lines.push((line as usize, role)),
+                },
+                _ => item_promos.push((p, vec![(line as usize, role)])),
+            }
+        }
+        item_promos.retain(|(p, _)| self.eligible(&self.promotions[*p as usize], basket, local, ctx));
+        let order = |a: &u32, b: &u32| {
+            let (pa, pb) = (&self.promotions[*a as usize], &self.promotions[*b as usize]);
+            pb.spec().priority.cmp(&pa.spec().priority).then(a.cmp(b))
+        };
+        let mut stackable: Vec<usize> = Vec::new();
+        let mut exclusive: Vec<usize> = Vec::new();
+        for (i, (p, _)) in item_promos.iter().enumerate() {
+            match self.promotions[*p as usize].spec().stacking {
+                Stacking::Stackable => stackable.push(i),
+                Stacking::Exclusive => exclusive.push(i),
+            }
+        }
+        stackable.sort_by(|a, b| order(&item_promos[*a].0, &item_promos[*b].0));
+
+        let fresh = State {
+            remaining: infos.iter().map(|l| l.base).collect(),
+            claimed: vec![false; n],
+            log: Vec::new(),
+        };
+
+        // Item phase.
+        let mut state = fresh.clone();
+        if exclusive.is_empty() {
+            for &i in &stackable {
+                self.apply_item(&item_promos[i], &infos, &mut state);
+            }
+        } else {
+            self.apply_item_with_exclusives(&item_promos, &stackable, &exclusive, &infos, &mut state);
+        }
+        self.apply_manual_lines(&infos, &mut state);
+
+        // 4. Basket phase.
+        let mut basket_promos: Vec<u32> = self
+            .basket_level
+            .iter()
+            .copied()
+            .filter(|p| self.eligible(&self.promotions[*p as usize], basket, local, ctx))
+            .collect();
+        basket_promos.sort_by(&order);
+        for &p in &basket_promos {
+            if self.promotions[p as usize].spec().stacking == Stacking::Stackable {
+                self.apply_basket(p, &infos, &mut state);
+            }
+        }
+        let mut best_total = state.discount_total();
+        let mut ids_sorted = basket_promos.clone();
+        ids_sorted.sort_unstable();
+        for &p in &ids_sorted {
+            if self.promotions[p as usize].spec().stacking == Stacking::Exclusive {
+                let mut alt = fresh.clone();
+                self.apply_manual_lines(&infos, &mut alt);
+                self.apply_basket(p, &infos, &mut alt);
+                let t = alt.discount_total();
+                if t > best_total {
+                    best_total = t;
+                    state = alt;
+                }
+            }
+        }
+
+        // 5. Manual basket discount.
+        if let Some(d) = basket.discount() {
+            let subtotal: i64 = state.remaining.iter().sum();
+            let want = match d.kind() {
+                ManualDiscountKind::Percent(p) => {
+                    self.round_minor(Decimal::from(subtotal) * p / Decimal::ONE_HUNDRED)
+                }
+                ManualDiscountKind::Amount(a) => self.to_minor_exact(a)?,
+            };
+            let lines: Vec<usize> = (0..n).collect();
+            let weights: Vec<Decimal> = state.remaining.iter().map(|r| Decimal::from(*r)).collect();
+            let keys: Vec<u32> = infos.iter().map(|l| l.id).collect();
+            let shares = allocate(want, &weights, &state.remaining, &keys);
+            state.commit(Src::ManualBasket, &lines, &shares);
+        }
+
+        // 6. Tax.
+        let taxes = self.taxes(&infos, &state.remaining, tax_slots.len());
+
+        // Assemble.
+        let mut per_line: Vec<Vec<LineDiscount>> = vec![Vec::new(); n];
+        let mut applied: Vec<(u32, i64)> = Vec::new();
+        for &(src, l, amount) in &state.log {
+            let source = match src {
+                Src::Promo(p) => {
+                    match applied.iter_mut().find(|(ap, _)| *ap == p) {
+                        Some(e) => e.1 += amount,
+                        None => applied.push((p, amount)),
+                    }
+                    let promo = &self.promotions[p as usize];
+                    DiscountSource::Promotion { id: promo.id().clone(), name: promo.name().to_owned() }
+                }
+                Src::ManualLine => DiscountSource::ManualLine {
+                    reason: infos[l].manual.map(|m| m.reason().to_owned()).unwrap_or_default(),
+                },
+                Src::ManualBasket => DiscountSource::ManualBasket {
+                    reason: basket.discount().map(|m| m.reason().to_owned()).unwrap_or_default(),
+                },
+            };
+            per_line[l].push(LineDiscount { source, amount: self.money(amount) });
+        }
+        let tax_mode = self.store.tax.mode();
+        let mut lines = Vec::with_capacity(n);
+        for (i, (info, discounts)) in infos.iter().zip(per_line).enumerate() {
+            let rest = state.remaining[i];
+            let tax = taxes[i];
+            let (net, gross) = match tax_mode {
+                TaxMode::Inclusive => (rest - tax, rest),
+                TaxMode::Exclusive => (rest, rest + tax),
+            };
+            let bl = &basket.lines()[i];
+            lines.push(PricedLine {
+                line_id: info.id,
+                sku: bl.sku.clone(),
+                name: products[i].name.clone(),
+                quantity: bl.quantity,
+                unit_price: Money::new(info.unit_price, currency),
+                base: self.money(info.base),
+                discounts,
+                tax_label: tax_slots[info.tax_slot].0.to_owned(),
+                tax_rate: (info.tax_rate * Decimal::ONE_HUNDRED).normalize(),
+                net: self.money(net),
+                tax: self.money(tax),
+                total: self.money(gross),
+            });
+        }
+        let subtotal: i64 = infos.iter().map(|l| l.base).sum();
+        let total: i64 = lines.iter().filter_map(|l| l.total.to_minor()).sum();
+        let tax_total: i64 = taxes.iter().sum();
+        let promotions: Vec<AppliedPromotion> = applied
+            .into_iter()
+            .map(|(p, amount)| {
+                let promo = &self.promotions[p as usize];
+                AppliedPromotion {
+                    id: promo.id().clone(),
+                    name: promo.name().to_owned(),
+                    amount: self.money(amount),
+                    coupon: promo.spec().coupon.clone(),
+                }
+            })
+            .collect();
+        let unused_coupons = basket
+            .coupons()
+            .iter()
+            .filter(|c| !promotions.iter().any(|p| p.coupon.as_deref() == Some(c.as_str())))
+            .cloned()
+            .collect();
+        Ok(PricedBasket {
+            currency,
+            tax_mode,
+            taxes: breakdown(currency, lines.iter())?,
+            lines,
+            subtotal: self.money(subtotal),
+            discount_total: self.money(state.discount_total()),
+            tax_total: self.money(tax_total),
+            total: self.money(total),
+            promotions,
+            unused_coupons,
+        })
+    }
+
+    fn eligible(
+        &self,
+        p: &Promotion,
+        basket: &Basket,
+        local: chrono::NaiveDateTime,
+        ctx: &PricingContext,
+    ) -> bool {
+        let s = p.spec();
+        let c = basket.customer();
+        s.window.as_ref().is_none_or(|w| w.contains(local))
+            && (!s.members_only || c.member_id.is_some())
+            && (s.tiers.is_empty() || c.tier.as_ref().is_some_and(|t| s.tiers.contains(t)))
+            && (s.customer_groups.is_empty()
+                || c.group.as_ref().is_some_and(|g| s.customer_groups.contains(g)))
+            && s.coupon.as_ref().is_none_or(|code| basket.coupons().contains(code))
+            && s.max_uses.is_none_or(|max| ctx.promotion_uses.get(p.id()).copied().unwrap_or(0) < max)
+    }
+
+    /// Item phase with exclusive promotions competing for lines.
+    fn apply_item_with_exclusives(
+        &self,
+        item_promos: &[(u32, Vec<(usize, u8)>)],
+        stackable: &[usize],
+        exclusive: &[usize],
+        infos: &[LineInfo<'_>],
+        state: &mut State,
+    ) {
+        // What stackable promotions alone would give each line.
+        let mut stacked = state.clone();
+        for &i in stackable {
+            self.apply_item(&item_promos[i], infos, &mut stacked);
+        }
+        let stack_gain: Vec<i64> =
+            state.remaining.iter().zip(&stacked.remaining).map(|(a, b)| a - b).collect();
+
+        // Each exclusive promotion on its own: its discount, the lines it takes, its net gain.
+        struct Candidate {
+            promo: u32,
+            log: Vec<(Src, usize, i64)>,
+            lines: Vec<usize>,
+            gain: i64,
+        }
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for &i in exclusive {
+            let mut trial =
+                State { remaining: state.remaining.clone(), claimed: state.claimed.clone(), log: Vec::new() };
+            let value = self.apply_item(&item_promos[i], infos, &mut trial);
+            if value <= 0 {
+                continue;
+            }
+            let mut lines: Vec<usize> = trial.log.iter().map(|e| e.1).collect();
+            lines.sort_unstable();
+            lines.dedup();
+            let displaced: i64 = lines.iter().map(|l| stack_gain[*l]).sum();
+            let gain = value - displaced;
+            if gain > 0 {
+                candidates.push(Candidate { promo: item_promos[i].0, log: trial.log, lines, gain });
+            }
+        }
+        candidates.sort_by_key(|c| c.promo);
+
+        let overlaps = |a: &[usize], b: &[usize]| {
+            let (mut i, mut j) = (0, 0);
+            while i < a.len() && j < b.len() {
+                match a[i].cmp(&b[j]) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => return true,
+                }
+            }
+            false
+        };
+        // Connected components of the conflict graph, each solved on its own.
+        let k = candidates.len();
+        let mut component = vec![usize::MAX; k];
+        let mut chosen: Vec<usize> = Vec::new();
+        for start in 0..k {
+            if component[start] != usize::MAX {
+                continue;
+            }
+            let mut members = vec![start];
+            component[start] = start;
+            let mut q = 0;
+            while q < members.len() {
+                let a = members[q];
+                for b in 0..k {
+                    if component[b] == usize::MAX && overlaps(&candidates[a].lines, &candidates[b].lines) {
+                        component[b] = start;
+                        members.push(b);
+                    }
+                }
+                q += 1;
+            }
+            members.sort_unstable();
+            if members.len() <= EXHAUSTIVE_LIMIT {
+                let mut best = (0_i64, Vec::new());
+                let mut current = Vec::new();
+                search(
+                    &candidates.iter().map(|c| (&c.lines[..], c.gain)).collect::<Vec<_>>(),
+                    &members,
+                    0,
+                    0,
+                    &mut current,
+                    &mut best,
+                    &overlaps,
+                );
+                chosen.extend(best.1);
+            } else {
+                let mut by_gain = members.clone();
+                by_gain.sort_by(|a, b| candidates[*b].gain.cmp(&candidates[*a].gain).then(a.cmp(b)));
+                let mut taken: Vec<usize> = Vec::new();
+                for c in by_gain {
+                    if taken.iter().all(|t| !overlaps(&candidates[*t].lines, &candidates[c].lines)) {
+                        taken.push(c);
+                    }
+                }
+                chosen.extend(taken);
+            }
+        }
+        chosen.sort_unstable();
+        for c in chosen {
+            let cand = &candidates[c];
+            for &(src, l, amount) in &cand.log {
+                state.remaining[l] -= amount;
+                state.log.push((src, l, amount));
+            }
+            for &l in &cand.lines {
+                state.claimed[l] = true;
+            }
+        }
+        for &i in stackable {
+            self.apply_item(&item_promos[i], infos, state);
+        }
+    }
+
+    /// Evaluates one item promotion on the unclaimed lines and commits it. Returns the discount.
+    fn apply_item(&self, promo: &(u32, Vec<(usize, u8)>), infos: &[LineInfo<'_>], state: &mut State) -> i64 {
+        let (p, lines) = promo;
+        let spec = self.promotions[*p as usize].spec();
+        let scale = self.scale();
+        let open = |l: usize| !state.claimed[l] && state.remaining[l] > 0;
+        // Exact discount per line, in minor units at full precision.
+        let mut weights: Vec<(usize, Decimal)> = Vec::new();
+        match &spec.kind {
+            PromotionKind::PercentOff { percent, .. } => {
+                for &(l, _) in lines.iter().filter(|(l, _)| open(*l)) {
+                    weights.push((l, Decimal::from(state.remaining[l]) * *percent / Decimal::ONE_HUNDRED));
+                }
+            }
+            PromotionKind::AmountOff { amount, .. } => {
+                for &(l, _) in lines.iter().filter(|(l, _)| open(*l)) {
+                    let off = *amount * scale * infos[l].quantity;
+                    weights.push((l, off.min(Decimal::from(state.remaining[l]))));
+                }
+            }
+            PromotionKind::FixedPrice { price, .. } => {
+                for &(l, _) in lines.iter().filter(|(l, _)| open(*l)) {
+                    let target = *price * scale * infos[l].quantity;
+                    let off = Decimal::from(state.remaining[l]) - target;
+                    if off > Decimal::ZERO {
+                        weights.push((l, off));
+                    }
+                }
+            }
+            PromotionKind::BuyXGetY { buy_qty, get_qty, reward, .. } => {
+                weights = buy_x_get_y(lines, infos, state, &open, *buy_qty, *get_qty, *reward);
+            }
+            PromotionKind::MixAndMatch { count, price, .. } => {
+                weights = mix_and_match(lines, infos, state, &open, *count, *price * scale);
+            }
+            _ => {}
+        }
+        self.commit_weights(*p, &weights, infos, state, spec.cap)
+    }
+
+    /// Rounds the sum of exact discounts once, caps it, allocates it to the lines and commits.
+    fn commit_weights(
+        &self,
+        p: u32,
+        weights: &[(usize, Decimal)],
+        infos: &[LineInfo<'_>],
+        state: &mut State,
+        cap: Option<Decimal>,
+    ) -> i64 {
+        if weights.is_empty() {
+            return 0;
+        }
+        let exact: Decimal = weights.iter().map(|w| w.1).sum();
+        let mut total = self.round_minor(exact);
+        if let Some(cap) = cap {
+            let cap_minor = RoundingMode::Down.round(cap * self.scale(), 0).to_i64().unwrap_or(i64::MAX);
+            total = total.min(cap_minor);
+        }
+        if total <= 0 {
+            return 0;
+        }
+        let lines: Vec<usize> = weights.iter().map(|w| w.0).collect();
+        let ws: Vec<Decimal> = weights.iter().map(|w| w.1).collect();
+        let caps: Vec<i64> = lines.iter().map(|l| state.remaining[*l]).collect();
+        let keys: Vec<u32> = lines.iter().map(|l| infos[*l].id).collect();
+        let shares = allocate(total, &ws, &caps, &keys);
+        state.commit(Src::Promo(p), &lines, &shares)
+    }
+
+    fn apply_manual_lines(&self, infos: &[LineInfo<'_>], state: &mut State) {
+        for (l, info) in infos.iter().enumerate() {
+            let Some(d) = info.manual else { continue };
+            let rest = state.remaining[l];
+            let off = match d.kind() {
+                ManualDiscountKind::Percent(p) => {
+                    self.round_minor(Decimal::from(rest) * p / Decimal::ONE_HUNDRED)
+                }
+                ManualDiscountKind::Amount(a) => self.round_minor(a * self.scale()),
+            };
+            let off = off.min(rest);
+            if off > 0 {
+                state.commit(Src::ManualLine, &[l], &[off]);
+            }
+        }
+    }
+
+    fn apply_basket(&self, p: u32, infos: &[LineInfo<'_>], state: &mut State) -> i64 {
+        let spec = self.promotions[p as usize].spec();
+        let subtotal: i64 = state.remaining.iter().sum();
+        if subtotal <= 0 {
+            return 0;
+        }
+        let sub = Decimal::from(subtotal);
+        let scale = self.scale();
+        let reward = match &spec.kind {
+            PromotionKind::BasketPercentOff { percent } => BasketReward::PercentOff(*percent),
+            PromotionKind::BasketAmountOff { amount } => BasketReward::AmountOff(*amount),
+            PromotionKind::SpendTiers { tiers } => {
+                match tiers.iter().rev().find(|t| sub >= t.threshold * scale) {
+                    Some(t) => t.reward,
+                    None => return 0,
+                }
+            }
+            _ => return 0,
+        };
+        let exact = match reward {
+            BasketReward::PercentOff(pc) => sub * pc / Decimal::ONE_HUNDRED,
+            BasketReward::AmountOff(a) => (a * scale).min(sub),
+        };
+        // Spread in proportion to what each line has left.
+        let weights: Vec<(usize, Decimal)> = state
+            .remaining
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| **r > 0)
+            .map(|(l, r)| (l, Decimal::from(*r) * exact / sub))
+            .collect();
+        self.commit_weights(p, &weights, infos, state, spec.cap)
+    }
+
+    /// Tax per line, rounded per line or per document and rate.
+    fn taxes(&self, infos: &[LineInfo<'_>], amounts: &[i64], slots: usize) -> Vec<i64> {
+        let tax = &self.store.tax;
+        let exact: Vec<Decimal> =
+            infos.iter().zip(amounts).map(|(i, a)| tax.exact_tax(Decimal::from(*a), i.tax_rate)).collect();
+        let round = |d: Decimal| tax.rounding_mode().round(d, 0).to_i64().unwrap_or(0);
+        match tax.rounding() {
+            TaxRounding::PerLine => exact.iter().map(|d| round(*d)).collect(),
+            TaxRounding::PerDocument => {
+                let mut out = vec![0_i64; infos.len()];
+                for slot in 0..slots {
+                    let members: Vec<usize> =
+                        (0..infos.len()).filter(|i| infos[*i].tax_slot == slot).collect();
+                    let total = round(members.iter().map(|i| exact[*i]).sum());
+                    let weights: Vec<Decimal> = members.iter().map(|i| exact[*i]).collect();
+                    let caps: Vec<i64> = members.iter().map(|i| amounts[*i]).collect();
+                    let keys: Vec<u32> = members.iter().map(|i| infos[*i].id).collect();
+                    for (i, share) in members.iter().zip(allocate(total, &weights, &caps, &keys)) {
+                        out[*i] = share;
+                    }
+                }
+                out
+            }
+        }
+    }
+}
+
+/// Depth-first search for the disjoint subset of `members` with the largest total gain.
+/// Members are visited in id order and only a strictly better total replaces the best, so ties
+/// go to the combination found first.
+fn search(
+    cands: &[(&[usize], i64)],
+    members: &[usize],
+    at: usize,
+    gain: i64,
+    current: &mut Vec<usize>,
+    best: &mut (i64, Vec<usize>),
+    overlaps: &dyn Fn(&[usize], &[usize]) -> bool,
+) {
+    if at == members.len() {
+        if gain > best.0 {
+            *best = (gain, current.clone());
+        }
+        return;
+    }
+    // Upper bound: take every remaining member.
+    let bound: i64 = gain + members[at..].iter().map(|m| cands[*m].1).sum::<i64>();
+    if bound <= best.0 {
+        return;
+    }
+    let m = members[at];
+    if current.iter().all(|c| !overlaps(cands[*c].0, cands[m].0)) {
+        current.push(m);
+        search(cands, members, at + 1, gain + cands[m].1, current, best, overlaps);
+        current.pop();
+    }
+    search(cands, members, at + 1, gain, current, best, overlaps);
+}
+
+/// Units of one line that take part in a unit-based promotion: `count` units of `value` each.
+struct UnitGroup {
+    line: usize,
+    key: u32,
+    value: Decimal,
+    count: u64,
+    role: u8,
+}
+
+fn unit_groups(
+    lines: &[(usize, u8)],
+    infos: &[LineInfo<'_>],
+    state: &State,
+    open: &dyn Fn(usize) -> bool,
+) -> Vec<UnitGroup> {
+    lines
+        .iter()
+        .filter(|(l, _)| open(*l))
+        .filter_map(|&(l, role)| {
+            let pieces = infos[l].pieces?;
+            (pieces > 0).then(|| UnitGroup {
+                line: l,
+                key: infos[l].id,
+                value: Decimal::from(state.remaining[l]) / Decimal::from(pieces),
+                count: u64::from(pieces),
+                role,
+            })
+        })
+        .collect()
+}
+
+/// Buy X get Y, cheapest units rewarded. With `k` sets, the rewarded units are the `k*y`
+/// cheapest get-units; `k` is the largest number of sets for which enough buy-units remain
+/// outside the rewarded ones.
+fn buy_x_get_y(
+    lines: &[(usize, u8)],
+    infos: &[LineInfo<'_>],
+    state: &State,
+    open: &dyn Fn(usize) -> bool,
+    x: u32,
+    y: u32,
+    reward: Reward,
+) -> Vec<(usize, Decimal)> {
+    let mut groups = unit_groups(lines, infos, state, open);
+    // Cheapest first; ties by line id so the order of the basket does not matter.
+    groups.sort_by(|a, b| a.value.cmp(&b.value).then(a.key.cmp(&b.key)));
+    let (x, y) = (u64::from(x), u64::from(y));
+    let get_units: u64 = groups.iter().filter(|g| g.role & ROLE_GET != 0).map(|g| g.count).sum();
+    let buy_units: u64 = groups.iter().filter(|g| g.role & ROLE_MAIN != 0).map(|g| g.count).sum();
+    // Buy-units among the `r` cheapest get-units.
+    let overlap = |r: u64| {
+        let mut left = r;
+        let mut both = 0;
+        for g in groups.iter().filter(|g| g.role & ROLE_GET != 0) {
+            if left == 0 {
+                break;
+            }
+            let take = g.count.min(left);
+            if g.role & ROLE_MAIN != 0 {
+                both += take;
+            }
+            left -= take;
+        }
+        both
+    };
+    let feasible = |k: u64| buy_units - overlap(k * y) >= x * k;
+    let (mut lo, mut hi) = (0_u64, (get_units / y).min(buy_units.checked_div(x).unwrap_or(0)));
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        if feasible(mid) { lo = mid } else { hi = mid - 1 }
+    }
+    let mut rewarded = lo * y;
+    let factor = match reward {
+        Reward::Free => Decimal::ONE,
+        Reward::PercentOff(p) => p / Decimal::ONE_HUNDRED,
+    };
+    let mut out = Vec::new();
+    for g in groups.iter().filter(|g| g.role & ROLE_GET != 0) {
+        if rewarded == 0 {
+            break;
+        }
+        let take = g.count.min(rewarded);
+        rewarded -= take;
+        out.push((g.line, g.value * Decimal::from(take) * factor));
+    }
+    out
+}
+
+/// Any `n` units for `price`: the most expensive units are bundled first, while a bundle still
+/// costs more than `price`. Each bundle's discount is spread over its units by value.
+fn mix_and_match(
+    lines: &[(usize, u8)],
+    infos: &[LineInfo<'_>],
+    state: &State,
+    open: &dyn Fn(usize) -> bool,
+    n: u32,
+    price_minor: Decimal,
+) -> Vec<(usize, Decimal)> {
+    let mut groups = unit_groups(lines, infos, state, open);
+    groups.sort_by(|a, b| b.value.cmp(&a.value).then(a.key.cmp(&b.key)));
+    let n = u64::from(n);
+    let mut acc: Vec<Decimal> = vec![Decimal::ZERO; groups.len()];
+    let mut left: Vec<u64> = groups.iter().map(|g| g.count).collect();
+    let mut g = 0;
+    loop {
+        while g < groups.len() && left[g] == 0 {
+            g += 1;
+        }
+        if g == groups.len() {
+            break;
+        }
+        if left[g] >= n {
+            // Whole bundles inside one group are all alike.
+            let sum = groups[g].value * Decimal::from(n);
+            let disc = sum - price_minor;
+            if disc <= Decimal::ZERO {
+                break;
+            }
+            let bundles = left[g] / n;
+            acc[g] += disc * Decimal::from(bundles);
+            left[g] -= bundles * n;
+            continue;
+        }
+        // A bundle that spans groups.
+        let mut need = n;
+        let mut parts: Vec<(usize, u64)> = Vec::new();
+        let mut j = g;
+        while need > 0 && j < groups.len() {
+            let take = left[j].min(need);
+            if take > 0 {
+                parts.push((j, take));
+                need -= take;
+            }
+            j += 1;
+        }
+        if need > 0 {
+            break;
+        }
+        let sum: Decimal = parts.iter().map(|(j, t)| groups[*j].value * Decimal::from(*t)).sum();
+        let disc = sum - price_minor;
+        if disc <= Decimal::ZERO || sum <= Decimal::ZERO {
+            break;
+        }
+        for (j, t) in parts {
+            acc[j] += disc * groups[j].value * Decimal::from(t) / sum;
+            left[j] -= t;
+        }
+    }
+    groups.iter().zip(acc).filter(|(_, a)| *a > Decimal::ZERO).map(|(g, a)| (g.line, a)).collect()
+}

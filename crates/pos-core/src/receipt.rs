@@ -1,0 +1,375 @@
+//! The receipt model and its plain-text renderer.
+//!
+//! A [`Receipt`] is a structured document that printer (ESC/POS) and HTML adapters render.
+//! [`render_text`] lays it out in 32, 42 or 48 columns, measuring text in display width so that
+//! Hangul and Hanzi, which take two columns, line up with Latin text.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::currency::Currency;
+use crate::money::{Money, format_amount};
+use crate::pricing::{PricedBasket, TaxBreakdown};
+use crate::tax::TaxMode;
+
+/// Paper width in columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Width {
+    /// 58 mm paper, font A.
+    Cols32,
+    /// 80 mm paper, font B or narrow printers.
+    Cols42,
+    /// 80 mm paper, font A.
+    Cols48,
+}
+
+impl Width {
+    /// Number of columns.
+    pub fn columns(self) -> usize {
+        match self {
+            Width::Cols32 => 32,
+            Width::Cols42 => 42,
+            Width::Cols48 => 48,
+        }
+    }
+}
+
+/// Words printed on a receipt, per language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Labels {
+    /// "Subtotal".
+    pub subtotal: String,
+    /// "Discount".
+    pub discount: String,
+    /// "Total".
+    pub total: String,
+    /// "Tax" (heading of the breakdown).
+    pub tax: String,
+    /// "Net".
+    pub net: String,
+    /// "Gross".
+    pub gross: String,
+    /// "Change".
+    pub change: String,
+    /// "Receipt" (before the number).
+    pub receipt: String,
+    /// "Cashier".
+    pub cashier: String,
+    /// "incl." (tax included) marker.
+    pub included: String,
+}
+
+impl Labels {
+    /// English.
+    pub fn english() -> Self {
+        Self::from([
+            "Subtotal", "Discount", "TOTAL", "Tax", "Net", "Gross", "Change", "Receipt", "Cashier", "incl.",
+        ])
+    }
+    /// Korean.
+    pub fn korean() -> Self {
+        Self::from([
+            "소계",
+            "할인",
+            "합계",
+            "부가세",
+            "과세물품",
+            "합계",
+            "거스름돈",
+            "영수증",
+            "계산원",
+            "포함",
+        ])
+    }
+    /// German.
+    pub fn german() -> Self {
+        Self::from([
+            "Zwischensumme",
+            "Rabatt",
+            "SUMME",
+            "MwSt",
+            "Netto",
+            "Brutto",
+            "Rückgeld",
+            "Beleg",
+            "Kassierer",
+            "enth.",
+        ])
+    }
+    /// Simplified Chinese.
+    pub fn chinese() -> Self {
+        Self::from(["小计", "折扣", "合计", "税额", "不含税", "含税", "找零", "小票", "收银员", "含"])
+    }
+
+    fn from(w: [&str; 10]) -> Self {
+        Labels {
+            subtotal: w[0].into(),
+            discount: w[1].into(),
+            total: w[2].into(),
+            tax: w[3].into(),
+            net: w[4].into(),
+            gross: w[5].into(),
+            change: w[6].into(),
+            receipt: w[7].into(),
+            cashier: w[8].into(),
+            included: w[9].into(),
+        }
+    }
+}
+
+/// Store header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct StoreHeader {
+    /// Store name.
+    pub name: String,
+    /// Address and phone lines.
+    pub lines: Vec<String>,
+    /// Tax id (사업자등록번호, USt-IdNr., 纳税人识别号).
+    pub tax_id: Option<String>,
+}
+
+/// One receipt line with its discounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptLine {
+    /// Item name.
+    pub name: String,
+    /// Quantity text ("2", "0.375kg").
+    pub quantity: String,
+    /// Unit price.
+    pub unit_price: Decimal,
+    /// Amount before discounts.
+    pub base: Decimal,
+    /// Discounts (label, positive amount).
+    pub discounts: Vec<(String, Decimal)>,
+    /// Tax label.
+    pub tax_label: String,
+    /// Amount charged.
+    pub total: Decimal,
+}
+
+/// A tender on the receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptTender {
+    /// Label ("Cash", "Card **** 4242").
+    pub label: String,
+    /// Amount.
+    pub amount: Decimal,
+}
+
+/// Kind of code printed at the bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CodeKind {
+    /// A 1-D barcode (CODE128).
+    Barcode,
+    /// A QR code.
+    Qr,
+}
+
+/// A receipt document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// Currency of every amount.
+    pub currency: Currency,
+    /// Store header.
+    pub header: StoreHeader,
+    /// Receipt number.
+    pub number: String,
+    /// Terminal.
+    pub terminal: String,
+    /// Cashier name.
+    pub cashier: String,
+    /// Local date and time as printed.
+    pub datetime: String,
+    /// Lines.
+    pub lines: Vec<ReceiptLine>,
+    /// Sum of base amounts.
+    pub subtotal: Decimal,
+    /// Sum of discounts.
+    pub discount_total: Decimal,
+    /// Amount due.
+    pub total: Decimal,
+    /// Whether prices include tax.
+    pub tax_mode: TaxMode,
+    /// Breakdown per rate.
+    pub taxes: Vec<TaxBreakdown>,
+    /// Tenders.
+    pub tenders: Vec<ReceiptTender>,
+    /// Change given.
+    pub change: Decimal,
+    /// Footer lines.
+    pub footer: Vec<String>,
+    /// Code printed at the bottom and its payload (the receipt number for refunds, a URL).
+    pub code: Option<(CodeKind, String)>,
+}
+
+impl Receipt {
+    /// A receipt for a priced basket, with no tenders yet.
+    pub fn from_priced(
+        priced: &PricedBasket,
+        header: StoreHeader,
+        number: &str,
+        terminal: &str,
+        cashier: &str,
+        datetime: &str,
+    ) -> Self {
+        Receipt {
+            currency: priced.currency,
+            header,
+            number: number.to_owned(),
+            terminal: terminal.to_owned(),
+            cashier: cashier.to_owned(),
+            datetime: datetime.to_owned(),
+            lines: priced
+                .lines
+                .iter()
+                .map(|l| ReceiptLine {
+                    name: l.name.clone(),
+                    quantity: l.quantity.to_string(),
+                    unit_price: l.unit_price.amount(),
+                    base: l.base.amount(),
+                    discounts: l
+                        .discounts
+                        .iter()
+                        .map(|d| (d.source.label().to_owned(), d.amount.amount()))
+                        .collect(),
+                    tax_label: l.tax_label.clone(),
+                    total: l.total.amount(),
+                })
+                .collect(),
+            subtotal: priced.subtotal.amount(),
+            discount_total: priced.discount_total.amount(),
+            total: priced.total.amount(),
+            tax_mode: priced.tax_mode,
+            taxes: priced.taxes.clone(),
+            tenders: Vec::new(),
+            change: Decimal::ZERO,
+            footer: Vec::new(),
+            code: Some((CodeKind::Barcode, number.to_owned())),
+        }
+    }
+
+    /// Adds a tender.
+    pub fn with_tender(mut self, label: &str, amount: Money) -> Self {
+        self.tenders.push(ReceiptTender { label: label.to_owned(), amount: amount.amount() });
+        self
+    }
+
+    /// Sets the change.
+    pub fn with_change(mut self, change: Money) -> Self {
+        self.change = change.amount();
+        self
+    }
+
+    /// Adds footer lines.
+    pub fn with_footer(mut self, lines: &[&str]) -> Self {
+        self.footer.extend(lines.iter().map(|s| (*s).to_owned()));
+        self
+    }
+}
+
+/// Display width of a string (Hangul and Hanzi count two).
+pub fn display_width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cuts `s` to at most `width` display columns, never splitting a wide character.
+pub fn truncate_to_width(s: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for ch in s.chars() {
+        let w = UnicodeWidthChar::width(ch).unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        out.push(ch);
+    }
+    out
+}
+
+/// `left` and `right` on one line of `width` columns, `left` cut to make room.
+pub fn two_columns(left: &str, right: &str, width: usize) -> String {
+    let rw = display_width(right);
+    let room = width.saturating_sub(rw + 1);
+    let left = truncate_to_width(left, room);
+    let pad = width.saturating_sub(display_width(&left) + rw);
+    format!("{left}{}{right}", " ".repeat(pad))
+}
+
+/// `s` centred in `width` columns.
+pub fn centre(s: &str, width: usize) -> String {
+    let s = truncate_to_width(s, width);
+    let pad = (width - display_width(&s)) / 2;
+    format!("{}{s}", " ".repeat(pad))
+}
+
+/// Renders a receipt as plain text, one `String` per printed line. No line is wider than
+/// `width` display columns.
+pub fn render_text(r: &Receipt, width: Width, labels: &Labels) -> Vec<String> {
+    let w = width.columns();
+    let amt = |d: Decimal| format_amount(d, r.currency);
+    let rule = "-".repeat(w);
+    let mut out = Vec::new();
+    out.push(centre(&r.header.name, w));
+    for l in &r.header.lines {
+        out.push(centre(l, w));
+    }
+    if let Some(t) = &r.header.tax_id {
+        out.push(centre(t, w));
+    }
+    out.push(rule.clone());
+    out.push(two_columns(&format!("{} {}", labels.receipt, r.number), &r.terminal, w));
+    out.push(two_columns(&format!("{} {}", labels.cashier, r.cashier), &r.datetime, w));
+    out.push(rule.clone());
+    for line in &r.lines {
+        out.push(two_columns(&line.name, &format!("{} {}", amt(line.base), line.tax_label), w));
+        if line.quantity != "1" {
+            out.push(truncate_to_width(&format!("  {} x {}", line.quantity, amt(line.unit_price)), w));
+        }
+        for (label, d) in &line.discounts {
+            out.push(two_columns(&format!("  {label}"), &format!("-{}  ", amt(*d)), w));
+        }
+    }
+    out.push(rule.clone());
+    if !r.discount_total.is_zero() {
+        out.push(two_columns(&labels.subtotal, &amt(r.subtotal), w));
+        out.push(two_columns(&labels.discount, &format!("-{}", amt(r.discount_total)), w));
+    }
+    out.push(two_columns(&labels.total, &format!("{} {}", amt(r.total), r.currency.code()), w));
+    for t in &r.tenders {
+        out.push(two_columns(&t.label, &amt(t.amount), w));
+    }
+    if !r.change.is_zero() {
+        out.push(two_columns(&labels.change, &amt(r.change), w));
+    }
+    out.push(rule.clone());
+    let head = match r.tax_mode {
+        TaxMode::Inclusive => format!("{} ({})", labels.tax, labels.included),
+        TaxMode::Exclusive => labels.tax.clone(),
+    };
+    out.push(truncate_to_width(&head, w));
+    for t in &r.taxes {
+        let rate = format!("{} {}%", t.label, t.rate);
+        // Three amount columns when they fit, else net/tax on one line and gross on the next.
+        let cols = format!("{} {} {}", amt(t.net.amount()), amt(t.tax.amount()), amt(t.gross.amount()));
+        if display_width(&rate) + 1 + display_width(&cols) <= w {
+            out.push(two_columns(&rate, &cols, w));
+        } else {
+            out.push(two_columns(&rate, &format!("{} {}", labels.net, amt(t.net.amount())), w));
+            out.push(two_columns(&format!("  {}", labels.tax), &amt(t.tax.amount()), w));
+            out.push(two_columns(&format!("  {}", labels.gross), &amt(t.gross.amount()), w));
+        }
+    }
+    if !r.footer.is_empty() {
+        out.push(rule);
+        for f in &r.footer {
+            out.push(centre(f, w));
+        }
+    }
+    if let Some((_, payload)) = &r.code {
+        out.push(centre(&format!("*{payload}*"), w));
+    }
+    out
+}
