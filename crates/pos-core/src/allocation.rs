@@ -5,6 +5,8 @@
 
 use rust_decimal::Decimal;
 
+use crate::rounding::settle;
+
 /// Splits `total` (minor units, >= 0) in proportion to `weights`, never giving a part more than
 /// its `cap`. The parts sum to `min(total, sum of caps)`.
 ///
@@ -22,14 +24,14 @@ pub fn allocate(total: i64, weights: &[Decimal], caps: &[i64], keys: &[u32]) -> 
     if total == 0 || n == 0 {
         return parts;
     }
-    let weight_sum: Decimal = weights.iter().map(|w| (*w).max(Decimal::ZERO)).sum();
+    let weight_sum: Decimal = settle(weights.iter().map(|w| (*w).max(Decimal::ZERO)).sum());
     let mut remainders: Vec<(Decimal, u32, usize)> = Vec::with_capacity(n);
     let mut given = 0_i64;
     if weight_sum > Decimal::ZERO {
         let t = Decimal::from(total);
         for i in 0..n {
             let w = weights[i].max(Decimal::ZERO);
-            let exact = t * w / weight_sum;
+            let exact = settle(t * w / weight_sum);
             let floor = exact.floor();
             let f = i64::try_from(floor).unwrap_or(0).min(caps[i].max(0));
             parts[i] = f;

@@ -36,7 +36,7 @@ use crate::error::CoreError;
 use crate::money::Money;
 use crate::promotion::{BasketReward, Promotion, PromotionId, PromotionKind, Reward, Stacking, Target};
 use crate::quantity::Quantity;
-use crate::rounding::{CashRounding, RoundingMode};
+use crate::rounding::{CashRounding, RoundingMode, settle};
 use crate::sku::Sku;
 use crate::tax::{TaxMode, TaxRounding, TaxTable};
 
@@ -472,7 +472,7 @@ impl PricingEngine {
     }
 
     fn round_minor(&self, exact_minor: Decimal) -> i64 {
-        self.store.rounding.round(exact_minor, 0).to_i64().unwrap_or(i64::MAX)
+        self.store.rounding.round(settle(exact_minor), 0).to_i64().unwrap_or(i64::MAX)
     }
 
     fn money(&self, minor: i64) -> Money {
@@ -926,13 +926,15 @@ impl PricingEngine {
             }
             _ => {}
         }
-        self.commit_weights(*p, &weights, infos, state, spec.cap)
+        let exact: Decimal = weights.iter().map(|w| w.1).sum();
+        self.commit_weights(*p, exact, &weights, infos, state, spec.cap)
     }
 
-    /// Rounds the sum of exact discounts once, caps it, allocates it to the lines and commits.
+    /// Rounds the exact discount once, caps it, allocates it to the lines and commits.
     fn commit_weights(
         &self,
         p: u32,
+        exact: Decimal,
         weights: &[(usize, Decimal)],
         infos: &[LineInfo<'_>],
         state: &mut State,
@@ -941,7 +943,6 @@ impl PricingEngine {
         if weights.is_empty() {
             return 0;
         }
-        let exact: Decimal = weights.iter().map(|w| w.1).sum();
         let mut total = self.round_minor(exact);
         if let Some(cap) = cap {
             let cap_minor = RoundingMode::Down.round(cap * self.scale(), 0).to_i64().unwrap_or(i64::MAX);
@@ -1004,9 +1005,9 @@ impl PricingEngine {
             .iter()
             .enumerate()
             .filter(|(_, r)| **r > 0)
-            .map(|(l, r)| (l, Decimal::from(*r) * exact / sub))
+            .map(|(l, r)| (l, Decimal::from(*r)))
             .collect();
-        self.commit_weights(p, &weights, infos, state, spec.cap)
+        self.commit_weights(p, exact, &weights, infos, state, spec.cap)
     }
 
     /// Tax per line, rounded per line or per document and rate.
@@ -1014,7 +1015,7 @@ impl PricingEngine {
         let tax = &self.store.tax;
         let exact: Vec<Decimal> =
             infos.iter().zip(amounts).map(|(i, a)| tax.exact_tax(Decimal::from(*a), i.tax_rate)).collect();
-        let round = |d: Decimal| tax.rounding_mode().round(d, 0).to_i64().unwrap_or(0);
+        let round = |d: Decimal| tax.rounding_mode().round(settle(d), 0).to_i64().unwrap_or(0);
         match tax.rounding() {
             TaxRounding::PerLine => exact.iter().map(|d| round(*d)).collect(),
             TaxRounding::PerDocument => {

@@ -49,6 +49,15 @@ impl RoundingMode {
     }
 }
 
+/// Removes the representation noise that repeated decimal division leaves in the last of
+/// rust_decimal's 28 digits (`1000 / 3 * 3 = 999.99...9`), so that a value that is mathematically
+/// whole rounds as whole whatever the order of summation. Applied to amounts in minor units,
+/// just before a named rounding point; nine decimal places of a minor unit are far below any
+/// real price.
+pub fn settle(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(9, RoundingStrategy::MidpointNearestEven)
+}
+
 /// Per-store cash rounding: cash totals are rounded to a multiple of `increment`
 /// (CHF 0.05, KRW 10). Card and other tenders are never cash-rounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -317,7 +317,6 @@ fn an_exclusive_promotion_wins_only_when_better_for_the_customer() {
 
 #[test]
 fn among_conflicting_exclusives_the_best_combination_wins() {
-    let cat = korean_catalog();
     // A takes both shirts for 20 % (6,000); B and C take one each for 30 % (4,500 + 4,500).
     let mut cat2 = korean_catalog();
     cat2.upsert_product(
