@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::currency::Currency;
@@ -187,11 +188,11 @@ impl PriceList {
 #[derive(Debug, Clone)]
 pub struct Catalog {
     currency: Currency,
-    products: HashMap<Sku, Product>,
-    barcodes: HashMap<String, Sku>,
+    products: FxHashMap<Sku, Product>,
+    barcodes: FxHashMap<String, Sku>,
     categories: BTreeMap<CategoryId, Category>,
     /// Each category followed by its ancestors, root last.
-    paths: HashMap<CategoryId, Vec<CategoryId>>,
+    paths: FxHashMap<CategoryId, Vec<CategoryId>>,
     price_lists: Vec<PriceList>,
 }
 
@@ -200,10 +201,10 @@ impl Catalog {
     pub fn new(currency: Currency) -> Self {
         Catalog {
             currency,
-            products: HashMap::new(),
-            barcodes: HashMap::new(),
+            products: FxHashMap::default(),
+            barcodes: FxHashMap::default(),
             categories: BTreeMap::new(),
-            paths: HashMap::new(),
+            paths: FxHashMap::default(),
             price_lists: Vec::new(),
         }
     }

@@ -21,6 +21,9 @@
 //! totals always add up to the document total and no line goes below zero.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -28,7 +31,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use crate::allocation::allocate;
+use crate::allocation::allocate_int;
 use crate::basket::{Basket, ManualDiscountKind};
 use crate::catalog::{Catalog, CategoryId, StoreId};
 use crate::currency::Currency;
@@ -120,7 +123,7 @@ pub enum DiscountSource {
         /// Its id.
         id: PromotionId,
         /// Its name.
-        name: String,
+        name: Arc<str>,
     },
     /// A manual line discount, with the reason staff gave.
     ManualLine {
@@ -214,7 +217,7 @@ pub struct AppliedPromotion {
     /// Promotion id.
     pub id: PromotionId,
     /// Its name.
-    pub name: String,
+    pub name: Arc<str>,
     /// The discount it gave in this basket.
     pub amount: Money,
     /// The coupon that unlocked it, if any.
@@ -353,8 +356,8 @@ impl PricingEngineBuilder {
         if let Some(w) = promotions.windows(2).find(|w| w[0].id() == w[1].id()) {
             return Err(CoreError::invalid("promotion.id", format!("`{}` is used twice", w[0].id().0)));
         }
-        let mut by_sku: HashMap<Sku, Vec<(u32, u8)>> = HashMap::new();
-        let mut by_category: HashMap<CategoryId, Vec<(u32, u8)>> = HashMap::new();
+        let mut by_sku: FxHashMap<Sku, Vec<(u32, u8)>> = FxHashMap::default();
+        let mut by_category: FxHashMap<CategoryId, Vec<(u32, u8)>> = FxHashMap::default();
         let mut all_items = Vec::new();
         let mut basket_level = Vec::new();
         for (i, p) in promotions.iter().enumerate() {
@@ -384,7 +387,16 @@ impl PricingEngineBuilder {
                 }
             }
         }
-        Ok(PricingEngine { store: self.store, promotions, by_sku, by_category, all_items, basket_level })
+        let names = promotions.iter().map(|p| Arc::from(p.name())).collect();
+        Ok(PricingEngine {
+            store: self.store,
+            promotions,
+            names,
+            by_sku,
+            by_category,
+            all_items,
+            basket_level,
+        })
     }
 }
 
@@ -394,8 +406,10 @@ impl PricingEngineBuilder {
 pub struct PricingEngine {
     store: StoreConfig,
     promotions: Vec<Promotion>,
-    by_sku: HashMap<Sku, Vec<(u32, u8)>>,
-    by_category: HashMap<CategoryId, Vec<(u32, u8)>>,
+    /// Promotion names, shared by every discount that cites them.
+    names: Vec<Arc<str>>,
+    by_sku: FxHashMap<Sku, Vec<(u32, u8)>>,
+    by_category: FxHashMap<CategoryId, Vec<(u32, u8)>>,
     all_items: Vec<(u32, u8)>,
     basket_level: Vec<u32>,
 }
@@ -510,7 +524,8 @@ impl PricingEngine {
         let mut infos: Vec<LineInfo<'_>> = Vec::with_capacity(n);
         let mut products = Vec::with_capacity(n);
         let mut tax_slots: Vec<(&str, Decimal)> = Vec::new();
-        let mut hits: Vec<(u32, u32, u8)> = Vec::new();
+        let mut hits: Vec<(u32, u32, u8)> =
+            Vec::with_capacity(if self.promotions.is_empty() { 0 } else { 4 * n });
         for (idx, bl) in basket.lines().iter().enumerate() {
             let product =
                 catalog.product(&bl.sku).ok_or_else(|| CoreError::UnknownSku { sku: bl.sku.to_string() })?;
@@ -582,14 +597,22 @@ impl PricingEngine {
 
         // 2. Eligible item promotions with the lines each one looks at.
         hits.sort_unstable();
-        let mut item_promos: Vec<(u32, Vec<(usize, u8)>)> = Vec::new();
+        // One flat list of (line, role) per promotion, as ranges into `targets`.
+        let mut targets: Vec<(usize, u8)> = Vec::with_capacity(hits.len());
+        let mut item_promos: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
         for &(p, line, role) in &hits {
             match item_promos.last_mut() {
-                Some((lp, lines)) if *lp == p => match lines.last_mut() {
+                Some((lp, range)) if *lp == p => match targets.last_mut() {
                     Some((ll, r)) if *ll == line as usize => *r |= role,
-                    _ => lines.push((line as usize, role)),
+                    _ => {
+                        targets.push((line as usize, role));
+                        range.end += 1;
+                    }
                 },
-                _ => item_promos.push((p, vec![(line as usize, role)])),
+                _ => {
+                    targets.push((line as usize, role));
+                    item_promos.push((p, targets.len() - 1..targets.len()));
+                }
             }
         }
         item_promos.retain(|(p, _)| self.eligible(&self.promotions[*p as usize], basket, local, ctx));
@@ -617,10 +640,17 @@ impl PricingEngine {
         let mut state = fresh.clone();
         if exclusive.is_empty() {
             for &i in &stackable {
-                self.apply_item(&item_promos[i], &infos, &mut state);
+                self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], &infos, &mut state);
             }
         } else {
-            self.apply_item_with_exclusives(&item_promos, &stackable, &exclusive, &infos, &mut state);
+            self.apply_item_with_exclusives(
+                &item_promos,
+                &targets,
+                &stackable,
+                &exclusive,
+                &infos,
+                &mut state,
+            );
         }
         self.apply_manual_lines(&infos, &mut state);
 
@@ -663,9 +693,8 @@ impl PricingEngine {
                 ManualDiscountKind::Amount(a) => self.to_minor_exact(a)?,
             };
             let lines: Vec<usize> = (0..n).collect();
-            let weights: Vec<Decimal> = state.remaining.iter().map(|r| Decimal::from(*r)).collect();
             let keys: Vec<u32> = infos.iter().map(|l| l.id).collect();
-            let shares = allocate(want, &weights, &state.remaining, &keys);
+            let shares = allocate_int(want, &state.remaining, &state.remaining, &keys);
             state.commit(Src::ManualBasket, &lines, &shares);
         }
 
@@ -673,7 +702,11 @@ impl PricingEngine {
         let taxes = self.taxes(&infos, &state.remaining, tax_slots.len());
 
         // Assemble.
-        let mut per_line: Vec<Vec<LineDiscount>> = vec![Vec::new(); n];
+        let mut counts = vec![0_usize; n];
+        for e in &state.log {
+            counts[e.1] += 1;
+        }
+        let mut per_line: Vec<Vec<LineDiscount>> = counts.into_iter().map(Vec::with_capacity).collect();
         let mut applied: Vec<(u32, i64)> = Vec::new();
         for &(src, l, amount) in &state.log {
             let source = match src {
@@ -683,7 +716,7 @@ impl PricingEngine {
                         None => applied.push((p, amount)),
                     }
                     let promo = &self.promotions[p as usize];
-                    DiscountSource::Promotion { id: promo.id().clone(), name: promo.name().to_owned() }
+                    DiscountSource::Promotion { id: promo.id().clone(), name: self.names[p as usize].clone() }
                 }
                 Src::ManualLine => DiscountSource::ManualLine {
                     reason: infos[l].manual.map(|m| m.reason().to_owned()).unwrap_or_default(),
@@ -696,6 +729,7 @@ impl PricingEngine {
         }
         let tax_mode = self.store.tax.mode();
         let mut lines = Vec::with_capacity(n);
+        let mut per_slot = vec![(0_i64, 0_i64, 0_i64); tax_slots.len()];
         for (i, (info, discounts)) in infos.iter().zip(per_line).enumerate() {
             let rest = state.remaining[i];
             let tax = taxes[i];
@@ -703,6 +737,10 @@ impl PricingEngine {
                 TaxMode::Inclusive => (rest - tax, rest),
                 TaxMode::Exclusive => (rest, rest + tax),
             };
+            let slot = &mut per_slot[info.tax_slot];
+            slot.0 += net;
+            slot.1 += tax;
+            slot.2 += gross;
             let bl = &basket.lines()[i];
             lines.push(PricedLine {
                 line_id: info.id,
@@ -728,7 +766,7 @@ impl PricingEngine {
                 let promo = &self.promotions[p as usize];
                 AppliedPromotion {
                     id: promo.id().clone(),
-                    name: promo.name().to_owned(),
+                    name: self.names[p as usize].clone(),
                     amount: self.money(amount),
                     coupon: promo.spec().coupon.clone(),
                 }
@@ -740,10 +778,23 @@ impl PricingEngine {
             .filter(|c| !promotions.iter().any(|p| p.coupon.as_deref() == Some(c.as_str())))
             .cloned()
             .collect();
+        // Same order as `breakdown`: by label, then rate.
+        let mut taxes: Vec<TaxBreakdown> = tax_slots
+            .iter()
+            .zip(per_slot)
+            .map(|((label, rate), (net, tax, gross))| TaxBreakdown {
+                label: (*label).to_owned(),
+                rate: (*rate * Decimal::ONE_HUNDRED).normalize(),
+                net: self.money(net),
+                tax: self.money(tax),
+                gross: self.money(gross),
+            })
+            .collect();
+        taxes.sort_by(|a, b| a.label.cmp(&b.label).then(a.rate.cmp(&b.rate)));
         Ok(PricedBasket {
             currency,
             tax_mode,
-            taxes: breakdown(currency, lines.iter())?,
+            taxes,
             lines,
             subtotal: self.money(subtotal),
             discount_total: self.money(state.discount_total()),
@@ -775,21 +826,14 @@ impl PricingEngine {
     /// Item phase with exclusive promotions competing for lines.
     fn apply_item_with_exclusives(
         &self,
-        item_promos: &[(u32, Vec<(usize, u8)>)],
+        item_promos: &[(u32, std::ops::Range<usize>)],
+        targets: &[(usize, u8)],
         stackable: &[usize],
         exclusive: &[usize],
         infos: &[LineInfo<'_>],
         state: &mut State,
     ) {
-        // What stackable promotions alone would give each line.
-        let mut stacked = state.clone();
-        for &i in stackable {
-            self.apply_item(&item_promos[i], infos, &mut stacked);
-        }
-        let stack_gain: Vec<i64> =
-            state.remaining.iter().zip(&stacked.remaining).map(|(a, b)| a - b).collect();
-
-        // Each exclusive promotion on its own: its discount, the lines it takes, its net gain.
+        // Each exclusive promotion on its own: its discount and the lines it takes.
         struct Candidate {
             promo: u32,
             log: Vec<(Src, usize, i64)>,
@@ -797,22 +841,36 @@ impl PricingEngine {
             gain: i64,
         }
         let mut candidates: Vec<Candidate> = Vec::new();
+        let mut touched = vec![false; state.remaining.len()];
         for &i in exclusive {
             let mut trial =
                 State { remaining: state.remaining.clone(), claimed: state.claimed.clone(), log: Vec::new() };
-            let value = self.apply_item(&item_promos[i], infos, &mut trial);
+            let value =
+                self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], infos, &mut trial);
             if value <= 0 {
                 continue;
             }
             let mut lines: Vec<usize> = trial.log.iter().map(|e| e.1).collect();
             lines.sort_unstable();
             lines.dedup();
-            let displaced: i64 = lines.iter().map(|l| stack_gain[*l]).sum();
-            let gain = value - displaced;
-            if gain > 0 {
-                candidates.push(Candidate { promo: item_promos[i].0, log: trial.log, lines, gain });
+            for l in &lines {
+                touched[*l] = true;
             }
+            candidates.push(Candidate { promo: item_promos[i].0, log: trial.log, lines, gain: value });
         }
+        // What the stackable promotions would give those lines instead: the gain of an exclusive
+        // promotion is its discount minus what it displaces. Stackables that touch none of
+        // those lines cannot be displaced and are left out of the estimate.
+        let mut stacked = state.clone();
+        for &i in
+            stackable.iter().filter(|i| targets[item_promos[**i].1.clone()].iter().any(|(l, _)| touched[*l]))
+        {
+            self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], infos, &mut stacked);
+        }
+        for c in &mut candidates {
+            c.gain -= c.lines.iter().map(|l| state.remaining[*l] - stacked.remaining[*l]).sum::<i64>();
+        }
+        candidates.retain(|c| c.gain > 0);
         candidates.sort_by_key(|c| c.promo);
 
         let overlaps = |a: &[usize], b: &[usize]| {
@@ -885,13 +943,13 @@ impl PricingEngine {
             }
         }
         for &i in stackable {
-            self.apply_item(&item_promos[i], infos, state);
+            self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], infos, state);
         }
     }
 
     /// Evaluates one item promotion on the unclaimed lines and commits it. Returns the discount.
-    fn apply_item(&self, promo: &(u32, Vec<(usize, u8)>), infos: &[LineInfo<'_>], state: &mut State) -> i64 {
-        let (p, lines) = promo;
+    fn apply_item(&self, p: u32, lines: &[(usize, u8)], infos: &[LineInfo<'_>], state: &mut State) -> i64 {
+        let p = &p;
         let spec = self.promotions[*p as usize].spec();
         let scale = self.scale();
         let open = |l: usize| !state.claimed[l] && state.remaining[l] > 0;
@@ -899,9 +957,12 @@ impl PricingEngine {
         let mut weights: Vec<(usize, Decimal)> = Vec::new();
         match &spec.kind {
             PromotionKind::PercentOff { percent, .. } => {
-                for &(l, _) in lines.iter().filter(|(l, _)| open(*l)) {
-                    weights.push((l, Decimal::from(state.remaining[l]) * *percent / Decimal::ONE_HUNDRED));
-                }
+                // Proportional to what each line has left: integer weights, one exact total.
+                let ints: Vec<(usize, i64)> =
+                    lines.iter().filter(|(l, _)| open(*l)).map(|&(l, _)| (l, state.remaining[l])).collect();
+                let base: i64 = ints.iter().map(|w| w.1).sum();
+                let exact = Decimal::from(base) * *percent / Decimal::ONE_HUNDRED;
+                return self.commit_int(*p, exact, &ints, infos, state, spec.cap);
             }
             PromotionKind::AmountOff { amount, .. } => {
                 for &(l, _) in lines.iter().filter(|(l, _)| open(*l)) {
@@ -927,7 +988,48 @@ impl PricingEngine {
             _ => {}
         }
         let exact: Decimal = weights.iter().map(|w| w.1).sum();
+        if weights.iter().all(|w| w.1.fract().is_zero()) {
+            let ints: Vec<(usize, i64)> =
+                weights.iter().map(|w| (w.0, w.1.to_i64().unwrap_or(i64::MAX))).collect();
+            return self.commit_int(*p, exact, &ints, infos, state, spec.cap);
+        }
         self.commit_weights(*p, exact, &weights, infos, state, spec.cap)
+    }
+
+    /// The rounded, capped total of a promotion with exact value `exact`, at most `room`.
+    fn promotion_total(&self, exact: Decimal, cap: Option<Decimal>, room: i64) -> i64 {
+        let mut total = self.round_minor(exact);
+        if let Some(cap) = cap {
+            let cap_minor = RoundingMode::Down.round(cap * self.scale(), 0).to_i64().unwrap_or(i64::MAX);
+            total = total.min(cap_minor);
+        }
+        total.min(room)
+    }
+
+    /// [`Self::commit_weights`] for integer weights (exact largest remainder).
+    fn commit_int(
+        &self,
+        p: u32,
+        exact: Decimal,
+        weights: &[(usize, i64)],
+        infos: &[LineInfo<'_>],
+        state: &mut State,
+        cap: Option<Decimal>,
+    ) -> i64 {
+        let room: i64 = weights.iter().map(|w| state.remaining[w.0]).sum();
+        let total = self.promotion_total(exact, cap, room);
+        if total <= 0 {
+            return 0;
+        }
+        if let [(l, _)] = weights {
+            return state.commit(Src::Promo(p), &[*l], &[total]);
+        }
+        let lines: Vec<usize> = weights.iter().map(|w| w.0).collect();
+        let ws: Vec<i64> = weights.iter().map(|w| w.1).collect();
+        let caps: Vec<i64> = lines.iter().map(|l| state.remaining[*l]).collect();
+        let keys: Vec<u32> = lines.iter().map(|l| infos[*l].id).collect();
+        let shares = allocate_int(total, &ws, &caps, &keys);
+        state.commit(Src::Promo(p), &lines, &shares)
     }
 
     /// Rounds the exact discount once, caps it, allocates it to the lines and commits.
@@ -943,19 +1045,24 @@ impl PricingEngine {
         if weights.is_empty() {
             return 0;
         }
-        let mut total = self.round_minor(exact);
-        if let Some(cap) = cap {
-            let cap_minor = RoundingMode::Down.round(cap * self.scale(), 0).to_i64().unwrap_or(i64::MAX);
-            total = total.min(cap_minor);
-        }
+        let room: i64 = weights.iter().map(|w| state.remaining[w.0]).sum();
+        let total = self.promotion_total(exact, cap, room);
         if total <= 0 {
             return 0;
         }
+        if let [(l, _)] = weights {
+            return state.commit(Src::Promo(p), &[*l], &[total]);
+        }
+        // Proportional shares need far less precision than the total: weights in thousandths of
+        // a minor unit go through the exact integer allocator.
         let lines: Vec<usize> = weights.iter().map(|w| w.0).collect();
-        let ws: Vec<Decimal> = weights.iter().map(|w| w.1).collect();
+        let ws: Vec<i64> = weights
+            .iter()
+            .map(|w| (w.1 * Decimal::ONE_THOUSAND).round().to_i64().unwrap_or(i64::MAX / 1024))
+            .collect();
         let caps: Vec<i64> = lines.iter().map(|l| state.remaining[*l]).collect();
         let keys: Vec<u32> = lines.iter().map(|l| infos[*l].id).collect();
-        let shares = allocate(total, &ws, &caps, &keys);
+        let shares = allocate_int(total, &ws, &caps, &keys);
         state.commit(Src::Promo(p), &lines, &shares)
     }
 
@@ -1000,34 +1107,34 @@ impl PricingEngine {
             BasketReward::AmountOff(a) => (a * scale).min(sub),
         };
         // Spread in proportion to what each line has left.
-        let weights: Vec<(usize, Decimal)> = state
-            .remaining
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| **r > 0)
-            .map(|(l, r)| (l, Decimal::from(*r)))
-            .collect();
-        self.commit_weights(p, exact, &weights, infos, state, spec.cap)
+        let weights: Vec<(usize, i64)> =
+            state.remaining.iter().enumerate().filter(|(_, r)| **r > 0).map(|(l, r)| (l, *r)).collect();
+        self.commit_int(p, exact, &weights, infos, state, spec.cap)
     }
 
     /// Tax per line, rounded per line or per document and rate.
     fn taxes(&self, infos: &[LineInfo<'_>], amounts: &[i64], slots: usize) -> Vec<i64> {
         let tax = &self.store.tax;
-        let exact: Vec<Decimal> =
-            infos.iter().zip(amounts).map(|(i, a)| tax.exact_tax(Decimal::from(*a), i.tax_rate)).collect();
         let round = |d: Decimal| tax.rounding_mode().round(settle(d), 0).to_i64().unwrap_or(0);
         match tax.rounding() {
-            TaxRounding::PerLine => exact.iter().map(|d| round(*d)).collect(),
+            TaxRounding::PerLine => infos
+                .iter()
+                .zip(amounts)
+                .map(|(i, a)| round(tax.exact_tax(Decimal::from(*a), i.tax_rate)))
+                .collect(),
             TaxRounding::PerDocument => {
+                // Within one rate each line's exact tax is proportional to its amount, so the
+                // document tax, rounded once, is allocated by amount in exact integer arithmetic.
                 let mut out = vec![0_i64; infos.len()];
                 for slot in 0..slots {
                     let members: Vec<usize> =
                         (0..infos.len()).filter(|i| infos[*i].tax_slot == slot).collect();
-                    let total = round(members.iter().map(|i| exact[*i]).sum());
-                    let weights: Vec<Decimal> = members.iter().map(|i| exact[*i]).collect();
-                    let caps: Vec<i64> = members.iter().map(|i| amounts[*i]).collect();
+                    let Some(first) = members.first() else { continue };
+                    let weights: Vec<i64> = members.iter().map(|i| amounts[*i]).collect();
+                    let sum: i64 = weights.iter().sum();
+                    let total = round(tax.exact_tax(Decimal::from(sum), infos[*first].tax_rate));
                     let keys: Vec<u32> = members.iter().map(|i| infos[*i].id).collect();
-                    for (i, share) in members.iter().zip(allocate(total, &weights, &caps, &keys)) {
+                    for (i, share) in members.iter().zip(allocate_int(total, &weights, &weights, &keys)) {
                         out[*i] = share;
                     }
                 }

@@ -3,6 +3,7 @@
 //! Promotions are validated when built; the [`crate::pricing::PricingEngine`] applies them.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDateTime, NaiveTime, Weekday};
 use rust_decimal::Decimal;
@@ -13,9 +14,21 @@ use crate::catalog::CategoryId;
 use crate::error::CoreError;
 use crate::sku::Sku;
 
-/// Identifier of a promotion.
+/// Identifier of a promotion. Cheap to clone: priced baskets repeat it on every line it discounts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct PromotionId(pub String);
+pub struct PromotionId(pub Arc<str>);
+
+impl PromotionId {
+    /// A promotion id.
+    pub fn new(id: &str) -> Self {
+        PromotionId(Arc::from(id))
+    }
+
+    /// The id text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 /// Which items a promotion looks at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -421,7 +434,7 @@ impl Promotion {
     pub fn builder(id: &str, name: &str, kind: PromotionKind) -> PromotionBuilder {
         PromotionBuilder {
             spec: PromotionSpec {
-                id: PromotionId(id.to_owned()),
+                id: PromotionId::new(id),
                 name: name.to_owned(),
                 kind,
                 stacking: Stacking::Stackable,

@@ -323,13 +323,16 @@ pub fn render_text(r: &Receipt, width: Width, labels: &Labels) -> Vec<String> {
     out.push(two_columns(&format!("{} {}", labels.receipt, r.number), &r.terminal, w));
     out.push(two_columns(&format!("{} {}", labels.cashier, r.cashier), &r.datetime, w));
     out.push(rule.clone());
+    // Tax labels form a column of their own right of the amounts; discounts align with amounts.
+    let lw = r.lines.iter().map(|l| display_width(&l.tax_label)).max().unwrap_or(0);
+    let pad_label = |label: &str| format!(" {label}{}", " ".repeat(lw - display_width(label)));
     for line in &r.lines {
-        out.push(two_columns(&line.name, &format!("{} {}", amt(line.base), line.tax_label), w));
+        out.push(two_columns(&line.name, &format!("{}{}", amt(line.base), pad_label(&line.tax_label)), w));
         if line.quantity != "1" {
             out.push(truncate_to_width(&format!("  {} x {}", line.quantity, amt(line.unit_price)), w));
         }
         for (label, d) in &line.discounts {
-            out.push(two_columns(&format!("  {label}"), &format!("-{}  ", amt(*d)), w));
+            out.push(two_columns(&format!("  {label}"), &format!("-{}{}", amt(*d), pad_label("")), w));
         }
     }
     out.push(rule.clone());
@@ -350,16 +353,42 @@ pub fn render_text(r: &Receipt, width: Width, labels: &Labels) -> Vec<String> {
         TaxMode::Exclusive => labels.tax.clone(),
     };
     out.push(truncate_to_width(&head, w));
-    for t in &r.taxes {
-        let rate = format!("{} {}%", t.label, t.rate);
-        // Three amount columns when they fit, else net/tax on one line and gross on the next.
-        let cols = format!("{} {} {}", amt(t.net.amount()), amt(t.tax.amount()), amt(t.gross.amount()));
-        if display_width(&rate) + 1 + display_width(&cols) <= w {
-            out.push(two_columns(&rate, &cols, w));
-        } else {
-            out.push(two_columns(&rate, &format!("{} {}", labels.net, amt(t.net.amount())), w));
-            out.push(two_columns(&format!("  {}", labels.tax), &amt(t.tax.amount()), w));
-            out.push(two_columns(&format!("  {}", labels.gross), &amt(t.gross.amount()), w));
+    // A table: rate, net, tax, gross, right-aligned under their headings when it fits the paper;
+    // otherwise one line per amount.
+    let rows: Vec<[String; 4]> = r
+        .taxes
+        .iter()
+        .map(|t| {
+            let rate =
+                if t.label.ends_with('%') { t.label.clone() } else { format!("{} {}%", t.label, t.rate) };
+            [rate, amt(t.net.amount()), amt(t.tax.amount()), amt(t.gross.amount())]
+        })
+        .collect();
+    let heads = [String::new(), labels.net.clone(), labels.tax.clone(), labels.gross.clone()];
+    let mut cw = [0_usize; 4];
+    for row in rows.iter().chain(std::iter::once(&heads)) {
+        for (c, cell) in row.iter().enumerate() {
+            cw[c] = cw[c].max(display_width(cell));
+        }
+    }
+    if cw.iter().sum::<usize>() + 3 <= w {
+        let right = |cell: &str, width: usize| format!("{}{cell}", " ".repeat(width - display_width(cell)));
+        let gap = w - cw.iter().sum::<usize>() - 2;
+        for row in std::iter::once(&heads).chain(rows.iter()) {
+            let first = format!("{}{}", row[0], " ".repeat(cw[0] - display_width(&row[0])));
+            out.push(format!(
+                "{first}{}{} {} {}",
+                " ".repeat(gap),
+                right(&row[1], cw[1]),
+                right(&row[2], cw[2]),
+                right(&row[3], cw[3])
+            ));
+        }
+    } else {
+        for row in &rows {
+            out.push(two_columns(&row[0], &format!("{} {}", labels.net, row[1]), w));
+            out.push(two_columns(&format!("  {}", labels.tax), &row[2], w));
+            out.push(two_columns(&format!("  {}", labels.gross), &row[3], w));
         }
     }
     if !r.footer.is_empty() {

@@ -265,7 +265,10 @@ fn member_tier_group_and_coupon_gates() {
     let p = price(&e, &cat, &b);
     assert_eq!(discount(&p), 200 + 180 + 250 + 100);
     assert_eq!(p.unused_coupons, vec!["NOPE".to_owned()]);
-    assert_eq!(p.promotions.iter().find(|a| a.id.0 == "cpn").unwrap().coupon.as_deref(), Some("WELCOME10"));
+    assert_eq!(
+        p.promotions.iter().find(|a| a.id.as_str() == "cpn").unwrap().coupon.as_deref(),
+        Some("WELCOME10")
+    );
 }
 
 #[test]
@@ -328,7 +331,7 @@ fn among_conflicting_exclusives_the_best_combination_wins() {
     let c = Promotion::builder("c", "c", pct(items(&["shirt2"]), 30)).exclusive().build().unwrap();
     let p = price(&engine(vec![a, b, c]), &cat2, &basket(&[("tshirt", 1), ("shirt2", 1)]));
     assert_eq!(discount(&p), 9_000);
-    let ids: Vec<&str> = p.promotions.iter().map(|a| a.id.0.as_str()).collect();
+    let ids: Vec<&str> = p.promotions.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids, vec!["b", "c"]);
 }
 
@@ -339,7 +342,7 @@ fn equal_exclusives_tie_break_by_id() {
     let a = Promotion::builder("aa", "aa", pct(items(&["cola"]), 10)).exclusive().build().unwrap();
     for order in [vec![z.clone(), a.clone()], vec![a, z]] {
         let p = price(&engine(order), &cat, &basket(&[("cola", 1)]));
-        assert_eq!(p.promotions[0].id.0, "aa");
+        assert_eq!(p.promotions[0].id.as_str(), "aa");
     }
 }
 
