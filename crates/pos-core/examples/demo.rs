@@ -9,8 +9,9 @@
 use chrono::{DateTime, Utc};
 use pos_core::receipt::render_text;
 use pos_core::{
-    Basket, Catalog, CoreError, Currency, CustomerContext, Labels, Money, PricingContext, PricingEngine, Product,
-    Promotion, PromotionKind, Quantity, Receipt, Reward, Sku, StoreConfig, StoreHeader, Target, Unit, Width,
+    Basket, Catalog, CoreError, Currency, CustomerContext, Labels, Money, PricingContext, PricingEngine,
+    Product, Promotion, PromotionKind, Quantity, Receipt, Reward, Sku, StoreConfig, StoreHeader, Target,
+    Unit, Width,
 };
 use rust_decimal::Decimal;
 
@@ -27,9 +28,21 @@ fn main() -> Result<(), CoreError> {
     catalog.upsert_category("snacks", "과자", Some("food"))?;
     catalog.upsert_category("fresh", "신선식품", Some("food"))?;
     let won = Decimal::from;
-    catalog.upsert_product(Product::new("8801056", "바나나맛우유 240ml", "drinks", "standard", won(1_700))?)?;
+    catalog.upsert_product(Product::new(
+        "8801056",
+        "바나나맛우유 240ml",
+        "drinks",
+        "standard",
+        won(1_700),
+    )?)?;
     catalog.upsert_product(Product::new("8801094", "코카콜라 500ml", "drinks", "standard", won(2_300))?)?;
-    catalog.upsert_product(Product::new("8801117", "오리온 초코파이 12입", "snacks", "standard", won(5_280))?)?;
+    catalog.upsert_product(Product::new(
+        "8801117",
+        "오리온 초코파이 12입",
+        "snacks",
+        "standard",
+        won(5_280),
+    )?)?;
     catalog.upsert_product(
         Product::new("2100001", "사과 (kg)", "fresh", "exempt", won(9_900))?.with_unit(Unit::Kg),
     )?;
@@ -38,7 +51,13 @@ fn main() -> Result<(), CoreError> {
     let two_plus_one = Promotion::builder(
         "drinks-2+1",
         "음료 2+1",
-        PromotionKind::BuyXGetY { buy: drinks.clone(), buy_qty: 2, get: drinks, get_qty: 1, reward: Reward::Free },
+        PromotionKind::BuyXGetY {
+            buy: drinks.clone(),
+            buy_qty: 2,
+            get: drinks,
+            get_qty: 1,
+            reward: Reward::Free,
+        },
     )
     .build()?;
     let member_snacks = Promotion::builder(
@@ -63,7 +82,8 @@ fn main() -> Result<(), CoreError> {
         group: None,
     });
 
-    let at: DateTime<Utc> = "2026-11-23T03:15:00Z".parse().map_err(|_| CoreError::invalid("at", "bad time"))?;
+    let at: DateTime<Utc> =
+        "2026-11-23T03:15:00Z".parse().map_err(|_| CoreError::invalid("at", "bad time"))?;
     let priced = engine.price(&catalog, &basket, &PricingContext::at(at))?;
 
     let due = priced.cash_due(&cash_rounding);
@@ -74,10 +94,11 @@ fn main() -> Result<(), CoreError> {
         lines: vec!["서울특별시 강남구 테헤란로 123".into(), "Tel 02-123-4567".into()],
         tax_id: Some("사업자등록번호 123-45-67890".into()),
     };
-    let mut receipt = Receipt::from_priced(&priced, header, "0001-000001", "POS-01", "김민수", "2026-11-23 12:15")
-        .with_tender("현금", tendered)
-        .with_change(change)
-        .with_footer(&["교환·환불은 영수증 지참 시 7일 이내", "감사합니다"]);
+    let mut receipt =
+        Receipt::from_priced(&priced, header, "0001-000001", "POS-01", "김민수", "2026-11-23 12:15")
+            .with_tender("현금", tendered)
+            .with_change(change)
+            .with_footer(&["교환·환불은 영수증 지참 시 7일 이내", "감사합니다"]);
     if due != priced.total {
         receipt.footer.insert(0, format!("현금 단수조정 {} → {}", priced.total.amount(), due.amount()));
     }
