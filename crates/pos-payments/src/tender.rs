@@ -1,0 +1,165 @@
+//! Tenders and split payments: how a sale is paid, and the change given.
+
+use pos_core::{CashRounding, Currency, Money};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::PaymentError;
+
+/// A kind of tender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TenderKind {
+    /// Notes and coins; the only tender that gives change and is cash-rounded.
+    Cash,
+    /// Credit or debit card through a payment gateway.
+    Card,
+    /// Mobile wallet or QR payment (KakaoPay, Alipay, WeChat Pay).
+    MobileWallet,
+    /// A gift card.
+    GiftCard,
+    /// Store credit.
+    StoreCredit,
+    /// Loyalty points.
+    LoyaltyPoints,
+    /// A paper or digital voucher.
+    Voucher,
+}
+
+/// What the customer hands over for one tender. For cash this is the amount tendered (which may
+/// exceed what is due); for every other kind it is the amount to charge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenderInput {
+    /// Kind.
+    pub kind: TenderKind,
+    /// Amount handed over or charged.
+    pub amount: Money,
+    /// Gateway reference, gift card code or voucher number, if any. Never a card number.
+    pub reference: Option<String>,
+}
+
+impl TenderInput {
+    /// A tender with no reference.
+    pub fn new(kind: TenderKind, amount: Money) -> Self {
+        TenderInput { kind, amount, reference: None }
+    }
+}
+
+/// A tender as applied to the sale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedTender {
+    /// Kind.
+    pub kind: TenderKind,
+    /// The part of the amount due it settles.
+    pub amount: Money,
+    /// For cash: what was handed over.
+    pub tendered: Money,
+    /// Reference, if any.
+    pub reference: Option<String>,
+}
+
+/// The outcome of settling a sale: applied tenders, change and the cash-rounding adjustment.
+///
+/// Invariant: the applied amounts plus `rounding` equal the amount due, and
+/// `change = cash tendered - cash applied`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settlement {
+    /// The amount due before cash rounding.
+    pub due: Money,
+    /// Tenders in the order given.
+    pub tenders: Vec<AppliedTender>,
+    /// Change handed back (cash only).
+    pub change: Money,
+    /// Cash rounding: `due - sum(applied)`; positive when the customer pays less.
+    pub rounding: Money,
+}
+
+impl Settlement {
+    /// Sum of the applied amounts.
+    pub fn applied_total(&self) -> Money {
+        let mut sum = Money::zero(self.due.currency());
+        for t in &self.tenders {
+            sum = sum.checked_add(&t.amount).unwrap_or(sum);
+        }
+        sum
+    }
+}
+
+/// Settles `due` with `tenders`. Non-cash tenders are charged as given and must not exceed what
+/// is due; the rest is settled in cash, rounded with `cash_rounding`, and cash above that is
+/// change. Several cash tenders are added up.
+///
+/// # Errors
+/// [`PaymentError::InvalidField`] for a zero or negative tender or a negative amount due;
+/// [`PaymentError::CurrencyMismatch`]; [`PaymentError::Overpaid`] when non-cash tenders exceed
+/// the amount due; [`PaymentError::Underpaid`] when the tenders do not cover it.
+pub fn settle(
+    due: Money,
+    tenders: &[TenderInput],
+    cash_rounding: &CashRounding,
+) -> Result<Settlement, PaymentError> {
+    let currency: Currency = due.currency();
+    if due.is_negative() {
+        return Err(PaymentError::invalid("due", "must not be negative"));
+    }
+    let mut non_cash = Decimal::ZERO;
+    let mut cash = Decimal::ZERO;
+    for (i, t) in tenders.iter().enumerate() {
+        if t.amount.currency() != currency {
+            return Err(PaymentError::CurrencyMismatch {
+                expected: currency.code().into(),
+                found: t.amount.currency().code().into(),
+            });
+        }
+        if t.amount.amount() <= Decimal::ZERO {
+            return Err(PaymentError::invalid(format!("tenders[{i}].amount"), "must be greater than zero"));
+        }
+        if t.amount.amount() != t.amount.round(pos_core::RoundingMode::HalfUp).amount() {
+            return Err(PaymentError::invalid(
+                format!("tenders[{i}].amount"),
+                "has more decimals than the currency",
+            ));
+        }
+        match t.kind {
+            TenderKind::Cash => cash += t.amount.amount(),
+            _ => non_cash += t.amount.amount(),
+        }
+    }
+    if non_cash > due.amount() {
+        return Err(PaymentError::Overpaid { due: due.amount(), non_cash });
+    }
+    let rest = due.amount() - non_cash;
+    let has_cash = tenders.iter().any(|t| t.kind == TenderKind::Cash);
+    // Only the part settled in cash is cash-rounded.
+    let cash_due = if has_cash { cash_rounding.apply(rest) } else { rest };
+    if cash < cash_due || (!has_cash && rest > Decimal::ZERO) {
+        return Err(PaymentError::Underpaid { due: cash_due + non_cash, covered: cash + non_cash });
+    }
+    let mut cash_left = cash_due;
+    let applied = tenders
+        .iter()
+        .map(|t| {
+            let amount = match t.kind {
+                TenderKind::Cash => {
+                    let part = t.amount.amount().min(cash_left);
+                    cash_left -= part;
+                    part
+                }
+                _ => t.amount.amount(),
+            };
+            AppliedTender {
+                kind: t.kind,
+                amount: Money::new(amount, currency),
+                tendered: t.amount,
+                reference: t.reference.clone(),
+            }
+        })
+        .collect();
+    Ok(Settlement {
+        due,
+        tenders: applied,
+        change: Money::new(cash - cash_due, currency),
+        rounding: Money::new(rest - cash_due, currency),
+    })
+}
