@@ -1,0 +1,185 @@
+//! Locations, movements, levels and policies.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use pos_core::Sku;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::InventoryError;
+
+/// Identifier of a location.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LocationId(pub String);
+
+impl LocationId {
+    /// A location id.
+    pub fn new(s: &str) -> Self {
+        LocationId(s.to_owned())
+    }
+}
+
+/// Kind of location.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationKind {
+    /// A shop.
+    Store,
+    /// A warehouse.
+    Warehouse,
+    /// An online sales channel.
+    Online,
+}
+
+/// A place that holds stock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// Id.
+    pub id: LocationId,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: LocationKind,
+}
+
+impl Location {
+    /// A location.
+    ///
+    /// # Errors
+    /// [`InventoryError::InvalidField`] naming `location.id` when empty.
+    pub fn new(id: &str, name: &str, kind: LocationKind) -> Result<Self, InventoryError> {
+        if id.trim().is_empty() {
+            return Err(InventoryError::invalid("location.id", "must not be empty"));
+        }
+        Ok(Location { id: LocationId::new(id), name: name.to_owned(), kind })
+    }
+}
+
+/// Why stock changed. References tie a movement to its document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum MovementKind {
+    /// Sold.
+    Sale,
+    /// Returned by a customer.
+    Return,
+    /// Goods received from a supplier.
+    GoodsReceipt,
+    /// A manual adjustment (damage, theft, found stock), with a reason.
+    Adjustment {
+        /// Reason.
+        reason: String,
+    },
+    /// Left this location on a transfer.
+    TransferOut {
+        /// Transfer id.
+        transfer: String,
+    },
+    /// Arrived on a transfer.
+    TransferIn {
+        /// Transfer id.
+        transfer: String,
+    },
+    /// A stock count found a different quantity.
+    CountCorrection {
+        /// Count session id.
+        count: String,
+    },
+    /// Held for a customer (buy online, pick up in store).
+    Reservation {
+        /// Reservation id.
+        reservation: String,
+    },
+    /// A hold released (cancelled, expired or fulfilled).
+    Release {
+        /// Reservation id.
+        reservation: String,
+    },
+}
+
+/// One append-only change of stock at one location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Movement {
+    /// Sequence within the inventory, from 1.
+    pub sequence: u64,
+    /// SKU.
+    pub sku: Sku,
+    /// Location.
+    pub location: LocationId,
+    /// Why.
+    pub kind: MovementKind,
+    /// Change of on-hand stock (negative for sales, transfers out, ...).
+    pub on_hand: Decimal,
+    /// Change of reserved stock.
+    pub reserved: Decimal,
+    /// Who did it.
+    pub actor: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// Stock of one SKU at one location.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Level {
+    /// Physically there.
+    pub on_hand: Decimal,
+    /// Held for reservations.
+    pub reserved: Decimal,
+    /// On hand minus reserved: what can be sold.
+    pub available: Decimal,
+}
+
+/// Levels as the fold of movements: the definition the [`crate::Inventory`] keeps in step with.
+pub fn levels<'a>(movements: impl IntoIterator<Item = &'a Movement>) -> BTreeMap<(Sku, LocationId), Level> {
+    let mut out: BTreeMap<(Sku, LocationId), Level> = BTreeMap::new();
+    for m in movements {
+        let l = out.entry((m.sku.clone(), m.location.clone())).or_default();
+        l.on_hand += m.on_hand;
+        l.reserved += m.reserved;
+        l.available = l.on_hand - l.reserved;
+    }
+    out
+}
+
+/// Per-SKU stock rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockPolicy {
+    /// Whether sales may take stock below zero.
+    pub allow_negative: bool,
+    /// At or below this available quantity, alert.
+    pub reorder_point: Option<Decimal>,
+    /// Order in multiples of this quantity.
+    pub reorder_quantity: Option<Decimal>,
+}
+
+impl Default for StockPolicy {
+    /// Negative stock allowed (a till never refuses a sale the shelf allowed), no reordering.
+    fn default() -> Self {
+        StockPolicy { allow_negative: true, reorder_point: None, reorder_quantity: None }
+    }
+}
+
+impl StockPolicy {
+    /// Negative stock refused.
+    pub fn refuse_negative() -> Self {
+        StockPolicy { allow_negative: false, ..StockPolicy::default() }
+    }
+
+    /// Adds a reorder point and quantity.
+    ///
+    /// # Errors
+    /// [`InventoryError::InvalidField`] naming `policy.reorder_point` (negative) or
+    /// `policy.reorder_quantity` (not positive).
+    pub fn with_reorder(mut self, point: Decimal, quantity: Decimal) -> Result<Self, InventoryError> {
+        if point < Decimal::ZERO {
+            return Err(InventoryError::invalid("policy.reorder_point", "must not be negative"));
+        }
+        if quantity <= Decimal::ZERO {
+            return Err(InventoryError::invalid("policy.reorder_quantity", "must be greater than zero"));
+        }
+        self.reorder_point = Some(point);
+        self.reorder_quantity = Some(quantity);
+        Ok(self)
+    }
+}
