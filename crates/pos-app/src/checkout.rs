@@ -1,0 +1,353 @@
+//! Completing a sale: validate, price, take payments through the gateway, then commit
+//! everything in one transaction.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use pos_core::journal::canonical_json;
+use pos_core::{
+    Basket, CashRounding, Catalog, Money, PricedBasket, PricingContext, PricingEngine, StoreConfig,
+};
+use pos_inventory::LocationId;
+use pos_loyalty::{LoyaltyConfig, LoyaltySale, PointsAccount, SaleInput, SaleLine};
+use pos_payments::{
+    AuthorizeRequest, GatewayOutcome, GatewayStatus, IdempotencyKey, Payment, PaymentGateway, PaymentState,
+    Settlement, TenderInput, TenderKind, settle,
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tokio::sync::RwLock;
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::ports::{LineRecord, LoyaltyCommit, PaymentRecord, SaleCommit, StockTake, Store};
+
+/// A sale as the till submits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaleRequest {
+    /// Idempotency key: a retry with the same key never records a second sale.
+    pub idempotency_key: String,
+    /// Terminal.
+    pub terminal: String,
+    /// Cashier.
+    pub cashier: String,
+    /// Location the stock leaves from.
+    pub location: LocationId,
+    /// The basket (with the customer, if identified).
+    pub basket: Basket,
+    /// Tenders (cash tendered, card amounts, ...). Points are given in `redeem_points`.
+    pub tenders: Vec<TenderInput>,
+    /// Loyalty points to spend.
+    pub redeem_points: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A completed sale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompletedSale {
+    /// Sale id.
+    pub sale_id: Uuid,
+    /// Receipt number.
+    pub receipt: String,
+    /// Gapless number per terminal.
+    pub number: u64,
+    /// Journal sequence.
+    pub journal_sequence: u64,
+    /// Total due.
+    pub total: Money,
+    /// True when this was a retry of a sale already recorded.
+    pub replayed: bool,
+    /// The priced basket (absent on a replay: the stored document has it).
+    pub priced: Option<PricedBasket>,
+    /// Tender settlement (absent on a replay).
+    pub settlement: Option<Settlement>,
+    /// Loyalty effect (absent on a replay or without a member).
+    pub loyalty: Option<LoyaltySale>,
+}
+
+/// The checkout use case for one store.
+pub struct Checkout<S: Store, G: PaymentGateway> {
+    store: Arc<S>,
+    gateway: Arc<G>,
+    config: StoreConfig,
+    loyalty: LoyaltyConfig,
+    pricing: RwLock<Option<Arc<(Catalog, PricingEngine)>>>,
+}
+
+impl<S: Store, G: PaymentGateway> Checkout<S, G> {
+    /// A checkout over a store adapter and a payment gateway.
+    pub fn new(store: Arc<S>, gateway: Arc<G>, config: StoreConfig, loyalty: LoyaltyConfig) -> Self {
+        Checkout { store, gateway, config, loyalty, pricing: RwLock::new(None) }
+    }
+
+    /// Forgets the cached catalog and promotions (call after catalog or promotion changes).
+    pub async fn reload(&self) {
+        *self.pricing.write().await = None;
+    }
+
+    async fn pricing(&self) -> Result<Arc<(Catalog, PricingEngine)>, AppError> {
+        if let Some(p) = self.pricing.read().await.as_ref() {
+            return Ok(p.clone());
+        }
+        let catalog = self.store.load_catalog(&self.config.id, self.config.currency).await?;
+        let promotions = self.store.load_promotions(&self.config.id).await?;
+        let engine = PricingEngine::builder(self.config.clone()).promotions(promotions).build()?;
+        let p = Arc::new((catalog, engine));
+        *self.pricing.write().await = Some(p.clone());
+        Ok(p)
+    }
+
+    /// Completes a sale.
+    ///
+    /// # Errors
+    /// [`AppError::InvalidField`] for a bad request; pricing, tender, loyalty errors;
+    /// [`AppError::Declined`] and [`AppError::PaymentPending`] from the gateway (nothing is
+    /// recorded); [`AppError::Store`] with `InsufficientStock` or `IdempotencyConflict` (card
+    /// authorizations are voided). A failed sale writes nothing.
+    pub async fn complete_sale(&self, req: &SaleRequest) -> Result<CompletedSale, AppError> {
+        if req.idempotency_key.trim().is_empty() || req.idempotency_key.len() > 128 {
+            return Err(AppError::invalid("idempotency_key", "must be 1 to 128 characters"));
+        }
+        if req.terminal.trim().is_empty() {
+            return Err(AppError::invalid("terminal", "must not be empty"));
+        }
+        if req.basket.is_empty() {
+            return Err(AppError::invalid("basket", "has no lines"));
+        }
+        if req.redeem_points < 0 {
+            return Err(AppError::invalid("redeem_points", "must not be negative"));
+        }
+        let request_hash = hash_request(req)?;
+        let pricing = self.pricing().await?;
+        let (catalog, engine) = (&pricing.0, &pricing.1);
+        let priced = engine.price(catalog, &req.basket, &PricingContext::at(req.at))?;
+
+        // Loyalty: spend and earn on the member's account, committed with the sale.
+        let member = req.basket.customer().member_id.clone();
+        let (loyalty_sale, loyalty_commit) = match &member {
+            Some(m) => {
+                let (mut account, version) =
+                    self.store.load_account(&self.config.id, m).await?.unwrap_or((PointsAccount::new(m), 0));
+                let before = account.ledger().len();
+                let lines = priced
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        let path = catalog
+                            .product(&l.sku)
+                            .map(|p| catalog.category_path(&p.category))
+                            .unwrap_or(&[]);
+                        SaleLine::from_priced(l, priced.tax_mode, path)
+                    })
+                    .collect();
+                let input = SaleInput {
+                    document: req.idempotency_key.clone(),
+                    at: req.at,
+                    lines,
+                    redeem: req.redeem_points,
+                    tier_multiplier: Decimal::ONE,
+                    first_purchase: before == 0,
+                };
+                let sale = account.sale(&self.loyalty, &input)?;
+                let entries = account.ledger()[before..].to_vec();
+                (
+                    Some(sale),
+                    Some(LoyaltyCommit { member: m.clone(), expected_version: version, account, entries }),
+                )
+            }
+            None if req.redeem_points > 0 => {
+                return Err(AppError::invalid("redeem_points", "points need an identified member"));
+            }
+            None => (None, None),
+        };
+
+        let mut tenders = req.tenders.clone();
+        if req.redeem_points > 0 {
+            let value = Decimal::from(req.redeem_points) * self.loyalty.point_value;
+            tenders
+                .insert(0, TenderInput::new(TenderKind::LoyaltyPoints, Money::new(value, priced.currency)));
+        }
+        let settlement = settle(priced.total, &tenders, &self.cash_rounding())?;
+
+        // Card and wallet payments go through the gateway before anything is written.
+        let mut payments = Vec::with_capacity(settlement.tenders.len());
+        let mut authorized: Vec<(IdempotencyKey, String)> = Vec::new();
+        for (i, t) in settlement.tenders.iter().enumerate() {
+            let mut record = PaymentRecord {
+                kind: t.kind,
+                amount: t.amount.amount(),
+                state: PaymentState::Captured,
+                reference: t.reference.clone(),
+                brand: None,
+                last4: None,
+            };
+            if matches!(t.kind, TenderKind::Card | TenderKind::MobileWallet) && !t.amount.is_zero() {
+                let key = IdempotencyKey(format!("{}/{i}", req.idempotency_key));
+                match self.charge(&key, t.amount, t.reference.clone()).await {
+                    Ok(approval) => {
+                        authorized.push((key, approval.reference.clone()));
+                        record.reference = Some(approval.reference);
+                        record.brand = approval.brand;
+                        record.last4 = approval.last4;
+                    }
+                    Err(e) => {
+                        self.void_all(&authorized).await;
+                        return Err(e);
+                    }
+                }
+            }
+            payments.push(record);
+        }
+
+        let sale_id = Uuid::now_v7();
+        let document = serde_json::json!({
+            "sale_id": sale_id,
+            "terminal": req.terminal,
+            "cashier": req.cashier,
+            "at": req.at,
+            "priced": priced,
+            "settlement": settlement,
+            "loyalty": loyalty_sale,
+        });
+        let commit = SaleCommit {
+            store: self.config.id.clone(),
+            terminal: req.terminal.clone(),
+            sale_id,
+            idempotency_key: req.idempotency_key.clone(),
+            request_hash,
+            at: req.at,
+            currency: priced.currency,
+            total: priced.total.amount(),
+            cashier: req.cashier.clone(),
+            journal_payload: canonical_json(&document)?,
+            document,
+            lines: priced
+                .lines
+                .iter()
+                .map(|l| LineRecord {
+                    line_id: l.line_id,
+                    sku: l.sku.clone(),
+                    quantity: l.quantity.value(),
+                    discount: l.discount_total().amount(),
+                    tax: l.tax.amount(),
+                    total: l.total.amount(),
+                })
+                .collect(),
+            payments,
+            stock: stock_takes(&req.location, &priced),
+            loyalty: loyalty_commit,
+        };
+        let outcome = match self.store.commit_sale(&commit).await {
+            Ok(o) => o,
+            Err(e) => {
+                self.void_all(&authorized).await;
+                return Err(e.into());
+            }
+        };
+        if outcome.replayed {
+            // The first submission charged the card; this retry's authorizations (deduplicated
+            // by the gateway under the same keys) are the same payments, so nothing is voided.
+            return Ok(CompletedSale {
+                sale_id: outcome.sale_id,
+                receipt: outcome.receipt,
+                number: outcome.number,
+                journal_sequence: outcome.journal_sequence,
+                total: priced.total,
+                replayed: true,
+                priced: None,
+                settlement: None,
+                loyalty: None,
+            });
+        }
+        Ok(CompletedSale {
+            sale_id,
+            receipt: outcome.receipt,
+            number: outcome.number,
+            journal_sequence: outcome.journal_sequence,
+            total: priced.total,
+            replayed: false,
+            priced: Some(priced),
+            settlement: Some(settlement),
+            loyalty: loyalty_sale,
+        })
+    }
+
+    fn cash_rounding(&self) -> CashRounding {
+        self.config.cash_rounding
+    }
+
+    /// Authorizes and captures; an unknown outcome is reconciled by a status query.
+    async fn charge(
+        &self,
+        key: &IdempotencyKey,
+        amount: Money,
+        token: Option<String>,
+    ) -> Result<pos_payments::Approval, AppError> {
+        let mut payment = Payment::new(amount)?;
+        let outcome =
+            self.gateway.authorize(AuthorizeRequest { key: key.clone(), amount, payment_token: token }).await;
+        let approval = match outcome {
+            GatewayOutcome::Approved(a) => {
+                payment.authorize()?;
+                a
+            }
+            GatewayOutcome::Declined { reason } => return Err(AppError::Declined { reason }),
+            _ => {
+                let status = self.gateway.status(key).await;
+                payment.reconcile(&status)?;
+                match status {
+                    GatewayStatus::Authorized(a) | GatewayStatus::Captured(a) => a,
+                    GatewayStatus::Declined { reason } => return Err(AppError::Declined { reason }),
+                    GatewayStatus::NotFound | GatewayStatus::Voided => {
+                        return Err(AppError::Declined { reason: "the gateway has no such payment".into() });
+                    }
+                    _ => return Err(AppError::PaymentPending { key: key.0.clone() }),
+                }
+            }
+        };
+        if payment.state() == PaymentState::Authorized {
+            match self.gateway.capture(key.clone(), &approval.reference, amount).await {
+                GatewayOutcome::Approved(_) => payment.capture(amount)?,
+                GatewayOutcome::Declined { reason } => return Err(AppError::Declined { reason }),
+                _ => match self.gateway.status(key).await {
+                    GatewayStatus::Captured(_) => payment.capture(amount)?,
+                    _ => return Err(AppError::PaymentPending { key: key.0.clone() }),
+                },
+            }
+        }
+        Ok(approval)
+    }
+
+    async fn void_all(&self, authorized: &[(IdempotencyKey, String)]) {
+        for (key, reference) in authorized {
+            // Captured card payments are refunded rather than voided by most gateways; the void
+            // is best effort and its outcome is reconciled like any other.
+            let _ = self.gateway.void(IdempotencyKey(format!("{}/void", key.0)), reference).await;
+        }
+    }
+}
+
+/// Stock each line takes, one entry per SKU.
+fn stock_takes(location: &LocationId, priced: &PricedBasket) -> Vec<StockTake> {
+    let mut takes: Vec<StockTake> = Vec::new();
+    for l in &priced.lines {
+        match takes.iter_mut().find(|t| t.sku == l.sku) {
+            Some(t) => t.quantity += l.quantity.value(),
+            None => takes.push(StockTake {
+                location: location.clone(),
+                sku: l.sku.clone(),
+                quantity: l.quantity.value(),
+            }),
+        }
+    }
+    takes
+}
+
+/// SHA-256 of the request's canonical JSON.
+fn hash_request(req: &SaleRequest) -> Result<String, AppError> {
+    let json = canonical_json(req)?;
+    let digest = Sha256::digest(json.as_bytes());
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+}

@@ -1,0 +1,26 @@
+//! # pos-app
+//!
+//! The use cases of the platform and the storage ports they need. Binaries wire adapters into
+//! these services (`Checkout::new(store, gateway, config, loyalty)`); no business rule lives in
+//! a binary or an adapter.
+//!
+//! - [`ports`]: the storage traits ([`ports::Store`]) that SQLite, Postgres and the in-memory
+//!   fake implement, and the records a sale commit writes.
+//! - [`checkout`]: completing a sale: price with pos-core, spend and earn points with
+//!   pos-loyalty, settle tenders and charge cards with pos-payments, and commit it all in one
+//!   transaction through the store.
+//! - [`audit`]: verifying a terminal's journal chain and the stored sales against it.
+#![deny(missing_docs)]
+
+pub mod audit;
+pub mod checkout;
+pub mod error;
+pub mod ports;
+
+pub use audit::{AuditError, audit_terminal};
+pub use checkout::{Checkout, CompletedSale, SaleRequest};
+pub use error::{AppError, StoreError};
+pub use ports::{
+    CatalogStore, CommitOutcome, CommitStep, LineRecord, LoyaltyCommit, LoyaltyStore, PaymentRecord,
+    SaleCommit, SaleStore, StockStore, StockTake, Store, receipt_number,
+};

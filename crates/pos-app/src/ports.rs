@@ -1,0 +1,264 @@
+//! Storage ports: what the use cases need from a database. Adapters (SQLite, Postgres, the
+//! in-memory fake in pos-testkit) implement them; one conformance suite checks them all.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pos_core::{Catalog, Category, Currency, JournalEntry, Product, Promotion, Sku, StoreId};
+use pos_inventory::{Level, LocationId, StockPolicy};
+use pos_loyalty::{LedgerEntry, PointsAccount};
+use pos_payments::{PaymentState, TenderKind};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::StoreError;
+
+/// Steps of a sale commit, in order; tests inject failures at each to prove atomicity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CommitStep {
+    /// After the sale row.
+    Sale,
+    /// After its lines.
+    Lines,
+    /// After its payments.
+    Payments,
+    /// After the stock movements.
+    Stock,
+    /// After the loyalty ledger entries.
+    Loyalty,
+    /// Just before the journal record.
+    Journal,
+}
+
+/// One line of a sale as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineRecord {
+    /// Line id within the sale.
+    pub line_id: u32,
+    /// SKU.
+    pub sku: Sku,
+    /// Quantity.
+    pub quantity: Decimal,
+    /// Discounts on the line.
+    pub discount: Decimal,
+    /// Tax.
+    pub tax: Decimal,
+    /// Amount charged.
+    pub total: Decimal,
+}
+
+/// One payment of a sale as stored. No card numbers: a reference, brand and last four digits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRecord {
+    /// Tender kind.
+    pub kind: TenderKind,
+    /// Amount applied to the sale.
+    pub amount: Decimal,
+    /// State.
+    pub state: PaymentState,
+    /// Gateway reference.
+    pub reference: Option<String>,
+    /// Card brand.
+    pub brand: Option<String>,
+    /// Last four digits.
+    pub last4: Option<String>,
+}
+
+/// Stock a sale takes from a location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockTake {
+    /// Location.
+    pub location: LocationId,
+    /// SKU.
+    pub sku: Sku,
+    /// Quantity taken (positive).
+    pub quantity: Decimal,
+}
+
+/// A member's points account after the sale, and the ledger entries the sale added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoyaltyCommit {
+    /// Member.
+    pub member: String,
+    /// Version of the account the sale was computed from (0 for a new account).
+    pub expected_version: i64,
+    /// The account after the sale.
+    pub account: PointsAccount,
+    /// Entries the sale added.
+    pub entries: Vec<LedgerEntry>,
+}
+
+/// Everything a completed sale writes, in one transaction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaleCommit {
+    /// Store.
+    pub store: StoreId,
+    /// Terminal (receipt numbers and journal sequences are gapless per terminal).
+    pub terminal: String,
+    /// Sale id (UUID v7).
+    pub sale_id: Uuid,
+    /// Idempotency key of the submission.
+    pub idempotency_key: String,
+    /// Hash of the request, to tell a retry from a different request with the same key.
+    pub request_hash: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Currency.
+    pub currency: Currency,
+    /// Amount due.
+    pub total: Decimal,
+    /// Cashier.
+    pub cashier: String,
+    /// The full sale document (priced basket, settlement, loyalty) as JSON.
+    pub document: serde_json::Value,
+    /// Lines.
+    pub lines: Vec<LineRecord>,
+    /// Payments.
+    pub payments: Vec<PaymentRecord>,
+    /// Stock taken.
+    pub stock: Vec<StockTake>,
+    /// Loyalty changes.
+    pub loyalty: Option<LoyaltyCommit>,
+    /// Canonical JSON for the journal record.
+    pub journal_payload: String,
+}
+
+/// What a commit did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitOutcome {
+    /// Sale id.
+    pub sale_id: Uuid,
+    /// Gapless number per terminal.
+    pub number: u64,
+    /// Receipt number as printed.
+    pub receipt: String,
+    /// Journal sequence of the sale.
+    pub journal_sequence: u64,
+    /// True when the idempotency key had already committed this request.
+    pub replayed: bool,
+}
+
+/// The receipt number printed for a terminal's `number`th sale.
+pub fn receipt_number(terminal: &str, number: u64) -> String {
+    format!("{terminal}-{number:06}")
+}
+
+/// Catalog storage.
+#[async_trait]
+pub trait CatalogStore: Send + Sync + 'static {
+    /// Adds or replaces a category.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn upsert_category(&self, store: &StoreId, category: &Category) -> Result<(), StoreError>;
+    /// Adds or replaces a product.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn upsert_product(&self, store: &StoreId, product: &Product) -> Result<(), StoreError>;
+    /// Adds or replaces a promotion.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn upsert_promotion(&self, store: &StoreId, promotion: &Promotion) -> Result<(), StoreError>;
+    /// The store's catalog.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`], also when stored data no longer validates.
+    async fn load_catalog(&self, store: &StoreId, currency: Currency) -> Result<Catalog, StoreError>;
+    /// The store's promotions.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn load_promotions(&self, store: &StoreId) -> Result<Vec<Promotion>, StoreError>;
+}
+
+/// Stock storage outside sales (setup, goods receipts).
+#[async_trait]
+pub trait StockStore: Send + Sync + 'static {
+    /// Sets a SKU's policy at a location.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn set_policy(
+        &self,
+        store: &StoreId,
+        location: &LocationId,
+        sku: &Sku,
+        policy: StockPolicy,
+    ) -> Result<(), StoreError>;
+    /// Books a goods receipt.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn receive(
+        &self,
+        store: &StoreId,
+        location: &LocationId,
+        sku: &Sku,
+        quantity: Decimal,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// The level of a SKU at a location.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn level(&self, store: &StoreId, location: &LocationId, sku: &Sku) -> Result<Level, StoreError>;
+}
+
+/// Loyalty storage.
+#[async_trait]
+pub trait LoyaltyStore: Send + Sync + 'static {
+    /// A member's points account and its version, if it exists.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn load_account(
+        &self,
+        store: &StoreId,
+        member: &str,
+    ) -> Result<Option<(PointsAccount, i64)>, StoreError>;
+}
+
+/// Sale storage.
+#[async_trait]
+pub trait SaleStore: Send + Sync + 'static {
+    /// Commits a sale atomically: the sale, its lines, payments, stock movements, loyalty
+    /// entries and the journal record, or nothing. Numbers and journal sequences are assigned
+    /// inside the transaction, gaplessly per terminal. A second commit with the same idempotency
+    /// key and request hash returns the first outcome with `replayed`.
+    ///
+    /// # Errors
+    /// [`StoreError::InsufficientStock`], [`StoreError::IdempotencyConflict`],
+    /// [`StoreError::Conflict`], [`StoreError::Injected`], [`StoreError::Backend`].
+    async fn commit_sale(&self, commit: &SaleCommit) -> Result<CommitOutcome, StoreError>;
+    /// A terminal's journal, in sequence order.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn journal(&self, store: &StoreId, terminal: &str) -> Result<Vec<JournalEntry>, StoreError>;
+    /// Each sale of a terminal as (receipt number, stored document), in number order.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn sale_documents(
+        &self,
+        store: &StoreId,
+        terminal: &str,
+    ) -> Result<Vec<(String, serde_json::Value)>, StoreError>;
+    /// Row counts per table, to check that a refused operation wrote nothing.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn row_counts(&self) -> Result<BTreeMap<String, i64>, StoreError>;
+    /// Test support: makes the next sale commits fail at `step` (None clears it).
+    fn inject_failure(&self, step: Option<CommitStep>);
+}
+
+/// Everything a store adapter provides.
+pub trait Store: CatalogStore + StockStore + LoyaltyStore + SaleStore {}
+
+impl<T: CatalogStore + StockStore + LoyaltyStore + SaleStore> Store for T {}

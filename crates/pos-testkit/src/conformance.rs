@@ -1,0 +1,327 @@
+//! The storage conformance suite. Every adapter runs every case with [`crate::conformance_tests`],
+//! on a fresh store per case.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use pos_app::{AppError, AuditError, CommitStep, Store, StoreError, audit_terminal};
+use pos_core::JournalError;
+use pos_payments::{TenderInput, TenderKind};
+use rust_decimal::Decimal;
+
+use crate::fixtures::*;
+use crate::gateway::{FakeGateway, Script};
+
+/// Raw tampering with stored data, implemented per adapter with its own SQL.
+#[async_trait]
+pub trait Tamper: Send + Sync {
+    /// Changes the stored total of the sale with this receipt number.
+    async fn alter_sale(&self, receipt: &str);
+    /// Deletes a journal record.
+    async fn delete_journal(&self, terminal: &str, sequence: u64);
+    /// Swaps the sequence numbers of two journal records.
+    async fn swap_journal(&self, terminal: &str, a: u64, b: u64);
+}
+
+fn approve() -> Arc<FakeGateway> {
+    Arc::new(FakeGateway::new(Script::Approve))
+}
+
+async fn counts<S: Store>(store: &S) -> BTreeMap<String, i64> {
+    store.row_counts().await.unwrap_or_else(|e| panic!("row counts: {e}"))
+}
+
+/// A sale writes its row, lines, payments, movements, loyalty entries and journal record.
+pub async fn sale_writes_everything<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let before = counts(&*store).await;
+    let co = checkout(store.clone(), approve());
+    let done = co
+        .complete_sale(&sale("k1", "T1", &[("milk", 2), ("cola", 1)], Some("m-1"), false))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((done.number, done.receipt.as_str(), done.journal_sequence), (1, "T1-000001", 1));
+    let after = counts(&*store).await;
+    let delta = |t: &str| after[t] - before[t];
+    assert_eq!(
+        (delta("sales"), delta("sale_lines"), delta("payments"), delta("stock_movements"), delta("journal")),
+        (1, 2, 1, 2, 1)
+    );
+    // 5,000 won earns 50 points plus the 1,000-point signup bonus: two ledger entries.
+    assert_eq!(delta("loyalty_entries"), 2);
+    let (account, version) = store
+        .load_account(&store_id(), "m-1")
+        .await
+        .unwrap_or_default()
+        .unwrap_or_else(|| panic!("no account"));
+    assert_eq!((account.balance(), version), (1_050, 1));
+    let level = store.level(&store_id(), &location(), &sku("milk")).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(level.on_hand, Decimal::from(998));
+}
+
+/// A failure at any step of the commit leaves nothing of the sale behind, and the next sale
+/// still gets number 1.
+pub async fn atomic_at_every_step<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let co = checkout(store.clone(), approve());
+    let before = counts(&*store).await;
+    for (i, step) in [
+        CommitStep::Sale,
+        CommitStep::Lines,
+        CommitStep::Payments,
+        CommitStep::Stock,
+        CommitStep::Loyalty,
+        CommitStep::Journal,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        store.inject_failure(Some(step));
+        let r = co
+            .complete_sale(&sale(&format!("fail-{i}"), "T1", &[("milk", 1), ("last", 1)], Some("m-1"), false))
+            .await;
+        assert_eq!(r.unwrap_err(), AppError::Store(StoreError::Injected { step }), "{step:?}");
+        assert_eq!(counts(&*store).await, before, "rows left behind after a failure at {step:?}");
+        assert_eq!(
+            store.level(&store_id(), &location(), &sku("last")).await.ok().map(|l| l.on_hand),
+            Some(Decimal::from(5))
+        );
+        assert_eq!(store.load_account(&store_id(), "m-1").await.ok().flatten(), None, "{step:?}");
+    }
+    store.inject_failure(None);
+    let done = co
+        .complete_sale(&sale("ok", "T1", &[("milk", 1)], Some("m-1"), false))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((done.number, done.journal_sequence), (1, 1), "failed attempts consume no numbers");
+}
+
+/// Ten concurrent submissions with one idempotency key make exactly one sale; the same key
+/// with different content is a conflict.
+pub async fn idempotent_under_concurrency<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let co = Arc::new(checkout(store.clone(), approve()));
+    let request = sale("same-key", "T1", &[("cola", 3)], None, false);
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let (co, request) = (co.clone(), request.clone());
+        tasks.push(tokio::spawn(async move { co.complete_sale(&request).await }));
+    }
+    let mut results = Vec::new();
+    for t in tasks {
+        results.push(t.await.unwrap_or_else(|e| panic!("task: {e}")).unwrap_or_else(|e| panic!("sale: {e}")));
+    }
+    assert_eq!(results.iter().filter(|r| !r.replayed).count(), 1, "exactly one original");
+    assert!(
+        results.iter().all(|r| r.sale_id == results[0].sale_id || r.replayed),
+        "replays return the first sale"
+    );
+    assert!(results.iter().all(|r| r.receipt == "T1-000001"));
+    assert_eq!(counts(&*store).await["sales"], 1);
+    assert_eq!(
+        store.level(&store_id(), &location(), &sku("cola")).await.ok().map(|l| l.on_hand),
+        Some(Decimal::from(997))
+    );
+    let different = sale("same-key", "T1", &[("cola", 4)], None, false);
+    let before = counts(&*store).await;
+    assert_eq!(
+        co.complete_sale(&different).await.unwrap_err(),
+        AppError::Store(StoreError::IdempotencyConflict { key: "same-key".into() })
+    );
+    assert_eq!(counts(&*store).await, before);
+}
+
+/// Sixteen concurrent sales race for the last five units of a SKU that refuses negative stock:
+/// exactly five succeed.
+pub async fn no_oversell<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let co = Arc::new(checkout(store.clone(), approve()));
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let co = co.clone();
+        let request = sale(&format!("race-{i}"), &format!("T{}", i % 4), &[("last", 1)], None, false);
+        tasks.push(tokio::spawn(async move { co.complete_sale(&request).await }));
+    }
+    let (mut ok, mut refused) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap_or_else(|e| panic!("task: {e}")) {
+            Ok(_) => ok += 1,
+            Err(AppError::Store(StoreError::InsufficientStock { sku, available, .. })) => {
+                assert_eq!((sku.as_str(), available), ("last", Decimal::ZERO));
+                refused += 1;
+            }
+            Err(e) => panic!("unexpected: {e}"),
+        }
+    }
+    assert_eq!((ok, refused), (5, 11));
+    let level = store.level(&store_id(), &location(), &sku("last")).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(level.on_hand, Decimal::ZERO);
+    assert_eq!(counts(&*store).await["sales"], 5);
+}
+
+/// Sixteen tills selling concurrently: receipt numbers and journal sequences are gapless per
+/// terminal and every journal verifies.
+pub async fn gapless_numbering_under_concurrency<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let co = Arc::new(checkout(store.clone(), approve()));
+    let mut tasks = Vec::new();
+    for till in 0..16 {
+        for n in 0..4 {
+            let co = co.clone();
+            // Four tills share each terminal id: numbering must hold under contention too.
+            let request =
+                sale(&format!("till{till}-{n}"), &format!("T{}", till % 4), &[("milk", 1)], None, false);
+            tasks.push(tokio::spawn(async move { co.complete_sale(&request).await }));
+        }
+    }
+    let mut numbers: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for t in tasks {
+        let done = t.await.unwrap_or_else(|e| panic!("task: {e}")).unwrap_or_else(|e| panic!("sale: {e}"));
+        let terminal = done.receipt.split('-').next().unwrap_or_default().to_owned();
+        numbers.entry(terminal).or_default().push(done.number);
+        assert_eq!(done.number, done.journal_sequence);
+    }
+    for (terminal, mut ns) in numbers {
+        ns.sort_unstable();
+        assert_eq!(ns, (1..=16).collect::<Vec<u64>>(), "terminal {terminal}");
+        assert_eq!(audit_terminal(&*store, &store_id(), &terminal).await, Ok(16));
+    }
+}
+
+/// Invalid requests are refused with typed errors and write nothing.
+pub async fn bad_input_writes_nothing<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let gateway = approve();
+    let co = checkout(store.clone(), gateway.clone());
+    let before = counts(&*store).await;
+    let mut cases: Vec<(pos_app::SaleRequest, &str)> = Vec::new();
+    cases.push((sale("", "T1", &[("milk", 1)], None, false), "idempotency_key"));
+    cases.push((sale("b1", " ", &[("milk", 1)], None, false), "terminal"));
+    cases.push((sale("b2", "T1", &[], None, false), "basket"));
+    let mut underpaid = sale("b3", "T1", &[("milk", 1)], None, false);
+    underpaid.tenders = vec![TenderInput::new(TenderKind::Cash, won(1_000))];
+    cases.push((underpaid, "underpaid"));
+    let mut points = sale("b4", "T1", &[("milk", 1)], None, false);
+    points.redeem_points = 1_000;
+    cases.push((points, "redeem_points"));
+    let mut too_many = sale("b5", "T1", &[("milk", 1)], Some("m-9"), false);
+    too_many.redeem_points = 5_000;
+    cases.push((too_many, "balance"));
+    cases.push((sale("b6", "T1", &[("ghost", 1)], None, false), "sku"));
+    cases.push((sale("b7", "T1", &[("last", 6)], None, false), "stock"));
+    for (request, what) in cases {
+        let e = co.complete_sale(&request).await.expect_err(what);
+        let ok = match what {
+            "underpaid" => matches!(e, AppError::Payment(pos_payments::PaymentError::Underpaid { .. })),
+            "balance" => {
+                matches!(e, AppError::Loyalty(pos_loyalty::LoyaltyError::BelowMinimumBalance { .. }))
+            }
+            "sku" => matches!(e, AppError::Pricing(pos_core::CoreError::UnknownSku { .. })),
+            "stock" => matches!(e, AppError::Store(StoreError::InsufficientStock { .. })),
+            field => matches!(&e, AppError::InvalidField { field: f, .. } if f == field),
+        };
+        assert!(ok, "{what}: {e}");
+        assert_eq!(counts(&*store).await, before, "{what} wrote something");
+    }
+    // A declined card writes nothing either.
+    gateway.set_script(Script::Decline("do not honour".into()));
+    let e = co.complete_sale(&card_sale("b8", "T1", &[("milk", 1)], 1_500)).await.unwrap_err();
+    assert_eq!(e, AppError::Declined { reason: "do not honour".into() });
+    assert_eq!(counts(&*store).await, before);
+}
+
+/// A gateway timeout is reconciled by a status query: a payment the gateway took completes the
+/// sale once; a payment it never took is not recorded; the customer is never charged twice.
+pub async fn unknown_gateway_outcome_is_reconciled<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let gateway = Arc::new(FakeGateway::new(Script::TimeoutAfterCharge));
+    let co = checkout(store.clone(), gateway.clone());
+    let request = card_sale("card-1", "T1", &[("chips", 2)], 5_000);
+    let first = co.complete_sale(&request).await.unwrap_or_else(|e| panic!("{e}"));
+    let again = co.complete_sale(&request).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(again.replayed && again.sale_id == first.sale_id);
+    assert_eq!(gateway.charged(), 1);
+    gateway.set_script(Script::TimeoutBeforeCharge);
+    let before = counts(&*store).await;
+    let e = co.complete_sale(&card_sale("card-2", "T1", &[("chips", 1)], 2_500)).await.unwrap_err();
+    assert!(matches!(e, AppError::Declined { .. }), "{e}");
+    assert_eq!(counts(&*store).await, before);
+    assert_eq!(gateway.charged(), 1);
+}
+
+/// The journal verifies after a workload; altering a sale, deleting a journal record or swapping
+/// two is detected and located.
+pub async fn journal_audit_detects_tampering<S: Store, T: Tamper>(store: Arc<S>, tamper: T) {
+    seed(&*store).await;
+    let co = checkout(store.clone(), approve());
+    for i in 0..6 {
+        let items: &[(&str, u32)] = if i % 2 == 0 { &[("milk", 1), ("cola", 2)] } else { &[("chips", 1)] };
+        co.complete_sale(&sale(&format!("j{i}"), "T1", items, (i % 3 == 0).then_some("m-1"), false))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(audit_terminal(&*store, &store_id(), "T1").await, Ok(6));
+    tamper.alter_sale("T1-000002").await;
+    assert_eq!(
+        audit_terminal(&*store, &store_id(), "T1").await,
+        Err(AuditError::SaleAltered { receipt: "T1-000002".into() })
+    );
+    tamper.swap_journal("T1", 4, 5).await;
+    assert!(matches!(
+        audit_terminal(&*store, &store_id(), "T1").await,
+        Err(AuditError::Journal(
+            JournalError::Altered { sequence: 4 } | JournalError::BrokenLink { sequence: 4 }
+        ))
+    ));
+    tamper.swap_journal("T1", 4, 5).await;
+    tamper.delete_journal("T1", 3).await;
+    assert_eq!(
+        audit_terminal(&*store, &store_id(), "T1").await,
+        Err(AuditError::Journal(JournalError::Missing { expected: 3, found: 4 }))
+    );
+}
+
+/// Generates one `#[tokio::test]` per conformance case for an adapter.
+///
+/// `$make` is an async fn returning `Arc<Store>` (a fresh, empty store per call); `$tamper` is a
+/// fn from `&Arc<Store>` to something implementing [`Tamper`].
+#[macro_export]
+macro_rules! conformance_tests {
+    ($make:path, $tamper:path) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn sale_writes_everything() {
+            $crate::conformance::sale_writes_everything($make().await).await
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn atomic_at_every_step() {
+            $crate::conformance::atomic_at_every_step($make().await).await
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn idempotent_under_concurrency() {
+            $crate::conformance::idempotent_under_concurrency($make().await).await
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn no_oversell() {
+            $crate::conformance::no_oversell($make().await).await
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn gapless_numbering_under_concurrency() {
+            $crate::conformance::gapless_numbering_under_concurrency($make().await).await
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn bad_input_writes_nothing() {
+            $crate::conformance::bad_input_writes_nothing($make().await).await
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn unknown_gateway_outcome_is_reconciled() {
+            $crate::conformance::unknown_gateway_outcome_is_reconciled($make().await).await
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn journal_audit_detects_tampering() {
+            let store = $make().await;
+            let tamper = $tamper(&store);
+            $crate::conformance::journal_audit_detects_tampering(store, tamper).await
+        }
+    };
+}

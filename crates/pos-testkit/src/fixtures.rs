@@ -1,0 +1,111 @@
+//! A seeded Korean store for use-case and storage tests.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use pos_app::{Checkout, SaleRequest, Store};
+use pos_core::{
+    Basket, Category, CategoryId, Currency, CustomerContext, Money, Product, Quantity, Sku, StoreConfig,
+    StoreId,
+};
+use pos_inventory::{LocationId, StockPolicy};
+use pos_loyalty::LoyaltyConfig;
+use pos_payments::{PaymentGateway, TenderInput, TenderKind};
+use rust_decimal::Decimal;
+
+/// The store every fixture uses.
+pub fn store_id() -> StoreId {
+    StoreId("seoul-1".into())
+}
+
+/// The till location.
+pub fn location() -> LocationId {
+    LocationId::new("seoul-1/floor")
+}
+
+/// A fixed moment (noon in Seoul).
+pub fn noon() -> DateTime<Utc> {
+    "2026-11-23T03:00:00Z".parse().unwrap_or_default()
+}
+
+/// SKU helper.
+pub fn sku(s: &str) -> Sku {
+    Sku::parse(s).unwrap_or_else(|e| panic!("fixture SKU {s}: {e}"))
+}
+
+/// Seeds the catalog and stock: milk 1,500, cola 2,000, chips 2,500 (plenty, negative allowed)
+/// and `last` 10,000 with 5 units and negative stock refused.
+pub async fn seed<S: Store>(store: &S) {
+    let id = store_id();
+    let cat = Category { id: CategoryId::new("food"), name: "식품".into(), parent: None };
+    store.upsert_category(&id, &cat).await.unwrap_or_else(|e| panic!("seed: {e}"));
+    for (s, name, price) in [
+        ("milk", "바나나우유", 1_500),
+        ("cola", "콜라", 2_000),
+        ("chips", "감자칩", 2_500),
+        ("last", "한정판", 10_000),
+    ] {
+        let p = Product::new(s, name, "food", "standard", Decimal::from(price))
+            .unwrap_or_else(|e| panic!("seed: {e}"));
+        store.upsert_product(&id, &p).await.unwrap_or_else(|e| panic!("seed: {e}"));
+    }
+    for s in ["milk", "cola", "chips"] {
+        store
+            .receive(&id, &location(), &sku(s), Decimal::from(1_000), "seed", noon())
+            .await
+            .unwrap_or_else(|e| panic!("seed: {e}"));
+    }
+    store
+        .set_policy(&id, &location(), &sku("last"), StockPolicy::refuse_negative())
+        .await
+        .unwrap_or_else(|e| panic!("seed: {e}"));
+    store
+        .receive(&id, &location(), &sku("last"), Decimal::from(5), "seed", noon())
+        .await
+        .unwrap_or_else(|e| panic!("seed: {e}"));
+}
+
+/// A checkout over the store and gateway with Korean defaults.
+pub fn checkout<S: Store, G: PaymentGateway>(store: Arc<S>, gateway: Arc<G>) -> Checkout<S, G> {
+    Checkout::new(store, gateway, StoreConfig::korea("seoul-1"), LoyaltyConfig::default())
+}
+
+/// KRW.
+pub fn won(n: i64) -> Money {
+    Money::new(Decimal::from(n), Currency::KRW)
+}
+
+/// A sale of `items` on `terminal`, paid in cash (with a 100,000 won note) or by card.
+pub fn sale(
+    key: &str,
+    terminal: &str,
+    items: &[(&str, u32)],
+    member: Option<&str>,
+    card: bool,
+) -> SaleRequest {
+    let mut basket = Basket::new();
+    for (s, q) in items {
+        basket.add(sku(s), Quantity::each(*q).unwrap_or_else(|e| panic!("{e}")));
+    }
+    if let Some(m) = member {
+        basket.set_customer(CustomerContext { member_id: Some(m.into()), tier: None, group: None });
+    }
+    let tenders = if card { Vec::new() } else { vec![TenderInput::new(TenderKind::Cash, won(1_000_000))] };
+    SaleRequest {
+        idempotency_key: key.into(),
+        terminal: terminal.into(),
+        cashier: "김민수".into(),
+        location: location(),
+        basket,
+        tenders,
+        redeem_points: 0,
+        at: noon(),
+    }
+}
+
+/// A card sale: the card pays the exact total, which the caller passes.
+pub fn card_sale(key: &str, terminal: &str, items: &[(&str, u32)], total: i64) -> SaleRequest {
+    let mut r = sale(key, terminal, items, None, true);
+    r.tenders = vec![TenderInput::new(TenderKind::Card, won(total))];
+    r
+}

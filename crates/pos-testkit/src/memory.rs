@@ -1,0 +1,320 @@
+//! An in-memory store with the same semantics as the database adapters: a sale commit works on
+//! a copy of the state and replaces it only when every step succeeded.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pos_app::{
+    CatalogStore, CommitOutcome, CommitStep, LoyaltyStore, SaleCommit, SaleStore, StockStore, StoreError,
+    receipt_number,
+};
+use pos_core::journal::entry_hash;
+use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
+use pos_inventory::{Level, LocationId, StockPolicy};
+use pos_loyalty::PointsAccount;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+#[derive(Clone, Default)]
+struct State {
+    categories: BTreeMap<(StoreId, String), Category>,
+    products: BTreeMap<(StoreId, Sku), Product>,
+    promotions: BTreeMap<(StoreId, String), Promotion>,
+    levels: BTreeMap<(StoreId, LocationId, Sku), (Level, bool)>,
+    movements: Vec<(StoreId, LocationId, Sku, Decimal, String)>,
+    sales: BTreeMap<(StoreId, String), (String, CommitOutcome, String, serde_json::Value)>,
+    lines: usize,
+    payments: usize,
+    loyalty_accounts: BTreeMap<(StoreId, String), (PointsAccount, i64)>,
+    loyalty_entries: usize,
+    journal: BTreeMap<(StoreId, String), Vec<JournalEntry>>,
+    counters: BTreeMap<(StoreId, String), u64>,
+}
+
+/// The in-memory store.
+#[derive(Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+    fail_at: Mutex<Option<CommitStep>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        MemoryStore::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn level_entry<'a>(
+    s: &'a mut State,
+    store: &StoreId,
+    location: &LocationId,
+    sku: &Sku,
+) -> &'a mut (Level, bool) {
+    s.levels.entry((store.clone(), location.clone(), sku.clone())).or_insert((Level::default(), true))
+}
+
+#[async_trait]
+impl CatalogStore for MemoryStore {
+    async fn upsert_category(&self, store: &StoreId, category: &Category) -> Result<(), StoreError> {
+        self.lock().categories.insert((store.clone(), category.id.0.clone()), category.clone());
+        Ok(())
+    }
+    async fn upsert_product(&self, store: &StoreId, product: &Product) -> Result<(), StoreError> {
+        self.lock().products.insert((store.clone(), product.sku.clone()), product.clone());
+        Ok(())
+    }
+    async fn upsert_promotion(&self, store: &StoreId, promotion: &Promotion) -> Result<(), StoreError> {
+        self.lock().promotions.insert((store.clone(), promotion.id().as_str().to_owned()), promotion.clone());
+        Ok(())
+    }
+    async fn load_catalog(&self, store: &StoreId, currency: Currency) -> Result<Catalog, StoreError> {
+        let s = self.lock();
+        let mut c = Catalog::new(currency);
+        let bad = |e: pos_core::CoreError| StoreError::Backend { message: e.to_string() };
+        // Parents before children.
+        let mut pending: Vec<&Category> =
+            s.categories.iter().filter(|(k, _)| &k.0 == store).map(|(_, v)| v).collect();
+        while !pending.is_empty() {
+            let before = pending.len();
+            pending.retain(|cat| {
+                let ready = cat.parent.as_ref().is_none_or(|p| c.category(p).is_some());
+                if ready {
+                    let _ =
+                        c.upsert_category(&cat.id.0, &cat.name, cat.parent.as_ref().map(|p| p.0.as_str()));
+                }
+                !ready
+            });
+            if pending.len() == before {
+                return Err(StoreError::Backend { message: "category tree has an unknown parent".into() });
+            }
+        }
+        for (_, p) in s.products.iter().filter(|(k, _)| &k.0 == store) {
+            c.upsert_product(p.clone()).map_err(bad)?;
+        }
+        Ok(c)
+    }
+    async fn load_promotions(&self, store: &StoreId) -> Result<Vec<Promotion>, StoreError> {
+        Ok(self.lock().promotions.iter().filter(|(k, _)| &k.0 == store).map(|(_, v)| v.clone()).collect())
+    }
+}
+
+#[async_trait]
+impl StockStore for MemoryStore {
+    async fn set_policy(
+        &self,
+        store: &StoreId,
+        location: &LocationId,
+        sku: &Sku,
+        policy: StockPolicy,
+    ) -> Result<(), StoreError> {
+        level_entry(&mut self.lock(), store, location, sku).1 = policy.allow_negative;
+        Ok(())
+    }
+    async fn receive(
+        &self,
+        store: &StoreId,
+        location: &LocationId,
+        sku: &Sku,
+        quantity: Decimal,
+        actor: &str,
+        _at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        let e = level_entry(&mut s, store, location, sku);
+        e.0.on_hand += quantity;
+        e.0.available = e.0.on_hand - e.0.reserved;
+        s.movements.push((store.clone(), location.clone(), sku.clone(), quantity, actor.to_owned()));
+        Ok(())
+    }
+    async fn level(&self, store: &StoreId, location: &LocationId, sku: &Sku) -> Result<Level, StoreError> {
+        Ok(self
+            .lock()
+            .levels
+            .get(&(store.clone(), location.clone(), sku.clone()))
+            .map(|l| l.0)
+            .unwrap_or_default())
+    }
+}
+
+#[async_trait]
+impl LoyaltyStore for MemoryStore {
+    async fn load_account(
+        &self,
+        store: &StoreId,
+        member: &str,
+    ) -> Result<Option<(PointsAccount, i64)>, StoreError> {
+        Ok(self.lock().loyalty_accounts.get(&(store.clone(), member.to_owned())).cloned())
+    }
+}
+
+#[async_trait]
+impl SaleStore for MemoryStore {
+    async fn commit_sale(&self, c: &SaleCommit) -> Result<CommitOutcome, StoreError> {
+        let fail_at = *self.fail_at.lock().unwrap_or_else(|e| e.into_inner());
+        let fail = |step| if fail_at == Some(step) { Err(StoreError::Injected { step }) } else { Ok(()) };
+        let mut guard = self.lock();
+        if let Some((hash, outcome, _, _)) = guard.sales.get(&(c.store.clone(), c.idempotency_key.clone())) {
+            if *hash != c.request_hash {
+                return Err(StoreError::IdempotencyConflict { key: c.idempotency_key.clone() });
+            }
+            return Ok(CommitOutcome { replayed: true, ..outcome.clone() });
+        }
+        let mut s = guard.clone();
+        let counter = s.counters.entry((c.store.clone(), c.terminal.clone())).or_insert(0);
+        *counter += 1;
+        let number = *counter;
+        let receipt = receipt_number(&c.terminal, number);
+        fail(CommitStep::Sale)?;
+        s.lines += c.lines.len();
+        fail(CommitStep::Lines)?;
+        s.payments += c.payments.len();
+        fail(CommitStep::Payments)?;
+        let mut takes = c.stock.clone();
+        takes.sort_by(|a, b| (&a.location, &a.sku).cmp(&(&b.location, &b.sku)));
+        for t in &takes {
+            let e = level_entry(&mut s, &c.store, &t.location, &t.sku);
+            if !e.1 && e.0.available < t.quantity {
+                return Err(StoreError::InsufficientStock {
+                    sku: t.sku.to_string(),
+                    location: t.location.0.clone(),
+                    available: e.0.available,
+                    requested: t.quantity,
+                });
+            }
+            e.0.on_hand -= t.quantity;
+            e.0.available = e.0.on_hand - e.0.reserved;
+            s.movements.push((
+                c.store.clone(),
+                t.location.clone(),
+                t.sku.clone(),
+                -t.quantity,
+                c.cashier.clone(),
+            ));
+        }
+        fail(CommitStep::Stock)?;
+        if let Some(l) = &c.loyalty {
+            let key = (c.store.clone(), l.member.clone());
+            let version = s.loyalty_accounts.get(&key).map_or(0, |a| a.1);
+            if version != l.expected_version {
+                return Err(StoreError::Conflict { what: format!("points account of {}", l.member) });
+            }
+            s.loyalty_accounts.insert(key, (l.account.clone(), version + 1));
+            s.loyalty_entries += l.entries.len();
+        }
+        fail(CommitStep::Loyalty)?;
+        fail(CommitStep::Journal)?;
+        let chain = s.journal.entry((c.store.clone(), c.terminal.clone())).or_default();
+        let prev = chain.last().map_or(pos_core::journal::GENESIS.to_owned(), |e| e.hash.clone());
+        let sequence = chain.len() as u64 + 1;
+        let hash =
+            entry_hash(&prev, &c.terminal, sequence, DocumentKind::Sale, &receipt, c.at, &c.journal_payload);
+        chain.push(JournalEntry {
+            terminal: c.terminal.clone(),
+            sequence,
+            kind: DocumentKind::Sale,
+            document_id: receipt.clone(),
+            recorded_at: c.at,
+            payload: c.journal_payload.clone(),
+            prev_hash: prev,
+            hash,
+        });
+        let outcome = CommitOutcome {
+            sale_id: c.sale_id,
+            number,
+            receipt: receipt.clone(),
+            journal_sequence: sequence,
+            replayed: false,
+        };
+        s.sales.insert(
+            (c.store.clone(), c.idempotency_key.clone()),
+            (c.request_hash.clone(), outcome.clone(), c.terminal.clone(), c.document.clone()),
+        );
+        *guard = s;
+        Ok(outcome)
+    }
+
+    async fn journal(&self, store: &StoreId, terminal: &str) -> Result<Vec<JournalEntry>, StoreError> {
+        Ok(self.lock().journal.get(&(store.clone(), terminal.to_owned())).cloned().unwrap_or_default())
+    }
+
+    async fn sale_documents(
+        &self,
+        store: &StoreId,
+        terminal: &str,
+    ) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+        let s = self.lock();
+        let mut docs: Vec<(u64, String, serde_json::Value)> = s
+            .sales
+            .iter()
+            .filter(|(k, v)| &k.0 == store && v.2 == terminal)
+            .map(|(_, v)| (v.1.number, v.1.receipt.clone(), v.3.clone()))
+            .collect();
+        docs.sort_by_key(|d| d.0);
+        Ok(docs.into_iter().map(|d| (d.1, d.2)).collect())
+    }
+
+    async fn row_counts(&self) -> Result<BTreeMap<String, i64>, StoreError> {
+        let s = self.lock();
+        Ok([
+            ("sales", s.sales.len()),
+            ("sale_lines", s.lines),
+            ("payments", s.payments),
+            ("stock_movements", s.movements.len()),
+            ("loyalty_entries", s.loyalty_entries),
+            ("journal", s.journal.values().map(Vec::len).sum()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v as i64))
+        .collect())
+    }
+
+    fn inject_failure(&self, step: Option<CommitStep>) {
+        *self.fail_at.lock().unwrap_or_else(|e| e.into_inner()) = step;
+    }
+}
+
+/// A new random sale id (re-exported for fixtures).
+pub fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
+
+/// Tampering with the in-memory data, for the journal audit case.
+pub struct MemoryTamper(pub std::sync::Arc<MemoryStore>);
+
+#[async_trait]
+impl crate::conformance::Tamper for MemoryTamper {
+    async fn alter_sale(&self, receipt: &str) {
+        let mut s = self.0.lock();
+        for v in s.sales.values_mut().filter(|v| v.1.receipt == receipt) {
+            v.3["priced"]["total"]["amount"] = serde_json::json!("1");
+        }
+    }
+    async fn delete_journal(&self, terminal: &str, sequence: u64) {
+        for ((_, t), chain) in self.0.lock().journal.iter_mut() {
+            if t == terminal {
+                chain.retain(|e| e.sequence != sequence);
+            }
+        }
+    }
+    async fn swap_journal(&self, terminal: &str, a: u64, b: u64) {
+        for ((_, t), chain) in self.0.lock().journal.iter_mut() {
+            if t == terminal {
+                for e in chain.iter_mut() {
+                    if e.sequence == a {
+                        e.sequence = b;
+                    } else if e.sequence == b {
+                        e.sequence = a;
+                    }
+                }
+                chain.sort_by_key(|e| e.sequence);
+            }
+        }
+    }
+}
