@@ -1,1 +1,650 @@
-//! placeholder
+//! # pos-store-postgres
+//!
+//! The production store: Postgres through sqlx. Implements every pos-app storage port;
+//! migrations are embedded and run on connect. A sale commit is one READ COMMITTED transaction
+//! whose concurrency-sensitive steps are row-locking updates: the per-terminal counters (gapless
+//! numbers), a conditional stock update (no oversell) and the unique idempotency key (one sale
+//! per key).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), pos_app::StoreError> {
+//! let store = pos_store_postgres::PostgresStore::connect("postgres://localhost/pos").await?;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pos_app::{
+    CatalogStore, CommitOutcome, CommitStep, LoyaltyStore, SaleCommit, SaleStore, StockStore, StoreError,
+    receipt_number,
+};
+use pos_core::journal::{GENESIS, entry_hash};
+use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
+use pos_inventory::{Level, LocationId, StockPolicy};
+use pos_loyalty::PointsAccount;
+use rust_decimal::Decimal;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::{Postgres, Row, Transaction};
+use uuid::Uuid;
+
+/// The Postgres store.
+pub struct PostgresStore {
+    pool: PgPool,
+    fail_at: Mutex<Option<CommitStep>>,
+}
+
+/// Marks the unique-key race on a sale's idempotency key inside this adapter.
+const IDEMPOTENCY_RACE: &str = "sale idempotency key";
+
+fn backend(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend { message: e.to_string() }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(backend)
+}
+
+fn kind_of<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+impl PostgresStore {
+    /// Connects to `url` and runs the migrations.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] when the server cannot be reached or migrated.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await
+            .map_err(backend)?;
+        sqlx::migrate!("./migrations").run(&pool).await.map_err(backend)?;
+        Ok(PostgresStore { pool, fail_at: Mutex::new(None) })
+    }
+
+    /// The connection pool (for operators' tools and tests).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    fn fail(&self, step: CommitStep) -> Result<(), StoreError> {
+        if *self.fail_at.lock().unwrap_or_else(|e| e.into_inner()) == Some(step) {
+            return Err(StoreError::Injected { step });
+        }
+        Ok(())
+    }
+
+    async fn find_sale(
+        &self,
+        store: &StoreId,
+        key: &str,
+    ) -> Result<Option<(String, CommitOutcome)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, request_hash, terminal_id, number, journal_sequence FROM sales WHERE store_id = $1 AND idempotency_key = $2",
+        )
+        .bind(&store.0)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(|r| {
+            let id: Uuid = r.get(0);
+            let terminal: String = r.get(2);
+            let number: i64 = r.get(3);
+            let seq: i64 = r.get(4);
+            Ok((
+                r.get::<String, _>(1),
+                CommitOutcome {
+                    sale_id: id,
+                    number: number as u64,
+                    receipt: receipt_number(&terminal, number as u64),
+                    journal_sequence: seq as u64,
+                    replayed: true,
+                },
+            ))
+        })
+        .transpose()
+    }
+
+    /// Next value of a per-terminal counter, with the hash stored beside it.
+    async fn next(
+        tx: &mut Transaction<'static, Postgres>,
+        c: &SaleCommit,
+        name: &str,
+    ) -> Result<(u64, String), StoreError> {
+        sqlx::query("INSERT INTO counters (store_id, terminal_id, name, last, last_hash) VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING")
+            .bind(&c.store.0)
+            .bind(&c.terminal)
+            .bind(name)
+            .bind(GENESIS)
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+        let row = sqlx::query(
+            "UPDATE counters SET last = last + 1 WHERE store_id = $1 AND terminal_id = $2 AND name = $3 RETURNING last, last_hash",
+        )
+        .bind(&c.store.0)
+        .bind(&c.terminal)
+        .bind(name)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(backend)?;
+        Ok((row.get::<i64, _>(0) as u64, row.get(1)))
+    }
+
+    async fn write_sale(&self, c: &SaleCommit) -> Result<CommitOutcome, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        // Under the write lock no other commit can slip in between this check and the insert.
+        if let Some((hash, outcome)) = self.find_sale_in(&mut tx, &c.store, &c.idempotency_key).await? {
+            if hash != c.request_hash {
+                return Err(StoreError::IdempotencyConflict { key: c.idempotency_key.clone() });
+            }
+            return Ok(outcome);
+        }
+        let (number, _) = Self::next(&mut tx, c, "receipt").await?;
+        let receipt = receipt_number(&c.terminal, number);
+        let sale_id = c.sale_id;
+        // The journal sequence is assigned now and written last; the sale row records it.
+        let (sequence, prev_hash) = Self::next(&mut tx, c, "journal").await?;
+        sqlx::query(
+            "INSERT INTO sales (id, store_id, terminal_id, number, idempotency_key, request_hash, at, currency, total, cashier, journal_sequence, document)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)",
+        )
+        .bind(sale_id)
+        .bind(&c.store.0)
+        .bind(&c.terminal)
+        .bind(number as i64)
+        .bind(&c.idempotency_key)
+        .bind(&c.request_hash)
+        .bind(c.at)
+        .bind(c.currency.code())
+        .bind(c.total)
+        .bind(&c.cashier)
+        .bind(sequence as i64)
+        .bind(json(&c.document)?)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            // A concurrent commit with the same key won the race: the caller replays it.
+            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                StoreError::Conflict { what: IDEMPOTENCY_RACE.into() }
+            } else {
+                backend(e)
+            }
+        })?;
+        self.fail(CommitStep::Sale)?;
+
+        for l in &c.lines {
+            sqlx::query("INSERT INTO sale_lines (id, store_id, sale_id, line_id, sku, quantity, discount, tax, total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .bind(Uuid::now_v7())
+                .bind(&c.store.0)
+                .bind(sale_id)
+                .bind(i64::from(l.line_id))
+                .bind(l.sku.as_str())
+                .bind(l.quantity)
+                .bind(l.discount)
+                .bind(l.tax)
+                .bind(l.total)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        self.fail(CommitStep::Lines)?;
+
+        for p in &c.payments {
+            sqlx::query("INSERT INTO payments (id, store_id, sale_id, kind, amount, state, reference, brand, last4) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .bind(Uuid::now_v7())
+                .bind(&c.store.0)
+                .bind(sale_id)
+                .bind(kind_of(&p.kind))
+                .bind(p.amount)
+                .bind(kind_of(&p.state))
+                .bind(&p.reference)
+                .bind(&p.brand)
+                .bind(&p.last4)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        self.fail(CommitStep::Payments)?;
+
+        let mut takes = c.stock.clone();
+        takes.sort_by(|a, b| (&a.location, &a.sku).cmp(&(&b.location, &b.sku)));
+        for t in &takes {
+            let q = t.quantity;
+            sqlx::query("INSERT INTO stock_levels (store_id, location_id, sku) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(&c.store.0)
+                .bind(&t.location.0)
+                .bind(t.sku.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            let updated = sqlx::query(
+                "UPDATE stock_levels SET on_hand = on_hand - $1
+                 WHERE store_id = $2 AND location_id = $3 AND sku = $4 AND (allow_negative OR on_hand - reserved >= $5)",
+            )
+            .bind(q)
+            .bind(&c.store.0)
+            .bind(&t.location.0)
+            .bind(t.sku.as_str())
+            .bind(q)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+            if updated.rows_affected() == 0 {
+                let available: Decimal = sqlx::query_scalar(
+                    "SELECT on_hand - reserved FROM stock_levels WHERE store_id = $1 AND location_id = $2 AND sku = $3",
+                )
+                .bind(&c.store.0)
+                .bind(&t.location.0)
+                .bind(t.sku.as_str())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(backend)?;
+                return Err(StoreError::InsufficientStock {
+                    sku: t.sku.to_string(),
+                    location: t.location.0.clone(),
+                    available: available.normalize(),
+                    requested: t.quantity,
+                });
+            }
+            sqlx::query("INSERT INTO stock_movements (id, store_id, location_id, sku, kind, on_hand, document, actor, at) VALUES ($1, $2, $3, $4, 'sale', $5, $6, $7, $8)")
+                .bind(Uuid::now_v7())
+                .bind(&c.store.0)
+                .bind(&t.location.0)
+                .bind(t.sku.as_str())
+                .bind(-q)
+                .bind(&receipt)
+                .bind(&c.cashier)
+                .bind(c.at)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        self.fail(CommitStep::Stock)?;
+
+        if let Some(l) = &c.loyalty {
+            let updated = if l.expected_version == 0 {
+                sqlx::query("INSERT INTO loyalty_accounts (store_id, member_id, version, account) VALUES ($1, $2, 1, $3::jsonb) ON CONFLICT DO NOTHING")
+                    .bind(&c.store.0)
+                    .bind(&l.member)
+                    .bind(json(&l.account)?)
+                    .execute(&mut *tx)
+                    .await
+            } else {
+                sqlx::query("UPDATE loyalty_accounts SET version = version + 1, account = $1::jsonb WHERE store_id = $2 AND member_id = $3 AND version = $4")
+                    .bind(json(&l.account)?)
+                    .bind(&c.store.0)
+                    .bind(&l.member)
+                    .bind(l.expected_version)
+                    .execute(&mut *tx)
+                    .await
+            }
+            .map_err(backend)?;
+            if updated.rows_affected() != 1 {
+                return Err(StoreError::Conflict { what: format!("points account of {}", l.member) });
+            }
+            for e in &l.entries {
+                sqlx::query("INSERT INTO loyalty_entries (id, store_id, member_id, sale_id, sequence, kind, points, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(Uuid::now_v7())
+                    .bind(&c.store.0)
+                    .bind(&l.member)
+                    .bind(sale_id)
+                    .bind(e.sequence as i64)
+                    .bind(serde_json::to_value(&e.kind).ok().and_then(|v| v.get("type").and_then(|t| t.as_str().map(str::to_owned))).unwrap_or_default())
+                    .bind(e.points)
+                    .bind(e.at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+            }
+        }
+        self.fail(CommitStep::Loyalty)?;
+        self.fail(CommitStep::Journal)?;
+
+        let hash = entry_hash(
+            &prev_hash,
+            &c.terminal,
+            sequence,
+            DocumentKind::Sale,
+            &receipt,
+            c.at,
+            &c.journal_payload,
+        );
+        sqlx::query("INSERT INTO journal (store_id, terminal_id, sequence, kind, document_id, recorded_at, payload, prev_hash, hash) VALUES ($1, $2, $3, 'sale', $4, $5, $6, $7, $8)")
+            .bind(&c.store.0)
+            .bind(&c.terminal)
+            .bind(sequence as i64)
+            .bind(&receipt)
+            .bind(c.at)
+            .bind(&c.journal_payload)
+            .bind(&prev_hash)
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        sqlx::query(
+            "UPDATE counters SET last_hash = $1 WHERE store_id = $2 AND terminal_id = $3 AND name = 'journal'",
+        )
+        .bind(&hash)
+        .bind(&c.store.0)
+        .bind(&c.terminal)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(CommitOutcome { sale_id: c.sale_id, number, receipt, journal_sequence: sequence, replayed: false })
+    }
+
+    async fn find_sale_in(
+        &self,
+        tx: &mut Transaction<'static, Postgres>,
+        store: &StoreId,
+        key: &str,
+    ) -> Result<Option<(String, CommitOutcome)>, StoreError> {
+        let row = sqlx::query("SELECT id, request_hash, terminal_id, number, journal_sequence FROM sales WHERE store_id = $1 AND idempotency_key = $2")
+            .bind(&store.0)
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            let id: Uuid = r.get(0);
+            let terminal: String = r.get(2);
+            let number: i64 = r.get(3);
+            let seq: i64 = r.get(4);
+            Ok((
+                r.get::<String, _>(1),
+                CommitOutcome {
+                    sale_id: id,
+                    number: number as u64,
+                    receipt: receipt_number(&terminal, number as u64),
+                    journal_sequence: seq as u64,
+                    replayed: true,
+                },
+            ))
+        })
+        .transpose()
+    }
+}
+
+async fn upsert_doc(
+    pool: &PgPool,
+    table: &'static str,
+    store: &StoreId,
+    id: &str,
+    data: String,
+) -> Result<(), StoreError> {
+    let sql = match table {
+        "categories" => {
+            "INSERT INTO categories (store_id, id, data) VALUES ($1, $2, $3::jsonb) ON CONFLICT (store_id, id) DO UPDATE SET data = excluded.data"
+        }
+        "products" => {
+            "INSERT INTO products (store_id, sku, data) VALUES ($1, $2, $3::jsonb) ON CONFLICT (store_id, sku) DO UPDATE SET data = excluded.data"
+        }
+        _ => {
+            "INSERT INTO promotions (store_id, id, data) VALUES ($1, $2, $3::jsonb) ON CONFLICT (store_id, id) DO UPDATE SET data = excluded.data"
+        }
+    };
+    sqlx::query(sql).bind(&store.0).bind(id).bind(data).execute(pool).await.map_err(backend)?;
+    Ok(())
+}
+
+async fn docs<T: serde::de::DeserializeOwned>(
+    pool: &PgPool,
+    sql: &'static str,
+    store: &StoreId,
+) -> Result<Vec<T>, StoreError> {
+    let rows: Vec<String> = sqlx::query_scalar(sql).bind(&store.0).fetch_all(pool).await.map_err(backend)?;
+    rows.iter().map(|r| serde_json::from_str(r).map_err(backend)).collect()
+}
+
+#[async_trait]
+impl CatalogStore for PostgresStore {
+    async fn upsert_category(&self, store: &StoreId, category: &Category) -> Result<(), StoreError> {
+        upsert_doc(&self.pool, "categories", store, &category.id.0, json(category)?).await
+    }
+    async fn upsert_product(&self, store: &StoreId, product: &Product) -> Result<(), StoreError> {
+        upsert_doc(&self.pool, "products", store, product.sku.as_str(), json(product)?).await
+    }
+    async fn upsert_promotion(&self, store: &StoreId, promotion: &Promotion) -> Result<(), StoreError> {
+        upsert_doc(&self.pool, "promotions", store, promotion.id().as_str(), json(promotion)?).await
+    }
+    async fn load_catalog(&self, store: &StoreId, currency: Currency) -> Result<Catalog, StoreError> {
+        let categories: Vec<Category> =
+            docs(&self.pool, "SELECT data::text FROM categories WHERE store_id = $1 ORDER BY id", store)
+                .await?;
+        let products: Vec<Product> =
+            docs(&self.pool, "SELECT data::text FROM products WHERE store_id = $1 ORDER BY sku", store)
+                .await?;
+        build_catalog(currency, categories, products)
+    }
+    async fn load_promotions(&self, store: &StoreId) -> Result<Vec<Promotion>, StoreError> {
+        docs(&self.pool, "SELECT data::text FROM promotions WHERE store_id = $1 ORDER BY id", store).await
+    }
+}
+
+/// Builds a catalog from stored rows, parents before children.
+fn build_catalog(
+    currency: Currency,
+    categories: Vec<Category>,
+    products: Vec<Product>,
+) -> Result<Catalog, StoreError> {
+    let mut c = Catalog::new(currency);
+    let mut pending = categories;
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut rest = Vec::new();
+        for cat in pending {
+            if cat.parent.as_ref().is_none_or(|p| c.category(p).is_some()) {
+                c.upsert_category(&cat.id.0, &cat.name, cat.parent.as_ref().map(|p| p.0.as_str()))
+                    .map_err(backend)?;
+            } else {
+                rest.push(cat);
+            }
+        }
+        if rest.len() == before {
+            return Err(backend("a stored category has an unknown parent"));
+        }
+        pending = rest;
+    }
+    for p in products {
+        c.upsert_product(p).map_err(backend)?;
+    }
+    Ok(c)
+}
+
+#[async_trait]
+impl StockStore for PostgresStore {
+    async fn set_policy(
+        &self,
+        store: &StoreId,
+        location: &LocationId,
+        sku: &Sku,
+        policy: StockPolicy,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO stock_levels (store_id, location_id, sku, allow_negative) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (store_id, location_id, sku) DO UPDATE SET allow_negative = excluded.allow_negative",
+        )
+        .bind(&store.0)
+        .bind(&location.0)
+        .bind(sku.as_str())
+        .bind(policy.allow_negative)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn receive(
+        &self,
+        store: &StoreId,
+        location: &LocationId,
+        sku: &Sku,
+        quantity: Decimal,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let q = quantity;
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query(
+            "INSERT INTO stock_levels (store_id, location_id, sku, on_hand) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (store_id, location_id, sku) DO UPDATE SET on_hand = stock_levels.on_hand + excluded.on_hand",
+        )
+        .bind(&store.0)
+        .bind(&location.0)
+        .bind(sku.as_str())
+        .bind(q)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend)?;
+        sqlx::query("INSERT INTO stock_movements (id, store_id, location_id, sku, kind, on_hand, document, actor, at) VALUES ($1, $2, $3, $4, 'goods_receipt', $5, NULL, $6, $7)")
+            .bind(Uuid::now_v7())
+            .bind(&store.0)
+            .bind(&location.0)
+            .bind(sku.as_str())
+            .bind(q)
+            .bind(actor)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    async fn level(&self, store: &StoreId, location: &LocationId, sku: &Sku) -> Result<Level, StoreError> {
+        let row = sqlx::query("SELECT on_hand, reserved FROM stock_levels WHERE store_id = $1 AND location_id = $2 AND sku = $3")
+            .bind(&store.0)
+            .bind(&location.0)
+            .bind(sku.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(row.map_or_else(Level::default, |r| {
+            let (on_hand, reserved): (Decimal, Decimal) =
+                (r.get::<Decimal, _>(0).normalize(), r.get::<Decimal, _>(1).normalize());
+            Level { on_hand, reserved, available: on_hand - reserved }
+        }))
+    }
+}
+
+#[async_trait]
+impl LoyaltyStore for PostgresStore {
+    async fn load_account(
+        &self,
+        store: &StoreId,
+        member: &str,
+    ) -> Result<Option<(PointsAccount, i64)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT account::text, version FROM loyalty_accounts WHERE store_id = $1 AND member_id = $2",
+        )
+        .bind(&store.0)
+        .bind(member)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(|r| Ok((serde_json::from_str(&r.get::<String, _>(0)).map_err(backend)?, r.get(1))))
+            .transpose()
+    }
+}
+
+#[async_trait]
+impl SaleStore for PostgresStore {
+    async fn commit_sale(&self, commit: &SaleCommit) -> Result<CommitOutcome, StoreError> {
+        if let Some((hash, outcome)) = self.find_sale(&commit.store, &commit.idempotency_key).await? {
+            if hash != commit.request_hash {
+                return Err(StoreError::IdempotencyConflict { key: commit.idempotency_key.clone() });
+            }
+            return Ok(outcome);
+        }
+        // Dropping the transaction on any error rolls everything back.
+        match self.write_sale(commit).await {
+            Err(StoreError::Conflict { what }) if what == IDEMPOTENCY_RACE => {
+                match self.find_sale(&commit.store, &commit.idempotency_key).await? {
+                    Some((hash, outcome)) if hash == commit.request_hash => Ok(outcome),
+                    _ => Err(StoreError::IdempotencyConflict { key: commit.idempotency_key.clone() }),
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn journal(&self, store: &StoreId, terminal: &str) -> Result<Vec<JournalEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT terminal_id, sequence, kind, document_id, recorded_at, payload, prev_hash, hash FROM journal
+             WHERE store_id = $1 AND terminal_id = $2 ORDER BY sequence",
+        )
+        .bind(&store.0)
+        .bind(terminal)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.get(2);
+                let recorded: DateTime<Utc> = r.get(4);
+                Ok(JournalEntry {
+                    terminal: r.get(0),
+                    sequence: r.get::<i64, _>(1) as u64,
+                    kind: serde_json::from_value(serde_json::Value::String(kind)).map_err(backend)?,
+                    document_id: r.get(3),
+                    recorded_at: recorded,
+                    payload: r.get(5),
+                    prev_hash: r.get(6),
+                    hash: r.get(7),
+                })
+            })
+            .collect()
+    }
+
+    async fn sale_documents(
+        &self,
+        store: &StoreId,
+        terminal: &str,
+    ) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT number, document::text FROM sales WHERE store_id = $1 AND terminal_id = $2 ORDER BY number",
+        )
+        .bind(&store.0)
+        .bind(terminal)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    receipt_number(terminal, r.get::<i64, _>(0) as u64),
+                    serde_json::from_str(&r.get::<String, _>(1)).map_err(backend)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn row_counts(&self) -> Result<BTreeMap<String, i64>, StoreError> {
+        let mut out = BTreeMap::new();
+        for (name, sql) in [
+            ("sales", "SELECT COUNT(*) FROM sales"),
+            ("sale_lines", "SELECT COUNT(*) FROM sale_lines"),
+            ("payments", "SELECT COUNT(*) FROM payments"),
+            ("stock_movements", "SELECT COUNT(*) FROM stock_movements"),
+            ("loyalty_entries", "SELECT COUNT(*) FROM loyalty_entries"),
+            ("journal", "SELECT COUNT(*) FROM journal"),
+        ] {
+            let n: i64 = sqlx::query_scalar(sql).fetch_one(&self.pool).await.map_err(backend)?;
+            out.insert(name.to_owned(), n);
+        }
+        Ok(out)
+    }
+
+    fn inject_failure(&self, step: Option<CommitStep>) {
+        *self.fail_at.lock().unwrap_or_else(|e| e.into_inner()) = step;
+    }
+}

@@ -6,12 +6,12 @@ use async_trait::async_trait;
 use pos_store_sqlite::SqliteStore;
 use pos_testkit::conformance::Tamper;
 
-async fn make() -> Arc<SqliteStore> {
+async fn make() -> Option<Arc<SqliteStore>> {
     let dir = std::env::temp_dir().join(format!("pos-sqlite-{}", uuid::Uuid::now_v7()));
     let path = dir.join("pos.db");
-    Arc::new(
-        SqliteStore::open(path.to_str().unwrap_or_default()).await.unwrap_or_else(|e| panic!("open: {e}")),
-    )
+    let store =
+        SqliteStore::open(path.to_str().unwrap_or_default()).await.unwrap_or_else(|e| panic!("open: {e}"));
+    Some(Arc::new(store))
 }
 
 struct SqlTamper(Arc<SqliteStore>);

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use pos_testkit::MemoryStore;
 use pos_testkit::memory::MemoryTamper;
 
-async fn make() -> Arc<MemoryStore> {
-    Arc::new(MemoryStore::new())
+async fn make() -> Option<Arc<MemoryStore>> {
+    Some(Arc::new(MemoryStore::new()))
 }
 
 fn tamper(store: &Arc<MemoryStore>) -> MemoryTamper {
