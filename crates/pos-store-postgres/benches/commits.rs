@@ -65,7 +65,7 @@ fn request(task: usize, n: usize) -> SaleRequest {
             Quantity::each(1 + (j as u32 % 2)).unwrap(),
         );
     }
-    if n % 3 == 0 {
+    if n.is_multiple_of(3) {
         // Members are per task so that two tasks never update one account at the same moment.
         basket.set_customer(CustomerContext {
             member_id: Some(format!("m-{task}-{}", n % 10)),
@@ -74,7 +74,7 @@ fn request(task: usize, n: usize) -> SaleRequest {
         });
     }
     let tenders =
-        if n % 2 == 0 { vec![TenderInput::new(TenderKind::Cash, won(100_000))] } else { Vec::new() };
+        if n.is_multiple_of(2) { vec![TenderInput::new(TenderKind::Cash, won(100_000))] } else { Vec::new() };
     SaleRequest {
         idempotency_key: format!("bench-{task}-{n}"),
         terminal: format!("T{task}"),
@@ -160,10 +160,8 @@ fn pgbench_script() -> String {
         s.push_str(&format!("INSERT INTO counters (store_id, terminal_id, name, last, last_hash) VALUES ('bench', 'P' || :client_id, '{name}', 0, '0') ON CONFLICT DO NOTHING;\n"));
         s.push_str(&format!("UPDATE counters SET last = last + 1 WHERE store_id = 'bench' AND terminal_id = 'P' || :client_id AND name = '{name}' RETURNING last, last_hash;\n"));
     }
-    s.push_str(&format!(
-        "INSERT INTO sales (id, store_id, terminal_id, number, idempotency_key, request_hash, at, currency, total, cashier, journal_sequence, document) \
-         SELECT gen_random_uuid(), 'bench', 'P' || :client_id, :k, 'pgb-' || :k, md5(:k::text), now(), 'KRW', 9000, 'bench', :k, doc::jsonb FROM bench_doc;\n"
-    ));
+    s.push_str("INSERT INTO sales (id, store_id, terminal_id, number, idempotency_key, request_hash, at, currency, total, cashier, journal_sequence, document) \
+         SELECT gen_random_uuid(), 'bench', 'P' || :client_id, :k, 'pgb-' || :k, md5(:k::text), now(), 'KRW', 9000, 'bench', :k, doc::jsonb FROM bench_doc;\n");
     for i in 1..=5 {
         s.push_str(&format!(
             "INSERT INTO sale_lines (id, store_id, sale_id, line_id, sku, quantity, discount, tax, total) \
@@ -182,9 +180,7 @@ fn pgbench_script() -> String {
         s.push_str("INSERT INTO loyalty_entries (id, store_id, member_id, sale_id, sequence, kind, points, at) VALUES (gen_random_uuid(), 'bench', 'pgb-m' || :client_id, gen_random_uuid(), 1, 'earn', 90, now());\n");
     }
     s.push_str("\\endif\n");
-    s.push_str(&format!(
-        "INSERT INTO journal (store_id, terminal_id, sequence, kind, document_id, recorded_at, payload, prev_hash, hash) SELECT 'bench', 'P' || :client_id, :k, 'sale', 'P-' || :k, now(), doc, md5(:k::text), md5(:k::text) FROM bench_doc;\n"
-    ));
+    s.push_str("INSERT INTO journal (store_id, terminal_id, sequence, kind, document_id, recorded_at, payload, prev_hash, hash) SELECT 'bench', 'P' || :client_id, :k, 'sale', 'P-' || :k, now(), doc, md5(:k::text), md5(:k::text) FROM bench_doc;\n");
     s.push_str("UPDATE counters SET last_hash = md5(:k::text) WHERE store_id = 'bench' AND terminal_id = 'P' || :client_id AND name = 'journal';\n");
     s.push_str("COMMIT;\n");
     s
