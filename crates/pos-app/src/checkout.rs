@@ -82,6 +82,22 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
         Checkout { store, gateway, config, loyalty, pricing: RwLock::new(None) }
     }
 
+    pub(crate) fn store(&self) -> &S {
+        &self.store
+    }
+
+    pub(crate) fn gateway(&self) -> &G {
+        &self.gateway
+    }
+
+    pub(crate) fn config(&self) -> &StoreConfig {
+        &self.config
+    }
+
+    pub(crate) fn loyalty_config(&self) -> &LoyaltyConfig {
+        &self.loyalty
+    }
+
     /// Forgets the cached catalog and promotions (call after catalog or promotion changes).
     pub async fn reload(&self) {
         *self.pricing.write().await = None;

@@ -33,6 +33,12 @@ pub enum StoreError {
         /// What was updated concurrently.
         what: String,
     },
+    /// A sale line was refunded already (possibly by a concurrent refund).
+    #[error("line {line} of the sale was already refunded")]
+    AlreadyRefunded {
+        /// Line id.
+        line: u32,
+    },
     /// A failure injected by a test at a step of the sale commit.
     #[error("failure injected at {step:?}")]
     Injected {
@@ -80,6 +86,14 @@ pub enum AppError {
     PaymentPending {
         /// The payment's idempotency key.
         key: String,
+    },
+    /// A document that does not exist.
+    #[error("no {what} `{id}`")]
+    NotFound {
+        /// "sale", ...
+        what: &'static str,
+        /// The id or number given.
+        id: String,
     },
     /// The store refused or failed.
     #[error(transparent)]

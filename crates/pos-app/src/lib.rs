@@ -9,6 +9,7 @@
 //! - [`checkout`]: completing a sale: price with pos-core, spend and earn points with
 //!   pos-loyalty, settle tenders and charge cards with pos-payments, and commit it all in one
 //!   transaction through the store.
+//! - [`refund`]: refunds by line to the original tenders, restocking and reversing points.
 //! - [`audit`]: verifying a terminal's journal chain and the stored sales against it.
 #![deny(missing_docs)]
 
@@ -16,11 +17,14 @@ pub mod audit;
 pub mod checkout;
 pub mod error;
 pub mod ports;
+pub mod refund;
 
 pub use audit::{AuditError, audit_terminal};
 pub use checkout::{Checkout, CompletedSale, SaleRequest};
 pub use error::{AppError, StoreError};
 pub use ports::{
     CatalogStore, CommitOutcome, CommitStep, LineRecord, LoyaltyCommit, LoyaltyStore, PaymentRecord,
-    SaleCommit, SaleStore, StockStore, StockTake, Store, receipt_number,
+    RefundCommit, RefundLine, RefundPayment, SaleCommit, SaleStore, StockReturn, StockStore, StockTake,
+    Store, StoredSale, receipt_number, refund_number,
 };
+pub use refund::{CompletedRefund, RefundRequest};

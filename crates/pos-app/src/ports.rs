@@ -140,6 +140,96 @@ pub struct CommitOutcome {
     pub replayed: bool,
 }
 
+/// A sale as loaded for a refund.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredSale {
+    /// Sale id.
+    pub sale_id: Uuid,
+    /// Terminal it was sold on.
+    pub terminal: String,
+    /// Its number.
+    pub number: u64,
+    /// The sale document.
+    pub document: serde_json::Value,
+    /// Its payments, in tender order.
+    pub payments: Vec<PaymentRecord>,
+    /// Lines refunded so far.
+    pub refunded_lines: Vec<u32>,
+    /// Amount refunded so far per payment (same order as `payments`).
+    pub refunded_per_payment: Vec<Decimal>,
+}
+
+/// A line returned by a refund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundLine {
+    /// Line id in the sale.
+    pub line_id: u32,
+    /// Amount returned for it.
+    pub amount: Decimal,
+}
+
+/// Money returned to one of the sale's payments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundPayment {
+    /// Index of the sale payment.
+    pub payment: usize,
+    /// Tender kind.
+    pub kind: TenderKind,
+    /// Amount.
+    pub amount: Decimal,
+    /// Gateway reference of the refund, if any.
+    pub reference: Option<String>,
+}
+
+/// Stock a refund puts back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockReturn {
+    /// Location.
+    pub location: LocationId,
+    /// SKU.
+    pub sku: Sku,
+    /// Quantity back on hand.
+    pub quantity: Decimal,
+}
+
+/// Everything a refund writes, in one transaction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefundCommit {
+    /// Store.
+    pub store: StoreId,
+    /// Terminal processing the refund.
+    pub terminal: String,
+    /// Refund id.
+    pub refund_id: Uuid,
+    /// The refunded sale.
+    pub sale_id: Uuid,
+    /// Idempotency key.
+    pub idempotency_key: String,
+    /// Request hash.
+    pub request_hash: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Total returned.
+    pub total: Decimal,
+    /// Refund document.
+    pub document: serde_json::Value,
+    /// Lines returned.
+    pub lines: Vec<RefundLine>,
+    /// Money returned per sale payment.
+    pub payments: Vec<RefundPayment>,
+    /// Stock put back.
+    pub stock: Vec<StockReturn>,
+    /// Loyalty changes.
+    pub loyalty: Option<LoyaltyCommit>,
+    /// Canonical JSON for the journal record.
+    pub journal_payload: String,
+}
+
+/// The receipt number printed for a terminal's `number`th refund.
+pub fn refund_number(terminal: &str, number: u64) -> String {
+    format!("{terminal}-R{number:06}")
+}
+
 /// The receipt number printed for a terminal's `number`th sale.
 pub fn receipt_number(terminal: &str, number: u64) -> String {
     format!("{terminal}-{number:06}")
@@ -235,6 +325,19 @@ pub trait SaleStore: Send + Sync + 'static {
     /// [`StoreError::InsufficientStock`], [`StoreError::IdempotencyConflict`],
     /// [`StoreError::Conflict`], [`StoreError::Injected`], [`StoreError::Backend`].
     async fn commit_sale(&self, commit: &SaleCommit) -> Result<CommitOutcome, StoreError>;
+    /// A sale by receipt number, with what was refunded of it so far.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn load_sale(&self, store: &StoreId, receipt: &str) -> Result<Option<StoredSale>, StoreError>;
+    /// Commits a refund atomically: the refund, its lines and payments, the stock put back, the
+    /// loyalty entries and the journal record. A line can be refunded once: a concurrent or
+    /// repeated refund of it fails with [`StoreError::AlreadyRefunded`].
+    ///
+    /// # Errors
+    /// [`StoreError::AlreadyRefunded`], [`StoreError::IdempotencyConflict`],
+    /// [`StoreError::Conflict`], [`StoreError::Backend`].
+    async fn commit_refund(&self, commit: &RefundCommit) -> Result<CommitOutcome, StoreError>;
     /// A terminal's journal, in sequence order.
     ///
     /// # Errors

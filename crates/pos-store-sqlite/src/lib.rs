@@ -19,8 +19,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use pos_app::{
-    CatalogStore, CommitOutcome, CommitStep, LoyaltyStore, SaleCommit, SaleStore, StockStore, StoreError,
-    receipt_number,
+    CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, PaymentRecord, RefundCommit,
+    SaleCommit, SaleStore, StockStore, StoreError, StoredSale, receipt_number, refund_number,
 };
 use pos_core::journal::{GENESIS, entry_hash};
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
@@ -135,26 +135,25 @@ impl SqliteStore {
     /// Next value of a per-terminal counter, with the hash stored beside it.
     async fn next(
         tx: &mut Transaction<'static, Sqlite>,
-        c: &SaleCommit,
+        store: &StoreId,
+        terminal: &str,
         name: &str,
     ) -> Result<(u64, String), StoreError> {
         sqlx::query("INSERT INTO counters (store_id, terminal_id, name, last, last_hash) VALUES (?, ?, ?, 0, ?) ON CONFLICT DO NOTHING")
-            .bind(&c.store.0)
-            .bind(&c.terminal)
+            .bind(&store.0)
+            .bind(terminal)
             .bind(name)
             .bind(GENESIS)
             .execute(&mut **tx)
             .await
             .map_err(backend)?;
-        let row = sqlx::query(
-            "UPDATE counters SET last = last + 1 WHERE store_id = ? AND terminal_id = ? AND name = ? RETURNING last, last_hash",
-        )
-        .bind(&c.store.0)
-        .bind(&c.terminal)
-        .bind(name)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(backend)?;
+        let row = sqlx::query("UPDATE counters SET last = last + 1 WHERE store_id = ? AND terminal_id = ? AND name = ? RETURNING last, last_hash")
+            .bind(&store.0)
+            .bind(terminal)
+            .bind(name)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(backend)?;
         Ok((row.get::<i64, _>(0) as u64, row.get(1)))
     }
 
@@ -167,11 +166,11 @@ impl SqliteStore {
             }
             return Ok(outcome);
         }
-        let (number, _) = Self::next(&mut tx, c, "receipt").await?;
+        let (number, _) = Self::next(&mut tx, &c.store, &c.terminal, "receipt").await?;
         let receipt = receipt_number(&c.terminal, number);
         let sale_id = c.sale_id.to_string();
         // The journal sequence is assigned now and written last; the sale row records it.
-        let (sequence, prev_hash) = Self::next(&mut tx, c, "journal").await?;
+        let (sequence, prev_hash) = Self::next(&mut tx, &c.store, &c.terminal, "journal").await?;
         sqlx::query(
             "INSERT INTO sales (id, store_id, terminal_id, number, idempotency_key, request_hash, at, currency, total, cashier, journal_sequence, document)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -210,8 +209,8 @@ impl SqliteStore {
         }
         self.fail(CommitStep::Lines)?;
 
-        for p in &c.payments {
-            sqlx::query("INSERT INTO payments (id, store_id, sale_id, kind, amount, state, reference, brand, last4) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for (position, p) in c.payments.iter().enumerate() {
+            sqlx::query("INSERT INTO payments (id, store_id, sale_id, kind, amount, state, reference, brand, last4, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .bind(Uuid::now_v7().to_string())
                 .bind(&c.store.0)
                 .bind(&sale_id)
@@ -221,6 +220,7 @@ impl SqliteStore {
                 .bind(&p.reference)
                 .bind(&p.brand)
                 .bind(&p.last4)
+                .bind(position as i64)
                 .execute(&mut *tx)
                 .await
                 .map_err(backend)?;
@@ -283,74 +283,23 @@ impl SqliteStore {
         self.fail(CommitStep::Stock)?;
 
         if let Some(l) = &c.loyalty {
-            let updated = if l.expected_version == 0 {
-                sqlx::query("INSERT INTO loyalty_accounts (store_id, member_id, version, account) VALUES (?, ?, 1, ?) ON CONFLICT DO NOTHING")
-                    .bind(&c.store.0)
-                    .bind(&l.member)
-                    .bind(json(&l.account)?)
-                    .execute(&mut *tx)
-                    .await
-            } else {
-                sqlx::query("UPDATE loyalty_accounts SET version = version + 1, account = ? WHERE store_id = ? AND member_id = ? AND version = ?")
-                    .bind(json(&l.account)?)
-                    .bind(&c.store.0)
-                    .bind(&l.member)
-                    .bind(l.expected_version)
-                    .execute(&mut *tx)
-                    .await
-            }
-            .map_err(backend)?;
-            if updated.rows_affected() != 1 {
-                return Err(StoreError::Conflict { what: format!("points account of {}", l.member) });
-            }
-            for e in &l.entries {
-                sqlx::query("INSERT INTO loyalty_entries (id, store_id, member_id, sale_id, sequence, kind, points, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                    .bind(Uuid::now_v7().to_string())
-                    .bind(&c.store.0)
-                    .bind(&l.member)
-                    .bind(&sale_id)
-                    .bind(e.sequence as i64)
-                    .bind(serde_json::to_value(&e.kind).ok().and_then(|v| v.get("type").and_then(|t| t.as_str().map(str::to_owned))).unwrap_or_default())
-                    .bind(e.points)
-                    .bind(ts(e.at))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend)?;
-            }
+            write_loyalty(&mut tx, &c.store, &sale_id, l).await?;
         }
         self.fail(CommitStep::Loyalty)?;
         self.fail(CommitStep::Journal)?;
 
-        let hash = entry_hash(
-            &prev_hash,
+        append_journal(
+            &mut tx,
+            &c.store,
             &c.terminal,
             sequence,
+            &prev_hash,
             DocumentKind::Sale,
             &receipt,
             c.at,
             &c.journal_payload,
-        );
-        sqlx::query("INSERT INTO journal (store_id, terminal_id, sequence, kind, document_id, recorded_at, payload, prev_hash, hash) VALUES (?, ?, ?, 'sale', ?, ?, ?, ?, ?)")
-            .bind(&c.store.0)
-            .bind(&c.terminal)
-            .bind(sequence as i64)
-            .bind(&receipt)
-            .bind(ts(c.at))
-            .bind(&c.journal_payload)
-            .bind(&prev_hash)
-            .bind(&hash)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        sqlx::query(
-            "UPDATE counters SET last_hash = ? WHERE store_id = ? AND terminal_id = ? AND name = 'journal'",
         )
-        .bind(&hash)
-        .bind(&c.store.0)
-        .bind(&c.terminal)
-        .execute(&mut *tx)
-        .await
-        .map_err(backend)?;
+        .await?;
         tx.commit().await.map_err(backend)?;
         Ok(CommitOutcome { sale_id: c.sale_id, number, receipt, journal_sequence: sequence, replayed: false })
     }
@@ -384,6 +333,214 @@ impl SqliteStore {
             ))
         })
         .transpose()
+    }
+}
+
+/// Writes a member's account (optimistically, by version) and the ledger entries of a sale or
+/// refund.
+async fn write_loyalty(
+    tx: &mut Transaction<'static, Sqlite>,
+    store: &StoreId,
+    document_id: &str,
+    l: &LoyaltyCommit,
+) -> Result<(), StoreError> {
+    let updated = if l.expected_version == 0 {
+        sqlx::query("INSERT INTO loyalty_accounts (store_id, member_id, version, account) VALUES (?, ?, 1, ?) ON CONFLICT DO NOTHING")
+            .bind(&store.0)
+            .bind(&l.member)
+            .bind(json(&l.account)?)
+            .execute(&mut **tx)
+            .await
+    } else {
+        sqlx::query("UPDATE loyalty_accounts SET version = version + 1, account = ? WHERE store_id = ? AND member_id = ? AND version = ?")
+            .bind(json(&l.account)?)
+            .bind(&store.0)
+            .bind(&l.member)
+            .bind(l.expected_version)
+            .execute(&mut **tx)
+            .await
+    }
+    .map_err(backend)?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::Conflict { what: format!("points account of {}", l.member) });
+    }
+    for e in &l.entries {
+        let kind = serde_json::to_value(&e.kind)
+            .ok()
+            .and_then(|v| v.get("type").and_then(|t| t.as_str().map(str::to_owned)));
+        sqlx::query("INSERT INTO loyalty_entries (id, store_id, member_id, sale_id, sequence, kind, points, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(Uuid::now_v7().to_string())
+            .bind(&store.0)
+            .bind(&l.member)
+            .bind(document_id)
+            .bind(e.sequence as i64)
+            .bind(kind.unwrap_or_default())
+            .bind(e.points)
+            .bind(ts(e.at))
+            .execute(&mut **tx)
+            .await
+            .map_err(backend)?;
+    }
+    Ok(())
+}
+
+/// Appends a record to a terminal's journal and moves the chain head.
+#[allow(clippy::too_many_arguments)]
+async fn append_journal(
+    tx: &mut Transaction<'static, Sqlite>,
+    store: &StoreId,
+    terminal: &str,
+    sequence: u64,
+    prev_hash: &str,
+    kind: DocumentKind,
+    document_id: &str,
+    at: DateTime<Utc>,
+    payload: &str,
+) -> Result<(), StoreError> {
+    let hash = entry_hash(prev_hash, terminal, sequence, kind, document_id, at, payload);
+    sqlx::query("INSERT INTO journal (store_id, terminal_id, sequence, kind, document_id, recorded_at, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(&store.0)
+        .bind(terminal)
+        .bind(sequence as i64)
+        .bind(kind_of(&kind))
+        .bind(document_id)
+        .bind(ts(at))
+        .bind(payload)
+        .bind(prev_hash)
+        .bind(&hash)
+        .execute(&mut **tx)
+        .await
+        .map_err(backend)?;
+    sqlx::query(
+        "UPDATE counters SET last_hash = ? WHERE store_id = ? AND terminal_id = ? AND name = 'journal'",
+    )
+    .bind(&hash)
+    .bind(&store.0)
+    .bind(terminal)
+    .execute(&mut **tx)
+    .await
+    .map_err(backend)?;
+    Ok(())
+}
+
+impl SqliteStore {
+    async fn write_refund(&self, c: &RefundCommit) -> Result<CommitOutcome, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        let existing = sqlx::query("SELECT id, request_hash, number, journal_sequence FROM refunds WHERE store_id = ? AND idempotency_key = ?")
+            .bind(&c.store.0)
+            .bind(&c.idempotency_key)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if let Some(r) = existing {
+            if r.get::<String, _>(1) != c.request_hash {
+                return Err(StoreError::IdempotencyConflict { key: c.idempotency_key.clone() });
+            }
+            let number = r.get::<i64, _>(2) as u64;
+            return Ok(CommitOutcome {
+                sale_id: Uuid::parse_str(&r.get::<String, _>(0)).map_err(backend)?,
+                number,
+                receipt: refund_number(&c.terminal, number),
+                journal_sequence: r.get::<i64, _>(3) as u64,
+                replayed: true,
+            });
+        }
+        let (number, _) = Self::next(&mut tx, &c.store, &c.terminal, "refund").await?;
+        let (sequence, prev_hash) = Self::next(&mut tx, &c.store, &c.terminal, "journal").await?;
+        let receipt = refund_number(&c.terminal, number);
+        let (refund_id, sale_id) = (c.refund_id.to_string(), c.sale_id.to_string());
+        sqlx::query("INSERT INTO refunds (id, store_id, terminal_id, number, idempotency_key, request_hash, sale_id, at, total, journal_sequence, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(&refund_id)
+            .bind(&c.store.0)
+            .bind(&c.terminal)
+            .bind(number as i64)
+            .bind(&c.idempotency_key)
+            .bind(&c.request_hash)
+            .bind(&sale_id)
+            .bind(ts(c.at))
+            .bind(c.total.to_string())
+            .bind(sequence as i64)
+            .bind(json(&c.document)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        for l in &c.lines {
+            sqlx::query("INSERT INTO refund_lines (id, store_id, refund_id, sale_id, line_id, amount) VALUES (?, ?, ?, ?, ?, ?)")
+                .bind(Uuid::now_v7().to_string())
+                .bind(&c.store.0)
+                .bind(&refund_id)
+                .bind(&sale_id)
+                .bind(i64::from(l.line_id))
+                .bind(l.amount.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| {
+                    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                        StoreError::AlreadyRefunded { line: l.line_id }
+                    } else {
+                        backend(e)
+                    }
+                })?;
+        }
+        for p in &c.payments {
+            sqlx::query("INSERT INTO refund_payments (id, store_id, refund_id, sale_id, position, kind, amount, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                .bind(Uuid::now_v7().to_string())
+                .bind(&c.store.0)
+                .bind(&refund_id)
+                .bind(&sale_id)
+                .bind(p.payment as i64)
+                .bind(kind_of(&p.kind))
+                .bind(p.amount.to_string())
+                .bind(&p.reference)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        for r in &c.stock {
+            let q = milli(r.quantity)?;
+            sqlx::query("INSERT INTO stock_levels (store_id, location_id, sku, on_hand_milli) VALUES (?, ?, ?, ?) ON CONFLICT (store_id, location_id, sku) DO UPDATE SET on_hand_milli = on_hand_milli + excluded.on_hand_milli")
+                .bind(&c.store.0)
+                .bind(&r.location.0)
+                .bind(r.sku.as_str())
+                .bind(q)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            sqlx::query("INSERT INTO stock_movements (id, store_id, location_id, sku, kind, on_hand_milli, document, actor, at) VALUES (?, ?, ?, ?, 'return', ?, ?, 'refund', ?)")
+                .bind(Uuid::now_v7().to_string())
+                .bind(&c.store.0)
+                .bind(&r.location.0)
+                .bind(r.sku.as_str())
+                .bind(q)
+                .bind(&receipt)
+                .bind(ts(c.at))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+        }
+        if let Some(l) = &c.loyalty {
+            write_loyalty(&mut tx, &c.store, &refund_id, l).await?;
+        }
+        append_journal(
+            &mut tx,
+            &c.store,
+            &c.terminal,
+            sequence,
+            &prev_hash,
+            DocumentKind::Refund,
+            &receipt,
+            c.at,
+            &c.journal_payload,
+        )
+        .await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(CommitOutcome {
+            sale_id: c.refund_id,
+            number,
+            receipt,
+            journal_sequence: sequence,
+            replayed: false,
+        })
     }
 }
 
@@ -577,6 +734,76 @@ impl SaleStore for SqliteStore {
         self.write_sale(commit).await
     }
 
+    async fn load_sale(&self, store: &StoreId, receipt: &str) -> Result<Option<StoredSale>, StoreError> {
+        let Some((terminal, number)) =
+            receipt.rsplit_once('-').and_then(|(t, n)| Some((t, n.parse::<i64>().ok()?)))
+        else {
+            return Ok(None);
+        };
+        let Some(row) = sqlx::query(
+            "SELECT id, document FROM sales WHERE store_id = ? AND terminal_id = ? AND number = ?",
+        )
+        .bind(&store.0)
+        .bind(terminal)
+        .bind(number)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?
+        else {
+            return Ok(None);
+        };
+        let sale_id: String = row.get(0);
+        let document: serde_json::Value = serde_json::from_str(&row.get::<String, _>(1)).map_err(backend)?;
+        let payments = sqlx::query("SELECT kind, amount, state, reference, brand, last4 FROM payments WHERE sale_id = ? ORDER BY position")
+            .bind(&sale_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?
+            .iter()
+            .map(|r| {
+                let text = |i: usize| serde_json::Value::String(r.get::<String, _>(i));
+                Ok(PaymentRecord {
+                    kind: serde_json::from_value(text(0)).map_err(backend)?,
+                    amount: r.get::<String, _>(1).parse().map_err(backend)?,
+                    state: serde_json::from_value(text(2)).map_err(backend)?,
+                    reference: r.get(3),
+                    brand: r.get(4),
+                    last4: r.get(5),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let refunded_lines: Vec<i64> =
+            sqlx::query_scalar("SELECT line_id FROM refund_lines WHERE sale_id = ? ORDER BY line_id")
+                .bind(&sale_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
+        let mut refunded_per_payment = vec![Decimal::ZERO; payments.len()];
+        for r in sqlx::query("SELECT position, amount FROM refund_payments WHERE sale_id = ?")
+            .bind(&sale_id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?
+        {
+            if let Some(x) = refunded_per_payment.get_mut(r.get::<i64, _>(0) as usize) {
+                *x += r.get::<String, _>(1).parse::<Decimal>().map_err(backend)?;
+            }
+        }
+        Ok(Some(StoredSale {
+            sale_id: Uuid::parse_str(&sale_id).map_err(backend)?,
+            terminal: terminal.to_owned(),
+            number: number as u64,
+            document,
+            payments,
+            refunded_lines: refunded_lines.into_iter().map(|l| l as u32).collect(),
+            refunded_per_payment,
+        }))
+    }
+
+    async fn commit_refund(&self, commit: &RefundCommit) -> Result<CommitOutcome, StoreError> {
+        self.write_refund(commit).await
+    }
+
     async fn journal(&self, store: &StoreId, terminal: &str) -> Result<Vec<JournalEntry>, StoreError> {
         let rows = sqlx::query(
             "SELECT terminal_id, sequence, kind, document_id, recorded_at, payload, prev_hash, hash FROM journal
@@ -639,6 +866,7 @@ impl SaleStore for SqliteStore {
             ("stock_movements", "SELECT COUNT(*) FROM stock_movements"),
             ("loyalty_entries", "SELECT COUNT(*) FROM loyalty_entries"),
             ("journal", "SELECT COUNT(*) FROM journal"),
+            ("refunds", "SELECT COUNT(*) FROM refunds"),
         ] {
             let n: i64 = sqlx::query_scalar(sql).fetch_one(&self.pool).await.map_err(backend)?;
             out.insert(name.to_owned(), n);

@@ -250,6 +250,88 @@ pub async fn unknown_gateway_outcome_is_reconciled<S: Store>(store: Arc<S>) {
     assert_eq!(gateway.charged(), 1);
 }
 
+/// Partial refunds by line return exactly what the lines were charged, put the goods back,
+/// reverse points and restore spent points; refunding a line twice is refused and writes nothing.
+pub async fn refunds_by_line<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let co = checkout(store.clone(), approve());
+    // A first purchase gives the member points to spend: 1,000,000 won earns 10,000 + 1,000 bonus.
+    co.complete_sale(&sale("r0", "T1", &[("chips", 400)], Some("m-1"), false))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let balance = |s: Arc<S>| async move {
+        s.load_account(&store_id(), "m-1").await.ok().flatten().map_or(0, |a| a.0.balance())
+    };
+    let before_sale = balance(store.clone()).await;
+    let mut request = sale("r1", "T1", &[("milk", 2), ("cola", 1), ("chips", 1)], Some("m-1"), false);
+    request.redeem_points = 2_000;
+    let done = co.complete_sale(&request).await.unwrap_or_else(|e| panic!("{e}"));
+    let priced = done.priced.clone().unwrap_or_else(|| panic!("priced"));
+    let ids: Vec<u32> = priced.lines.iter().map(|l| l.line_id).collect();
+    let level = |s: Arc<S>, k: &'static str| async move {
+        s.level(&store_id(), &location(), &sku(k)).await.map(|l| l.on_hand).unwrap_or_default()
+    };
+    let milk_before = level(store.clone(), "milk").await;
+    let refund = |key: &str, lines: &[u32]| pos_app::RefundRequest {
+        idempotency_key: key.into(),
+        terminal: "T1".into(),
+        cashier: "김민수".into(),
+        location: location(),
+        receipt: done.receipt.clone(),
+        lines: lines.to_vec(),
+        at: noon(),
+    };
+    let first = co.refund(&refund("f1", &ids[..1])).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.amount, priced.lines[0].total, "exactly what the line was charged");
+    assert_eq!(first.receipt, "T1-R000001");
+    assert_eq!(level(store.clone(), "milk").await, milk_before + Decimal::from(2), "restocked");
+    let loyalty = first.loyalty.unwrap_or_else(|| panic!("loyalty"));
+    assert!(loyalty.reversed > 0 && loyalty.restored > 0, "{loyalty:?}");
+    let money_back: Decimal = first.tenders.iter().map(|t| t.amount.amount()).sum();
+    assert_eq!(
+        money_back + Decimal::from(loyalty.restored),
+        first.amount.amount(),
+        "money plus points back = line total"
+    );
+    // Refunding it again is refused and writes nothing.
+    let counts_before = counts(&*store).await;
+    let e = co.refund(&refund("f2", &ids[..1])).await.unwrap_err();
+    assert!(matches!(&e, AppError::InvalidField { field, .. } if field == "lines"), "{e}");
+    let e = co.refund(&refund("f3", &[99])).await.unwrap_err();
+    assert!(matches!(e, AppError::Pricing(pos_core::CoreError::UnknownLine { line: 99 })), "{e}");
+    let mut unknown = refund("f4", &ids[1..]);
+    unknown.receipt = "T9-000009".into();
+    assert!(matches!(co.refund(&unknown).await.unwrap_err(), AppError::NotFound { .. }));
+    assert_eq!(counts(&*store).await, counts_before);
+    // The rest: both refunds add up to the sale, and the points balance is back where it was.
+    let rest = co.refund(&refund("f5", &ids[1..])).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.amount.checked_add(&rest.amount).ok(), Some(priced.total));
+    assert_eq!(balance(store.clone()).await, before_sale);
+    // A retry of the same refund is a replay, not a second refund.
+    let again = co.refund(&refund("f5", &ids[1..])).await;
+    assert!(
+        matches!(&again, Err(AppError::InvalidField { .. })) || again.as_ref().is_ok_and(|r| r.replayed),
+        "{again:?}"
+    );
+    // A card sale is refunded to the card.
+    let card = co
+        .complete_sale(&card_sale("c1", "T2", &[("cola", 2)], 4_000))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut to_card = refund("f6", &[1]);
+    to_card.receipt = card.receipt.clone();
+    let back = co.refund(&to_card).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        back.tenders.iter().map(|t| (t.kind, t.amount)).collect::<Vec<_>>(),
+        vec![(TenderKind::Card, won(4_000))]
+    );
+    assert_eq!(
+        audit_terminal(&*store, &store_id(), "T1").await,
+        Ok(5),
+        "two sales and three refunds share the chain"
+    );
+}
+
 /// The journal verifies after a workload; altering a sale, deleting a journal record or swapping
 /// two is detected and located.
 pub async fn journal_audit_detects_tampering<S: Store, T: Tamper>(store: Arc<S>, tamper: T) {
@@ -330,6 +412,12 @@ macro_rules! conformance_tests {
         async fn unknown_gateway_outcome_is_reconciled() {
             if let Some(store) = $make().await {
                 $crate::conformance::unknown_gateway_outcome_is_reconciled(store).await
+            }
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn refunds_by_line() {
+            if let Some(store) = $make().await {
+                $crate::conformance::refunds_by_line(store).await
             }
         }
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

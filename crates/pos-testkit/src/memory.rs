@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_app::{
-    CatalogStore, CommitOutcome, CommitStep, LoyaltyStore, SaleCommit, SaleStore, StockStore, StoreError,
-    receipt_number,
+    CatalogStore, CommitOutcome, CommitStep, LoyaltyStore, PaymentRecord, RefundCommit, SaleCommit,
+    SaleStore, StockStore, StoreError, StoredSale, receipt_number, refund_number,
 };
 use pos_core::journal::entry_hash;
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
@@ -31,6 +31,11 @@ struct State {
     loyalty_entries: usize,
     journal: BTreeMap<(StoreId, String), Vec<JournalEntry>>,
     counters: BTreeMap<(StoreId, String), u64>,
+    sale_payments: BTreeMap<Uuid, Vec<PaymentRecord>>,
+    refunds: BTreeMap<(StoreId, String), (String, CommitOutcome)>,
+    refunded_lines: BTreeMap<Uuid, Vec<u32>>,
+    refunded_per_payment: BTreeMap<Uuid, Vec<Decimal>>,
+    refund_rows: usize,
 }
 
 /// The in-memory store.
@@ -236,6 +241,115 @@ impl SaleStore for MemoryStore {
             (c.store.clone(), c.idempotency_key.clone()),
             (c.request_hash.clone(), outcome.clone(), c.terminal.clone(), c.document.clone()),
         );
+        s.sale_payments.insert(c.sale_id, c.payments.clone());
+        *guard = s;
+        Ok(outcome)
+    }
+
+    async fn load_sale(&self, store: &StoreId, receipt: &str) -> Result<Option<StoredSale>, StoreError> {
+        let s = self.lock();
+        let Some((_, (_, outcome, terminal, document))) =
+            s.sales.iter().find(|(k, v)| &k.0 == store && v.1.receipt == receipt)
+        else {
+            return Ok(None);
+        };
+        let payments = s.sale_payments.get(&outcome.sale_id).cloned().unwrap_or_default();
+        let refunded_per_payment = s
+            .refunded_per_payment
+            .get(&outcome.sale_id)
+            .cloned()
+            .unwrap_or_else(|| vec![Decimal::ZERO; payments.len()]);
+        Ok(Some(StoredSale {
+            sale_id: outcome.sale_id,
+            terminal: terminal.clone(),
+            number: outcome.number,
+            document: document.clone(),
+            payments,
+            refunded_lines: s.refunded_lines.get(&outcome.sale_id).cloned().unwrap_or_default(),
+            refunded_per_payment,
+        }))
+    }
+
+    async fn commit_refund(&self, c: &RefundCommit) -> Result<CommitOutcome, StoreError> {
+        let mut guard = self.lock();
+        if let Some((hash, outcome)) = guard.refunds.get(&(c.store.clone(), c.idempotency_key.clone())) {
+            if *hash != c.request_hash {
+                return Err(StoreError::IdempotencyConflict { key: c.idempotency_key.clone() });
+            }
+            return Ok(CommitOutcome { replayed: true, ..outcome.clone() });
+        }
+        let mut s = guard.clone();
+        let done = s.refunded_lines.entry(c.sale_id).or_default();
+        for l in &c.lines {
+            if done.contains(&l.line_id) {
+                return Err(StoreError::AlreadyRefunded { line: l.line_id });
+            }
+            done.push(l.line_id);
+        }
+        let counter = s.counters.entry((c.store.clone(), format!("{}#refund", c.terminal))).or_insert(0);
+        *counter += 1;
+        let number = *counter;
+        let receipt = refund_number(&c.terminal, number);
+        let n_payments = s.sale_payments.get(&c.sale_id).map_or(0, Vec::len);
+        let per = s.refunded_per_payment.entry(c.sale_id).or_insert_with(|| vec![Decimal::ZERO; n_payments]);
+        for p in &c.payments {
+            if let Some(x) = per.get_mut(p.payment) {
+                *x += p.amount;
+            }
+        }
+        for r in &c.stock {
+            let e = level_entry(&mut s, &c.store, &r.location, &r.sku);
+            e.0.on_hand += r.quantity;
+            e.0.available = e.0.on_hand - e.0.reserved;
+            s.movements.push((
+                c.store.clone(),
+                r.location.clone(),
+                r.sku.clone(),
+                r.quantity,
+                "refund".into(),
+            ));
+        }
+        if let Some(l) = &c.loyalty {
+            let key = (c.store.clone(), l.member.clone());
+            let version = s.loyalty_accounts.get(&key).map_or(0, |a| a.1);
+            if version != l.expected_version {
+                return Err(StoreError::Conflict { what: format!("points account of {}", l.member) });
+            }
+            s.loyalty_accounts.insert(key, (l.account.clone(), version + 1));
+            s.loyalty_entries += l.entries.len();
+        }
+        let chain = s.journal.entry((c.store.clone(), c.terminal.clone())).or_default();
+        let prev = chain.last().map_or(pos_core::journal::GENESIS.to_owned(), |e| e.hash.clone());
+        let sequence = chain.len() as u64 + 1;
+        let hash = entry_hash(
+            &prev,
+            &c.terminal,
+            sequence,
+            DocumentKind::Refund,
+            &receipt,
+            c.at,
+            &c.journal_payload,
+        );
+        chain.push(JournalEntry {
+            terminal: c.terminal.clone(),
+            sequence,
+            kind: DocumentKind::Refund,
+            document_id: receipt.clone(),
+            recorded_at: c.at,
+            payload: c.journal_payload.clone(),
+            prev_hash: prev,
+            hash,
+        });
+        s.refund_rows += 1;
+        let outcome = CommitOutcome {
+            sale_id: c.refund_id,
+            number,
+            receipt,
+            journal_sequence: sequence,
+            replayed: false,
+        };
+        s.refunds
+            .insert((c.store.clone(), c.idempotency_key.clone()), (c.request_hash.clone(), outcome.clone()));
         *guard = s;
         Ok(outcome)
     }
@@ -269,6 +383,7 @@ impl SaleStore for MemoryStore {
             ("stock_movements", s.movements.len()),
             ("loyalty_entries", s.loyalty_entries),
             ("journal", s.journal.values().map(Vec::len).sum()),
+            ("refunds", s.refund_rows),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v as i64))
