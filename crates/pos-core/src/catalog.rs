@@ -209,6 +209,42 @@ impl Catalog {
         }
     }
 
+    /// A catalog from stored rows, in any order: parents are added before their children.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `category.parent` when a parent is missing or the
+    /// categories form a cycle, or the field of an invalid product.
+    pub fn from_rows(
+        currency: Currency,
+        categories: Vec<Category>,
+        products: Vec<Product>,
+    ) -> Result<Self, CoreError> {
+        let mut c = Catalog::new(currency);
+        let mut pending = categories;
+        while !pending.is_empty() {
+            let before = pending.len();
+            let mut rest = Vec::new();
+            for cat in pending {
+                if cat.parent.as_ref().is_none_or(|p| c.categories.contains_key(p)) {
+                    c.upsert_category(&cat.id.0, &cat.name, cat.parent.as_ref().map(|p| p.0.as_str()))?;
+                } else {
+                    rest.push(cat);
+                }
+            }
+            if rest.len() == before {
+                return Err(CoreError::invalid(
+                    "category.parent",
+                    "a category's parent is missing or they form a cycle",
+                ));
+            }
+            pending = rest;
+        }
+        for p in products {
+            c.upsert_product(p)?;
+        }
+        Ok(c)
+    }
+
     /// The catalog currency.
     pub fn currency(&self) -> Currency {
         self.currency

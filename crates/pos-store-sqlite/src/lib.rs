@@ -100,8 +100,10 @@ impl SqliteStore {
         Ok(())
     }
 
-    async fn find_sale(
-        &self,
+    /// A committed sale by idempotency key, with its request hash; on the pool or inside a
+    /// transaction.
+    async fn find_sale<'e, E: sqlx::Executor<'e, Database = Sqlite>>(
+        executor: E,
         store: &StoreId,
         key: &str,
     ) -> Result<Option<(String, CommitOutcome)>, StoreError> {
@@ -110,7 +112,7 @@ impl SqliteStore {
         )
         .bind(&store.0)
         .bind(key)
-        .fetch_optional(&self.pool)
+        .fetch_optional(executor)
         .await
         .map_err(backend)?;
         row.map(|r| {
@@ -160,7 +162,7 @@ impl SqliteStore {
     async fn write_sale(&self, c: &SaleCommit) -> Result<CommitOutcome, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
         // Under the write lock no other commit can slip in between this check and the insert.
-        if let Some((hash, outcome)) = self.find_sale_in(&mut tx, &c.store, &c.idempotency_key).await? {
+        if let Some((hash, outcome)) = Self::find_sale(&mut *tx, &c.store, &c.idempotency_key).await? {
             if hash != c.request_hash {
                 return Err(StoreError::IdempotencyConflict { key: c.idempotency_key.clone() });
             }
@@ -302,37 +304,6 @@ impl SqliteStore {
         .await?;
         tx.commit().await.map_err(backend)?;
         Ok(CommitOutcome { sale_id: c.sale_id, number, receipt, journal_sequence: sequence, replayed: false })
-    }
-
-    async fn find_sale_in(
-        &self,
-        tx: &mut Transaction<'static, Sqlite>,
-        store: &StoreId,
-        key: &str,
-    ) -> Result<Option<(String, CommitOutcome)>, StoreError> {
-        let row = sqlx::query("SELECT id, request_hash, terminal_id, number, journal_sequence FROM sales WHERE store_id = ? AND idempotency_key = ?")
-            .bind(&store.0)
-            .bind(key)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(backend)?;
-        row.map(|r| {
-            let id: String = r.get(0);
-            let terminal: String = r.get(2);
-            let number: i64 = r.get(3);
-            let seq: i64 = r.get(4);
-            Ok((
-                r.get::<String, _>(1),
-                CommitOutcome {
-                    sale_id: Uuid::parse_str(&id).map_err(backend)?,
-                    number: number as u64,
-                    receipt: receipt_number(&terminal, number as u64),
-                    journal_sequence: seq as u64,
-                    replayed: true,
-                },
-            ))
-        })
-        .transpose()
     }
 }
 
@@ -591,41 +562,11 @@ impl CatalogStore for SqliteStore {
             docs(&self.pool, "SELECT data FROM categories WHERE store_id = ? ORDER BY id", store).await?;
         let products: Vec<Product> =
             docs(&self.pool, "SELECT data FROM products WHERE store_id = ? ORDER BY sku", store).await?;
-        build_catalog(currency, categories, products)
+        Catalog::from_rows(currency, categories, products).map_err(backend)
     }
     async fn load_promotions(&self, store: &StoreId) -> Result<Vec<Promotion>, StoreError> {
         docs(&self.pool, "SELECT data FROM promotions WHERE store_id = ? ORDER BY id", store).await
     }
-}
-
-/// Builds a catalog from stored rows, parents before children.
-fn build_catalog(
-    currency: Currency,
-    categories: Vec<Category>,
-    products: Vec<Product>,
-) -> Result<Catalog, StoreError> {
-    let mut c = Catalog::new(currency);
-    let mut pending = categories;
-    while !pending.is_empty() {
-        let before = pending.len();
-        let mut rest = Vec::new();
-        for cat in pending {
-            if cat.parent.as_ref().is_none_or(|p| c.category(p).is_some()) {
-                c.upsert_category(&cat.id.0, &cat.name, cat.parent.as_ref().map(|p| p.0.as_str()))
-                    .map_err(backend)?;
-            } else {
-                rest.push(cat);
-            }
-        }
-        if rest.len() == before {
-            return Err(backend("a stored category has an unknown parent"));
-        }
-        pending = rest;
-    }
-    for p in products {
-        c.upsert_product(p).map_err(backend)?;
-    }
-    Ok(c)
 }
 
 #[async_trait]
@@ -724,7 +665,9 @@ impl LoyaltyStore for SqliteStore {
 #[async_trait]
 impl SaleStore for SqliteStore {
     async fn commit_sale(&self, commit: &SaleCommit) -> Result<CommitOutcome, StoreError> {
-        if let Some((hash, outcome)) = self.find_sale(&commit.store, &commit.idempotency_key).await? {
+        if let Some((hash, outcome)) =
+            Self::find_sale(&self.pool, &commit.store, &commit.idempotency_key).await?
+        {
             if hash != commit.request_hash {
                 return Err(StoreError::IdempotencyConflict { key: commit.idempotency_key.clone() });
             }

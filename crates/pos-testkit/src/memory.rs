@@ -81,29 +81,10 @@ impl CatalogStore for MemoryStore {
     }
     async fn load_catalog(&self, store: &StoreId, currency: Currency) -> Result<Catalog, StoreError> {
         let s = self.lock();
-        let mut c = Catalog::new(currency);
-        let bad = |e: pos_core::CoreError| StoreError::Backend { message: e.to_string() };
-        // Parents before children.
-        let mut pending: Vec<&Category> =
-            s.categories.iter().filter(|(k, _)| &k.0 == store).map(|(_, v)| v).collect();
-        while !pending.is_empty() {
-            let before = pending.len();
-            pending.retain(|cat| {
-                let ready = cat.parent.as_ref().is_none_or(|p| c.category(p).is_some());
-                if ready {
-                    let _ =
-                        c.upsert_category(&cat.id.0, &cat.name, cat.parent.as_ref().map(|p| p.0.as_str()));
-                }
-                !ready
-            });
-            if pending.len() == before {
-                return Err(StoreError::Backend { message: "category tree has an unknown parent".into() });
-            }
-        }
-        for (_, p) in s.products.iter().filter(|(k, _)| &k.0 == store) {
-            c.upsert_product(p.clone()).map_err(bad)?;
-        }
-        Ok(c)
+        let categories = s.categories.iter().filter(|(k, _)| &k.0 == store).map(|(_, v)| v.clone()).collect();
+        let products = s.products.iter().filter(|(k, _)| &k.0 == store).map(|(_, v)| v.clone()).collect();
+        Catalog::from_rows(currency, categories, products)
+            .map_err(|e| StoreError::Backend { message: e.to_string() })
     }
     async fn load_promotions(&self, store: &StoreId) -> Result<Vec<Promotion>, StoreError> {
         Ok(self.lock().promotions.iter().filter(|(k, _)| &k.0 == store).map(|(_, v)| v.clone()).collect())
