@@ -33,6 +33,12 @@ pub enum StoreError {
         /// What was updated concurrently.
         what: String,
     },
+    /// A unique value is taken (a member's phone number).
+    #[error("{what} is already used")]
+    Duplicate {
+        /// What is taken.
+        what: String,
+    },
     /// A sale line was refunded already (possibly by a concurrent refund).
     #[error("line {line} of the sale was already refunded")]
     AlreadyRefunded {

@@ -10,21 +10,24 @@
 //!   pos-loyalty, settle tenders and charge cards with pos-payments, and commit it all in one
 //!   transaction through the store.
 //! - [`refund`]: refunds by line to the original tenders, restocking and reversing points.
+//! - [`members`]: members by phone, update, export and erasure.
 //! - [`audit`]: verifying a terminal's journal chain and the stored sales against it.
 #![deny(missing_docs)]
 
 pub mod audit;
 pub mod checkout;
 pub mod error;
+pub mod members;
 pub mod ports;
 pub mod refund;
 
 pub use audit::{AuditError, audit_terminal};
 pub use checkout::{Checkout, CompletedSale, SaleRequest};
 pub use error::{AppError, StoreError};
+pub use members::{MemberData, MemberUpdate, Members};
 pub use ports::{
-    CatalogStore, CommitOutcome, CommitStep, LineRecord, LoyaltyCommit, LoyaltyStore, PaymentRecord,
-    RefundCommit, RefundLine, RefundPayment, SaleCommit, SaleStore, StockReturn, StockStore, StockTake,
-    Store, StoredSale, receipt_number, refund_number,
+    CatalogStore, CommitOutcome, CommitStep, LineRecord, LoyaltyCommit, LoyaltyStore, MemberStore,
+    PaymentRecord, RefundCommit, RefundLine, RefundPayment, SaleCommit, SaleStore, StockReturn, StockStore,
+    StockTake, Store, StoredSale, receipt_number, refund_number,
 };
 pub use refund::{CompletedRefund, RefundRequest};

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_core::{Catalog, Category, Currency, JournalEntry, Product, Promotion, Sku, StoreId};
 use pos_inventory::{Level, LocationId, StockPolicy};
-use pos_loyalty::{LedgerEntry, PointsAccount};
+use pos_loyalty::{LedgerEntry, Member, Phone, PointsAccount};
 use pos_payments::{PaymentState, TenderKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -313,6 +313,27 @@ pub trait LoyaltyStore: Send + Sync + 'static {
     ) -> Result<Option<(PointsAccount, i64)>, StoreError>;
 }
 
+/// Member storage. A phone number belongs to at most one member of a store.
+#[async_trait]
+pub trait MemberStore: Send + Sync + 'static {
+    /// Adds or replaces a member.
+    ///
+    /// # Errors
+    /// [`StoreError::Duplicate`] when another member of the store has the phone number;
+    /// [`StoreError::Backend`].
+    async fn upsert_member(&self, store: &StoreId, member: &Member) -> Result<(), StoreError>;
+    /// A member by id.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn member(&self, store: &StoreId, id: &str) -> Result<Option<Member>, StoreError>;
+    /// A member by normalised phone number.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn member_by_phone(&self, store: &StoreId, phone: &Phone) -> Result<Option<Member>, StoreError>;
+}
+
 /// Sale storage.
 #[async_trait]
 pub trait SaleStore: Send + Sync + 'static {
@@ -362,6 +383,6 @@ pub trait SaleStore: Send + Sync + 'static {
 }
 
 /// Everything a store adapter provides.
-pub trait Store: CatalogStore + StockStore + LoyaltyStore + SaleStore {}
+pub trait Store: CatalogStore + StockStore + LoyaltyStore + MemberStore + SaleStore {}
 
-impl<T: CatalogStore + StockStore + LoyaltyStore + SaleStore> Store for T {}
+impl<T: CatalogStore + StockStore + LoyaltyStore + MemberStore + SaleStore> Store for T {}

@@ -19,13 +19,13 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use pos_app::{
-    CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, PaymentRecord, RefundCommit,
-    SaleCommit, SaleStore, StockStore, StoreError, StoredSale, receipt_number, refund_number,
+    CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, MemberStore, PaymentRecord,
+    RefundCommit, SaleCommit, SaleStore, StockStore, StoreError, StoredSale, receipt_number, refund_number,
 };
 use pos_core::journal::{GENESIS, entry_hash};
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
 use pos_inventory::{Level, LocationId, StockPolicy};
-use pos_loyalty::PointsAccount;
+use pos_loyalty::{Member, Phone, PointsAccount};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use sqlx::sqlite::{
@@ -659,6 +659,52 @@ impl LoyaltyStore for SqliteStore {
                 .map_err(backend)?;
         row.map(|r| Ok((serde_json::from_str(&r.get::<String, _>(0)).map_err(backend)?, r.get(1))))
             .transpose()
+    }
+}
+
+#[async_trait]
+impl MemberStore for SqliteStore {
+    async fn upsert_member(&self, store: &StoreId, member: &Member) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO members (store_id, id, phone, data) VALUES (?, ?, ?, ?)
+             ON CONFLICT (store_id, id) DO UPDATE SET phone = excluded.phone, data = excluded.data",
+        )
+        .bind(&store.0)
+        .bind(&member.id)
+        .bind(member.phone.as_ref().map(|p| p.as_str().to_owned()))
+        .bind(json(member)?)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| {
+            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                StoreError::Duplicate { what: "phone number".into() }
+            } else {
+                backend(e)
+            }
+        })?;
+        Ok(())
+    }
+
+    async fn member(&self, store: &StoreId, id: &str) -> Result<Option<Member>, StoreError> {
+        let row: Option<String> =
+            sqlx::query_scalar("SELECT data FROM members WHERE store_id = ? AND id = ?")
+                .bind(&store.0)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?;
+        row.map(|r| serde_json::from_str(&r).map_err(backend)).transpose()
+    }
+
+    async fn member_by_phone(&self, store: &StoreId, phone: &Phone) -> Result<Option<Member>, StoreError> {
+        let row: Option<String> =
+            sqlx::query_scalar("SELECT data FROM members WHERE store_id = ? AND phone = ?")
+                .bind(&store.0)
+                .bind(phone.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?;
+        row.map(|r| serde_json::from_str(&r).map_err(backend)).transpose()
     }
 }
 

@@ -332,6 +332,46 @@ pub async fn refunds_by_line<S: Store>(store: Arc<S>) {
     );
 }
 
+/// Members: created, found by phone as typed at the till, updated, exported and erased; a phone
+/// belongs to one member; bad input is refused.
+pub async fn members<S: Store>(store: Arc<S>) {
+    let members = pos_app::Members::new(store.clone(), store_id());
+    members.create("m-1", "김민수", "010-1234-5678", noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    let found = members.by_phone("+82 10 1234 5678").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(found.map(|m| m.id), Some("m-1".to_owned()));
+    assert!(members.by_phone("010-9999-9999").await.unwrap_or_else(|e| panic!("{e}")).is_none());
+    let e = members.create("m-2", "이영희", "01012345678", noon()).await.unwrap_err();
+    assert_eq!(e, AppError::Store(StoreError::Duplicate { what: "phone number".into() }));
+    assert!(matches!(
+        members.create("m-1", "다시", "010-2222-3333", noon()).await,
+        Err(AppError::InvalidField { .. })
+    ));
+    assert!(matches!(members.create("m-3", "박", "010-12ab", noon()).await, Err(AppError::Loyalty(_))));
+    members.create("m-2", "이영희", "010-2222-3333", noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    let change = pos_app::MemberUpdate { email: Some("minsu@example.kr".into()), ..Default::default() };
+    let updated = members.update("m-1", change).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(updated.email.as_deref(), Some("minsu@example.kr"));
+    let taken = pos_app::MemberUpdate { phone: Some("010-2222-3333".into()), ..Default::default() };
+    assert!(matches!(members.update("m-1", taken).await, Err(AppError::Store(StoreError::Duplicate { .. }))));
+    assert!(matches!(members.update("ghost", Default::default()).await, Err(AppError::NotFound { .. })));
+    // A purchase gives the member points, which the export includes.
+    seed(&*store).await;
+    checkout(store.clone(), approve())
+        .complete_sale(&sale("mm1", "T1", &[("milk", 1)], Some("m-1"), false))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let data = members.export("m-1").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(data.member.name.as_deref(), Some("김민수"));
+    let balance = data.points.as_ref().map(|a| a.balance());
+    assert_eq!(balance, Some(1_015));
+    // Erasure removes personal data and frees the phone; the points still add up.
+    let erased = members.erase("m-1", noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((erased.name, erased.phone, erased.email), (None, None, None));
+    assert!(members.by_phone("010-1234-5678").await.unwrap_or_else(|e| panic!("{e}")).is_none());
+    assert_eq!(members.export("m-1").await.ok().and_then(|d| d.points.map(|a| a.balance())), balance);
+    members.create("m-4", "새 회원", "010-1234-5678", noon()).await.unwrap_or_else(|e| panic!("{e}"));
+}
+
 /// The journal verifies after a workload; altering a sale, deleting a journal record or swapping
 /// two is detected and located.
 pub async fn journal_audit_detects_tampering<S: Store, T: Tamper>(store: Arc<S>, tamper: T) {
@@ -412,6 +452,12 @@ macro_rules! conformance_tests {
         async fn unknown_gateway_outcome_is_reconciled() {
             if let Some(store) = $make().await {
                 $crate::conformance::unknown_gateway_outcome_is_reconciled(store).await
+            }
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn members() {
+            if let Some(store) = $make().await {
+                $crate::conformance::members(store).await
             }
         }
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

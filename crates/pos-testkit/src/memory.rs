@@ -7,13 +7,13 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_app::{
-    CatalogStore, CommitOutcome, CommitStep, LoyaltyStore, PaymentRecord, RefundCommit, SaleCommit,
-    SaleStore, StockStore, StoreError, StoredSale, receipt_number, refund_number,
+    CatalogStore, CommitOutcome, CommitStep, LoyaltyStore, MemberStore, PaymentRecord, RefundCommit,
+    SaleCommit, SaleStore, StockStore, StoreError, StoredSale, receipt_number, refund_number,
 };
 use pos_core::journal::entry_hash;
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
 use pos_inventory::{Level, LocationId, StockPolicy};
-use pos_loyalty::PointsAccount;
+use pos_loyalty::{Member, Phone, PointsAccount};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -36,6 +36,7 @@ struct State {
     refunded_lines: BTreeMap<Uuid, Vec<u32>>,
     refunded_per_payment: BTreeMap<Uuid, Vec<Decimal>>,
     refund_rows: usize,
+    members: BTreeMap<(StoreId, String), Member>,
 }
 
 /// The in-memory store.
@@ -137,6 +138,31 @@ impl LoyaltyStore for MemoryStore {
         member: &str,
     ) -> Result<Option<(PointsAccount, i64)>, StoreError> {
         Ok(self.lock().loyalty_accounts.get(&(store.clone(), member.to_owned())).cloned())
+    }
+}
+
+#[async_trait]
+impl MemberStore for MemoryStore {
+    async fn upsert_member(&self, store: &StoreId, member: &Member) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        let taken = member.phone.is_some()
+            && s.members.iter().any(|(k, m)| &k.0 == store && m.id != member.id && m.phone == member.phone);
+        if taken {
+            return Err(StoreError::Duplicate { what: "phone number".into() });
+        }
+        s.members.insert((store.clone(), member.id.clone()), member.clone());
+        Ok(())
+    }
+    async fn member(&self, store: &StoreId, id: &str) -> Result<Option<Member>, StoreError> {
+        Ok(self.lock().members.get(&(store.clone(), id.to_owned())).cloned())
+    }
+    async fn member_by_phone(&self, store: &StoreId, phone: &Phone) -> Result<Option<Member>, StoreError> {
+        Ok(self
+            .lock()
+            .members
+            .iter()
+            .find(|(k, m)| &k.0 == store && m.phone.as_ref() == Some(phone))
+            .map(|(_, m)| m.clone()))
     }
 }
 
