@@ -21,7 +21,7 @@ use tokio::sync::RwLock;
 use uuid::Uuid;
 
 use crate::error::AppError;
-use crate::ports::{LineRecord, LoyaltyCommit, PaymentRecord, SaleCommit, StockTake, Store};
+use crate::ports::{LineRecord, LoyaltyCommit, ParkedBasket, PaymentRecord, SaleCommit, StockTake, Store};
 
 /// A sale as the till submits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +96,42 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
 
     pub(crate) fn loyalty_config(&self) -> &LoyaltyConfig {
         &self.loyalty
+    }
+
+    /// Parks the basket on a terminal; returns the id to recall it by.
+    ///
+    /// # Errors
+    /// [`AppError::InvalidField`] naming `basket` when empty or `terminal` when blank.
+    pub async fn park(&self, terminal: &str, basket: &Basket, at: DateTime<Utc>) -> Result<Uuid, AppError> {
+        if basket.is_empty() {
+            return Err(AppError::invalid("basket", "has no lines"));
+        }
+        if terminal.trim().is_empty() {
+            return Err(AppError::invalid("terminal", "must not be empty"));
+        }
+        let id = Uuid::now_v7();
+        let parked = ParkedBasket { id, terminal: terminal.to_owned(), at, basket: basket.clone() };
+        self.store.park(&self.config.id, &parked).await?;
+        Ok(id)
+    }
+
+    /// Takes a parked basket back (on any terminal).
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] when there is no such parked basket (or another till took it).
+    pub async fn recall(&self, id: Uuid) -> Result<ParkedBasket, AppError> {
+        self.store
+            .recall(&self.config.id, id)
+            .await?
+            .ok_or_else(|| AppError::NotFound { what: "parked basket", id: id.to_string() })
+    }
+
+    /// Baskets parked at a terminal.
+    ///
+    /// # Errors
+    /// [`AppError::Store`].
+    pub async fn parked(&self, terminal: &str) -> Result<Vec<ParkedBasket>, AppError> {
+        Ok(self.store.parked(&self.config.id, terminal).await?)
     }
 
     /// Forgets the cached catalog and promotions (call after catalog or promotion changes).

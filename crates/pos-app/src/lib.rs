@@ -26,8 +26,8 @@ pub use checkout::{Checkout, CompletedSale, SaleRequest};
 pub use error::{AppError, StoreError};
 pub use members::{MemberData, MemberUpdate, Members};
 pub use ports::{
-    CatalogStore, CommitOutcome, CommitStep, LineRecord, LoyaltyCommit, LoyaltyStore, MemberStore,
-    PaymentRecord, RefundCommit, RefundLine, RefundPayment, SaleCommit, SaleStore, StockReturn, StockStore,
-    StockTake, Store, StoredSale, receipt_number, refund_number,
+    CatalogStore, CommitOutcome, CommitStep, LineRecord, LoyaltyCommit, LoyaltyStore, MemberStore, ParkStore,
+    ParkedBasket, PaymentRecord, RefundCommit, RefundLine, RefundPayment, SaleCommit, SaleStore, StockReturn,
+    StockStore, StockTake, Store, StoredSale, receipt_number, refund_number,
 };
 pub use refund::{CompletedRefund, RefundRequest};

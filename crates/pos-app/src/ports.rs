@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pos_core::{Catalog, Category, Currency, JournalEntry, Product, Promotion, Sku, StoreId};
+use pos_core::{Basket, Catalog, Category, Currency, JournalEntry, Product, Promotion, Sku, StoreId};
 use pos_inventory::{Level, LocationId, StockPolicy};
 use pos_loyalty::{LedgerEntry, Member, Phone, PointsAccount};
 use pos_payments::{PaymentState, TenderKind};
@@ -334,6 +334,39 @@ pub trait MemberStore: Send + Sync + 'static {
     async fn member_by_phone(&self, store: &StoreId, phone: &Phone) -> Result<Option<Member>, StoreError>;
 }
 
+/// A parked basket, as listed at a till.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParkedBasket {
+    /// Id to recall it by.
+    pub id: Uuid,
+    /// Terminal that parked it.
+    pub terminal: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The basket.
+    pub basket: Basket,
+}
+
+/// Parked baskets.
+#[async_trait]
+pub trait ParkStore: Send + Sync + 'static {
+    /// Parks a basket.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn park(&self, store: &StoreId, parked: &ParkedBasket) -> Result<(), StoreError>;
+    /// Takes a parked basket back, removing it: of two concurrent recalls only one gets it.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn recall(&self, store: &StoreId, id: Uuid) -> Result<Option<ParkedBasket>, StoreError>;
+    /// Baskets parked at a terminal, oldest first.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn parked(&self, store: &StoreId, terminal: &str) -> Result<Vec<ParkedBasket>, StoreError>;
+}
+
 /// Sale storage.
 #[async_trait]
 pub trait SaleStore: Send + Sync + 'static {
@@ -383,6 +416,6 @@ pub trait SaleStore: Send + Sync + 'static {
 }
 
 /// Everything a store adapter provides.
-pub trait Store: CatalogStore + StockStore + LoyaltyStore + MemberStore + SaleStore {}
+pub trait Store: CatalogStore + StockStore + LoyaltyStore + MemberStore + ParkStore + SaleStore {}
 
-impl<T: CatalogStore + StockStore + LoyaltyStore + MemberStore + SaleStore> Store for T {}
+impl<T: CatalogStore + StockStore + LoyaltyStore + MemberStore + ParkStore + SaleStore> Store for T {}

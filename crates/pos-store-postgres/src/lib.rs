@@ -20,8 +20,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_app::{
-    CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, MemberStore, PaymentRecord,
-    RefundCommit, SaleCommit, SaleStore, StockStore, StoreError, StoredSale, receipt_number, refund_number,
+    CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, MemberStore, ParkStore,
+    ParkedBasket, PaymentRecord, RefundCommit, SaleCommit, SaleStore, StockStore, StoreError, StoredSale,
+    receipt_number, refund_number,
 };
 use pos_core::journal::{GENESIS, entry_hash};
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
@@ -703,6 +704,51 @@ impl MemberStore for PostgresStore {
                 .await
                 .map_err(backend)?;
         row.map(|r| serde_json::from_str(&r).map_err(backend)).transpose()
+    }
+}
+
+fn parked_row(r: &sqlx::postgres::PgRow) -> Result<ParkedBasket, StoreError> {
+    Ok(ParkedBasket {
+        id: r.get(0),
+        terminal: r.get(1),
+        at: r.get(2),
+        basket: serde_json::from_str(&r.get::<String, _>(3)).map_err(backend)?,
+    })
+}
+
+#[async_trait]
+impl ParkStore for PostgresStore {
+    async fn park(&self, store: &StoreId, parked: &ParkedBasket) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO parked_baskets (store_id, id, terminal_id, at, data) VALUES ($1, $2, $3, $4, $5::jsonb)")
+            .bind(&store.0)
+            .bind(parked.id)
+            .bind(&parked.terminal)
+            .bind(parked.at)
+            .bind(json(&parked.basket)?)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn recall(&self, store: &StoreId, id: Uuid) -> Result<Option<ParkedBasket>, StoreError> {
+        let row = sqlx::query("DELETE FROM parked_baskets WHERE store_id = $1 AND id = $2 RETURNING id, terminal_id, at, data::text")
+            .bind(&store.0)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(parked_row).transpose()
+    }
+
+    async fn parked(&self, store: &StoreId, terminal: &str) -> Result<Vec<ParkedBasket>, StoreError> {
+        let rows = sqlx::query("SELECT id, terminal_id, at, data::text FROM parked_baskets WHERE store_id = $1 AND terminal_id = $2 ORDER BY at, id")
+            .bind(&store.0)
+            .bind(terminal)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(parked_row).collect()
     }
 }
 

@@ -19,8 +19,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use pos_app::{
-    CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, MemberStore, PaymentRecord,
-    RefundCommit, SaleCommit, SaleStore, StockStore, StoreError, StoredSale, receipt_number, refund_number,
+    CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, MemberStore, ParkStore,
+    ParkedBasket, PaymentRecord, RefundCommit, SaleCommit, SaleStore, StockStore, StoreError, StoredSale,
+    receipt_number, refund_number,
 };
 use pos_core::journal::{GENESIS, entry_hash};
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
@@ -705,6 +706,55 @@ impl MemberStore for SqliteStore {
                 .await
                 .map_err(backend)?;
         row.map(|r| serde_json::from_str(&r).map_err(backend)).transpose()
+    }
+}
+
+fn parked_row(r: &sqlx::sqlite::SqliteRow) -> Result<ParkedBasket, StoreError> {
+    Ok(ParkedBasket {
+        id: Uuid::parse_str(&r.get::<String, _>(0)).map_err(backend)?,
+        terminal: r.get(1),
+        at: DateTime::parse_from_rfc3339(&r.get::<String, _>(2)).map_err(backend)?.with_timezone(&Utc),
+        basket: serde_json::from_str(&r.get::<String, _>(3)).map_err(backend)?,
+    })
+}
+
+#[async_trait]
+impl ParkStore for SqliteStore {
+    async fn park(&self, store: &StoreId, parked: &ParkedBasket) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO parked_baskets (store_id, id, terminal_id, at, data) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&store.0)
+        .bind(parked.id.to_string())
+        .bind(&parked.terminal)
+        .bind(ts(parked.at))
+        .bind(json(&parked.basket)?)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn recall(&self, store: &StoreId, id: Uuid) -> Result<Option<ParkedBasket>, StoreError> {
+        let row = sqlx::query(
+            "DELETE FROM parked_baskets WHERE store_id = ? AND id = ? RETURNING id, terminal_id, at, data",
+        )
+        .bind(&store.0)
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.as_ref().map(parked_row).transpose()
+    }
+
+    async fn parked(&self, store: &StoreId, terminal: &str) -> Result<Vec<ParkedBasket>, StoreError> {
+        let rows = sqlx::query("SELECT id, terminal_id, at, data FROM parked_baskets WHERE store_id = ? AND terminal_id = ? ORDER BY at, id")
+            .bind(&store.0)
+            .bind(terminal)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(parked_row).collect()
     }
 }
 

@@ -372,6 +372,38 @@ pub async fn members<S: Store>(store: Arc<S>) {
     members.create("m-4", "새 회원", "010-1234-5678", noon()).await.unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// A parked basket comes back intact, once: of eight tills racing to recall it, one gets it.
+pub async fn park_and_recall<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let co = Arc::new(checkout(store.clone(), approve()));
+    let basket = sale("p", "T1", &[("milk", 2), ("cola", 1)], Some("m-1"), false).basket;
+    let first = co.park("T1", &basket, noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    let second =
+        co.park("T1", &basket, noon() + chrono::Duration::minutes(1)).await.unwrap_or_else(|e| panic!("{e}"));
+    let listed: Vec<uuid::Uuid> = co.parked("T1").await.unwrap_or_default().iter().map(|p| p.id).collect();
+    assert_eq!(listed, vec![first, second]);
+    assert!(co.parked("T2").await.unwrap_or_default().is_empty());
+    assert!(matches!(
+        co.park("T1", &pos_core::Basket::new(), noon()).await,
+        Err(AppError::InvalidField { .. })
+    ));
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let co = co.clone();
+        tasks.push(tokio::spawn(async move { co.recall(first).await }));
+    }
+    let mut got = Vec::new();
+    for t in tasks {
+        if let Ok(p) = t.await.unwrap_or_else(|e| panic!("task: {e}")) {
+            got.push(p);
+        }
+    }
+    assert_eq!(got.len(), 1, "exactly one till recalls it");
+    assert_eq!(got[0].basket, basket, "the basket comes back intact");
+    assert!(matches!(co.recall(first).await, Err(AppError::NotFound { .. })));
+    assert_eq!(co.parked("T1").await.unwrap_or_default().len(), 1);
+}
+
 /// The journal verifies after a workload; altering a sale, deleting a journal record or swapping
 /// two is detected and located.
 pub async fn journal_audit_detects_tampering<S: Store, T: Tamper>(store: Arc<S>, tamper: T) {
@@ -452,6 +484,12 @@ macro_rules! conformance_tests {
         async fn unknown_gateway_outcome_is_reconciled() {
             if let Some(store) = $make().await {
                 $crate::conformance::unknown_gateway_outcome_is_reconciled(store).await
+            }
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn park_and_recall() {
+            if let Some(store) = $make().await {
+                $crate::conformance::park_and_recall(store).await
             }
         }
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -7,8 +7,9 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_app::{
-    CatalogStore, CommitOutcome, CommitStep, LoyaltyStore, MemberStore, PaymentRecord, RefundCommit,
-    SaleCommit, SaleStore, StockStore, StoreError, StoredSale, receipt_number, refund_number,
+    CatalogStore, CommitOutcome, CommitStep, LoyaltyStore, MemberStore, ParkStore, ParkedBasket,
+    PaymentRecord, RefundCommit, SaleCommit, SaleStore, StockStore, StoreError, StoredSale, receipt_number,
+    refund_number,
 };
 use pos_core::journal::entry_hash;
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
@@ -37,6 +38,7 @@ struct State {
     refunded_per_payment: BTreeMap<Uuid, Vec<Decimal>>,
     refund_rows: usize,
     members: BTreeMap<(StoreId, String), Member>,
+    parked: BTreeMap<(StoreId, Uuid), ParkedBasket>,
 }
 
 /// The in-memory store.
@@ -163,6 +165,28 @@ impl MemberStore for MemoryStore {
             .iter()
             .find(|(k, m)| &k.0 == store && m.phone.as_ref() == Some(phone))
             .map(|(_, m)| m.clone()))
+    }
+}
+
+#[async_trait]
+impl ParkStore for MemoryStore {
+    async fn park(&self, store: &StoreId, parked: &ParkedBasket) -> Result<(), StoreError> {
+        self.lock().parked.insert((store.clone(), parked.id), parked.clone());
+        Ok(())
+    }
+    async fn recall(&self, store: &StoreId, id: Uuid) -> Result<Option<ParkedBasket>, StoreError> {
+        Ok(self.lock().parked.remove(&(store.clone(), id)))
+    }
+    async fn parked(&self, store: &StoreId, terminal: &str) -> Result<Vec<ParkedBasket>, StoreError> {
+        let mut v: Vec<ParkedBasket> = self
+            .lock()
+            .parked
+            .iter()
+            .filter(|(k, p)| &k.0 == store && p.terminal == terminal)
+            .map(|(_, p)| p.clone())
+            .collect();
+        v.sort_by(|a, b| (a.at, a.id).cmp(&(b.at, b.id)));
+        Ok(v)
     }
 }
 
