@@ -185,7 +185,7 @@ impl ParkStore for MemoryStore {
             .filter(|(k, p)| &k.0 == store && p.terminal == terminal)
             .map(|(_, p)| p.clone())
             .collect();
-        v.sort_by(|a, b| (a.at, a.id).cmp(&(b.at, b.id)));
+        v.sort_by_key(|p| (p.at, p.id));
         Ok(v)
     }
 }
