@@ -139,7 +139,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
         *self.pricing.write().await = None;
     }
 
-    async fn pricing(&self) -> Result<Arc<(Catalog, PricingEngine)>, AppError> {
+    pub(crate) async fn catalog_and_engine(&self) -> Result<Arc<(Catalog, PricingEngine)>, AppError> {
         if let Some(p) = self.pricing.read().await.as_ref() {
             return Ok(p.clone());
         }
@@ -172,7 +172,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
             return Err(AppError::invalid("redeem_points", "must not be negative"));
         }
         let request_hash = hash_request(req)?;
-        let pricing = self.pricing().await?;
+        let pricing = self.catalog_and_engine().await?;
         let (catalog, engine) = (&pricing.0, &pricing.1);
         let priced = engine.price(catalog, &req.basket, &PricingContext::at(req.at))?;
 

@@ -10,6 +10,7 @@
 //!   pos-loyalty, settle tenders and charge cards with pos-payments, and commit it all in one
 //!   transaction through the store.
 //! - [`refund`]: refunds by line to the original tenders, restocking and reversing points.
+//! - [`shifts`]: open, paid in/out, X report, close with a gapless Z in the journal.
 //! - [`members`]: members by phone, update, export and erasure.
 //! - [`audit`]: verifying a terminal's journal chain and the stored sales against it.
 #![deny(missing_docs)]
@@ -20,6 +21,7 @@ pub mod error;
 pub mod members;
 pub mod ports;
 pub mod refund;
+pub mod shifts;
 
 pub use audit::{AuditError, audit_terminal};
 pub use checkout::{Checkout, CompletedSale, SaleRequest};
@@ -27,7 +29,8 @@ pub use error::{AppError, StoreError};
 pub use members::{MemberData, MemberUpdate, Members};
 pub use ports::{
     CatalogStore, CommitOutcome, CommitStep, LineRecord, LoyaltyCommit, LoyaltyStore, MemberStore, ParkStore,
-    ParkedBasket, PaymentRecord, RefundCommit, RefundLine, RefundPayment, SaleCommit, SaleStore, StockReturn,
-    StockStore, StockTake, Store, StoredSale, receipt_number, refund_number,
+    ParkedBasket, PaymentRecord, RefundCommit, RefundLine, RefundPayment, SaleCommit, SaleStore, ShiftClose,
+    ShiftRecord, ShiftStore, StockReturn, StockStore, StockTake, Store, StoredSale, receipt_number,
+    refund_number, z_number,
 };
 pub use refund::{CompletedRefund, RefundRequest};

@@ -164,6 +164,8 @@ pub struct StoredSale {
 pub struct RefundLine {
     /// Line id in the sale.
     pub line_id: u32,
+    /// The line's SKU.
+    pub sku: Sku,
     /// Amount returned for it.
     pub amount: Decimal,
 }
@@ -367,6 +369,81 @@ pub trait ParkStore: Send + Sync + 'static {
     async fn parked(&self, store: &StoreId, terminal: &str) -> Result<Vec<ParkedBasket>, StoreError>;
 }
 
+/// A shift as stored: when it opened, where the terminal's journal stood, and its cash events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShiftRecord {
+    /// Shift id.
+    pub id: Uuid,
+    /// Terminal.
+    pub terminal: String,
+    /// Who opened it.
+    pub cashier: String,
+    /// When.
+    pub opened_at: DateTime<Utc>,
+    /// Opening float.
+    pub float: pos_core::Money,
+    /// The terminal's last journal sequence when the shift opened: the shift covers the records
+    /// after it.
+    pub start_sequence: u64,
+    /// Paid-in and paid-out events with their time.
+    pub cash_events: Vec<(DateTime<Utc>, pos_payments::ShiftEvent)>,
+}
+
+/// What closing a shift writes, in one transaction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShiftClose {
+    /// Store.
+    pub store: StoreId,
+    /// The shift.
+    pub shift: ShiftRecord,
+    /// The Z number the report carries; the store refuses it unless it is the terminal's next.
+    pub z_number: u64,
+    /// The Z report.
+    pub report: serde_json::Value,
+    /// Canonical JSON of the report for the journal.
+    pub journal_payload: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// Shift storage. At most one shift per terminal is open.
+#[async_trait]
+pub trait ShiftStore: Send + Sync + 'static {
+    /// Opens a shift.
+    ///
+    /// # Errors
+    /// [`StoreError::Duplicate`] when the terminal has an open shift; [`StoreError::Backend`].
+    async fn open_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError>;
+    /// The terminal's open shift.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn current_shift(&self, store: &StoreId, terminal: &str)
+    -> Result<Option<ShiftRecord>, StoreError>;
+    /// Saves an open shift's cash events.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when the shift is no longer open; [`StoreError::Backend`].
+    async fn save_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError>;
+    /// The last Z number issued on a terminal (0 before the first).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn last_z(&self, store: &StoreId, terminal: &str) -> Result<u64, StoreError>;
+    /// Closes a shift: takes the terminal's next Z number (which must be `z_number`), stores the
+    /// report and appends it to the journal.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when the shift was closed meanwhile or the Z number moved on;
+    /// [`StoreError::Backend`].
+    async fn close_shift(&self, close: &ShiftClose) -> Result<CommitOutcome, StoreError>;
+}
+
+/// The document id of a terminal's `number`th Z report.
+pub fn z_number(terminal: &str, number: u64) -> String {
+    format!("{terminal}-Z{number:06}")
+}
+
 /// Sale storage.
 #[async_trait]
 pub trait SaleStore: Send + Sync + 'static {
@@ -416,6 +493,12 @@ pub trait SaleStore: Send + Sync + 'static {
 }
 
 /// Everything a store adapter provides.
-pub trait Store: CatalogStore + StockStore + LoyaltyStore + MemberStore + ParkStore + SaleStore {}
+pub trait Store:
+    CatalogStore + StockStore + LoyaltyStore + MemberStore + ParkStore + ShiftStore + SaleStore
+{
+}
 
-impl<T: CatalogStore + StockStore + LoyaltyStore + MemberStore + ParkStore + SaleStore> Store for T {}
+impl<T: CatalogStore + StockStore + LoyaltyStore + MemberStore + ParkStore + ShiftStore + SaleStore> Store
+    for T
+{
+}

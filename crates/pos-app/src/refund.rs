@@ -163,7 +163,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
             .lines
             .iter()
             .filter_map(|id| priced.lines.iter().find(|l| l.line_id == *id))
-            .map(|l| RefundLine { line_id: l.line_id, amount: l.total.amount() })
+            .map(|l| RefundLine { line_id: l.line_id, sku: l.sku.clone(), amount: l.total.amount() })
             .collect();
         let stock = req
             .lines
@@ -182,6 +182,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
             "cashier": req.cashier,
             "at": req.at,
             "quote": quote,
+            "lines": lines,
             "tenders": parts,
             "loyalty": loyalty_outcome,
         });

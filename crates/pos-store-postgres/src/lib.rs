@@ -21,8 +21,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_app::{
     CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, MemberStore, ParkStore,
-    ParkedBasket, PaymentRecord, RefundCommit, SaleCommit, SaleStore, StockStore, StoreError, StoredSale,
-    receipt_number, refund_number,
+    ParkedBasket, PaymentRecord, RefundCommit, SaleCommit, SaleStore, ShiftClose, ShiftRecord, ShiftStore,
+    StockStore, StoreError, StoredSale, receipt_number, refund_number, z_number,
 };
 use pos_core::journal::{GENESIS, entry_hash};
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
@@ -749,6 +749,115 @@ impl ParkStore for PostgresStore {
             .await
             .map_err(backend)?;
         rows.iter().map(parked_row).collect()
+    }
+}
+
+#[async_trait]
+impl ShiftStore for PostgresStore {
+    async fn open_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO shifts (store_id, id, terminal_id, opened_at, data) VALUES ($1, $2, $3, $4, $5::jsonb)")
+            .bind(&store.0)
+            .bind(shift.id)
+            .bind(&shift.terminal)
+            .bind(shift.opened_at)
+            .bind(json(shift)?)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| {
+                if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+                    StoreError::Duplicate { what: "open shift on terminal".into() }
+                } else {
+                    backend(e)
+                }
+            })?;
+        Ok(())
+    }
+
+    async fn current_shift(
+        &self,
+        store: &StoreId,
+        terminal: &str,
+    ) -> Result<Option<ShiftRecord>, StoreError> {
+        let row: Option<String> = sqlx::query_scalar(
+            "SELECT data::text FROM shifts WHERE store_id = $1 AND terminal_id = $2 AND closed_at IS NULL",
+        )
+        .bind(&store.0)
+        .bind(terminal)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(|r| serde_json::from_str(&r).map_err(backend)).transpose()
+    }
+
+    async fn save_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE shifts SET data = $1::jsonb WHERE store_id = $2 AND id = $3 AND closed_at IS NULL",
+        )
+        .bind(json(shift)?)
+        .bind(&store.0)
+        .bind(shift.id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict { what: "shift (no longer open)".into() });
+        }
+        Ok(())
+    }
+
+    async fn last_z(&self, store: &StoreId, terminal: &str) -> Result<u64, StoreError> {
+        let last: Option<i64> = sqlx::query_scalar(
+            "SELECT last FROM counters WHERE store_id = $1 AND terminal_id = $2 AND name = 'z'",
+        )
+        .bind(&store.0)
+        .bind(terminal)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(last.unwrap_or(0) as u64)
+    }
+
+    async fn close_shift(&self, c: &ShiftClose) -> Result<CommitOutcome, StoreError> {
+        let shift = &c.shift;
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let closed = sqlx::query("UPDATE shifts SET closed_at = $1, report = $2::jsonb, data = $3::jsonb WHERE store_id = $4 AND id = $5 AND closed_at IS NULL")
+            .bind(c.at)
+            .bind(json(&c.report)?)
+            .bind(json(shift)?)
+            .bind(&c.store.0)
+            .bind(shift.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        if closed.rows_affected() != 1 {
+            return Err(StoreError::Conflict { what: "shift (already closed)".into() });
+        }
+        let (number, _) = Self::next(&mut tx, &c.store, &shift.terminal, "z").await?;
+        if number != c.z_number {
+            return Err(StoreError::Conflict { what: "Z number".into() });
+        }
+        let (sequence, prev_hash) = Self::next(&mut tx, &c.store, &shift.terminal, "journal").await?;
+        let document = z_number(&shift.terminal, number);
+        append_journal(
+            &mut tx,
+            &c.store,
+            &shift.terminal,
+            sequence,
+            &prev_hash,
+            DocumentKind::ShiftClose,
+            &document,
+            c.at,
+            &c.journal_payload,
+        )
+        .await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(CommitOutcome {
+            sale_id: shift.id,
+            number,
+            receipt: document,
+            journal_sequence: sequence,
+            replayed: false,
+        })
     }
 }
 

@@ -404,6 +404,62 @@ pub async fn park_and_recall<S: Store>(store: Arc<S>) {
     assert_eq!(co.parked("T1").await.unwrap_or_default().len(), 1);
 }
 
+/// Shifts: open with a float, the terminal's sales and refunds since opening, paid out, X report,
+/// close with the next gapless Z number, which goes into the journal.
+pub async fn shifts_and_z_reports<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let co = checkout(store.clone(), approve());
+    co.open_shift("T1", "김민수", won(100_000), noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        co.open_shift("T1", "이영희", won(0), noon()).await,
+        Err(AppError::Store(StoreError::Duplicate { .. }))
+    ));
+    assert!(matches!(co.open_shift("T3", "이영희", won(-1), noon()).await, Err(AppError::Payment(_))));
+    co.complete_sale(&sale("z1", "T1", &[("milk", 2)], None, false)).await.unwrap_or_else(|e| panic!("{e}"));
+    let cola = co
+        .complete_sale(&sale("z2", "T1", &[("cola", 1)], None, false))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    co.complete_sale(&card_sale("z3", "T1", &[("chips", 1)], 2_500)).await.unwrap_or_else(|e| panic!("{e}"));
+    co.complete_sale(&sale("z4", "T2", &[("milk", 1)], None, false)).await.unwrap_or_else(|e| panic!("{e}"));
+    let refund = pos_app::RefundRequest {
+        idempotency_key: "zf".into(),
+        terminal: "T1".into(),
+        cashier: "김민수".into(),
+        location: location(),
+        receipt: cola.receipt.clone(),
+        lines: vec![1],
+        at: noon(),
+    };
+    co.refund(&refund).await.unwrap_or_else(|e| panic!("{e}"));
+    co.paid_out("T1", won(10_000), "우유 대금", noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(co.paid_out("T1", won(1_000_000), "too much", noon()).await, Err(AppError::Payment(_))));
+    let x = co.x_report("T1").await.unwrap_or_else(|e| panic!("{e}"));
+    // 100,000 float + 3,000 + 2,000 cash sales - 2,000 cash refund - 10,000 paid out.
+    assert_eq!(x.expected_cash, won(93_000));
+    assert_eq!((x.sales, x.refunds), (3, 1), "T2's sale is not in T1's shift");
+    assert_eq!(x.by_tender.get(&TenderKind::Cash), Some(&won(3_000)));
+    assert_eq!(x.by_tender.get(&TenderKind::Card), Some(&won(2_500)));
+    assert_eq!(x.by_category.get("food"), Some(&won(5_500)));
+    let z = co.close_shift("T1", won(92_500), noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((z.sequence, z.over_short), (Some(1), Some(won(-500))));
+    assert!(matches!(co.x_report("T1").await, Err(AppError::NotFound { .. })));
+    assert!(matches!(co.close_shift("T1", won(0), noon()).await, Err(AppError::NotFound { .. })));
+    // The next shift sees only its own sales and gets Z 2.
+    co.open_shift("T1", "이영희", won(50_000), noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    co.complete_sale(&sale("z5", "T1", &[("milk", 1)], None, false)).await.unwrap_or_else(|e| panic!("{e}"));
+    let z2 = co.close_shift("T1", won(51_500), noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((z2.sequence, z2.sales, z2.over_short), (Some(2), 1, Some(won(0))));
+    let journal = store.journal(&store_id(), "T1").await.unwrap_or_default();
+    let closes: Vec<&str> = journal
+        .iter()
+        .filter(|e| e.kind == pos_core::DocumentKind::ShiftClose)
+        .map(|e| e.document_id.as_str())
+        .collect();
+    assert_eq!(closes, vec!["T1-Z000001", "T1-Z000002"]);
+    assert_eq!(audit_terminal(&*store, &store_id(), "T1").await, Ok(journal.len()));
+}
+
 /// The journal verifies after a workload; altering a sale, deleting a journal record or swapping
 /// two is detected and located.
 pub async fn journal_audit_detects_tampering<S: Store, T: Tamper>(store: Arc<S>, tamper: T) {
@@ -490,6 +546,12 @@ macro_rules! conformance_tests {
         async fn park_and_recall() {
             if let Some(store) = $make().await {
                 $crate::conformance::park_and_recall(store).await
+            }
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn shifts_and_z_reports() {
+            if let Some(store) = $make().await {
+                $crate::conformance::shifts_and_z_reports(store).await
             }
         }
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_app::{
     CatalogStore, CommitOutcome, CommitStep, LoyaltyStore, MemberStore, ParkStore, ParkedBasket,
-    PaymentRecord, RefundCommit, SaleCommit, SaleStore, StockStore, StoreError, StoredSale, receipt_number,
-    refund_number,
+    PaymentRecord, RefundCommit, SaleCommit, SaleStore, ShiftClose, ShiftRecord, ShiftStore, StockStore,
+    StoreError, StoredSale, receipt_number, refund_number, z_number,
 };
 use pos_core::journal::entry_hash;
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
@@ -39,6 +39,7 @@ struct State {
     refund_rows: usize,
     members: BTreeMap<(StoreId, String), Member>,
     parked: BTreeMap<(StoreId, Uuid), ParkedBasket>,
+    shifts: BTreeMap<(StoreId, Uuid), (ShiftRecord, bool)>,
 }
 
 /// The in-memory store.
@@ -187,6 +188,91 @@ impl ParkStore for MemoryStore {
             .collect();
         v.sort_by_key(|p| (p.at, p.id));
         Ok(v)
+    }
+}
+
+#[async_trait]
+impl ShiftStore for MemoryStore {
+    async fn open_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        if s.shifts.iter().any(|(k, (r, open))| &k.0 == store && *open && r.terminal == shift.terminal) {
+            return Err(StoreError::Duplicate { what: "open shift on terminal".into() });
+        }
+        s.shifts.insert((store.clone(), shift.id), (shift.clone(), true));
+        Ok(())
+    }
+    async fn current_shift(
+        &self,
+        store: &StoreId,
+        terminal: &str,
+    ) -> Result<Option<ShiftRecord>, StoreError> {
+        Ok(self
+            .lock()
+            .shifts
+            .iter()
+            .find(|(k, (r, open))| &k.0 == store && *open && r.terminal == terminal)
+            .map(|(_, (r, _))| r.clone()))
+    }
+    async fn save_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError> {
+        match self.lock().shifts.get_mut(&(store.clone(), shift.id)) {
+            Some((r, true)) => {
+                *r = shift.clone();
+                Ok(())
+            }
+            _ => Err(StoreError::Conflict { what: "shift (no longer open)".into() }),
+        }
+    }
+    async fn last_z(&self, store: &StoreId, terminal: &str) -> Result<u64, StoreError> {
+        Ok(self.lock().counters.get(&(store.clone(), format!("{terminal}#z"))).copied().unwrap_or(0))
+    }
+    async fn close_shift(&self, c: &ShiftClose) -> Result<CommitOutcome, StoreError> {
+        let mut guard = self.lock();
+        let mut s = guard.clone();
+        let terminal = c.shift.terminal.clone();
+        match s.shifts.get_mut(&(c.store.clone(), c.shift.id)) {
+            Some((r, open)) if *open => {
+                *r = c.shift.clone();
+                *open = false;
+            }
+            _ => return Err(StoreError::Conflict { what: "shift (already closed)".into() }),
+        }
+        let counter = s.counters.entry((c.store.clone(), format!("{terminal}#z"))).or_insert(0);
+        *counter += 1;
+        let number = *counter;
+        if number != c.z_number {
+            return Err(StoreError::Conflict { what: "Z number".into() });
+        }
+        let document = z_number(&terminal, number);
+        let chain = s.journal.entry((c.store.clone(), terminal.clone())).or_default();
+        let prev = chain.last().map_or(pos_core::journal::GENESIS.to_owned(), |e| e.hash.clone());
+        let sequence = chain.len() as u64 + 1;
+        let hash = entry_hash(
+            &prev,
+            &terminal,
+            sequence,
+            DocumentKind::ShiftClose,
+            &document,
+            c.at,
+            &c.journal_payload,
+        );
+        chain.push(JournalEntry {
+            terminal: terminal.clone(),
+            sequence,
+            kind: DocumentKind::ShiftClose,
+            document_id: document.clone(),
+            recorded_at: c.at,
+            payload: c.journal_payload.clone(),
+            prev_hash: prev,
+            hash,
+        });
+        *guard = s;
+        Ok(CommitOutcome {
+            sale_id: c.shift.id,
+            number,
+            receipt: document,
+            journal_sequence: sequence,
+            replayed: false,
+        })
     }
 }
 
