@@ -11,6 +11,8 @@
 //!   transaction through the store.
 //! - [`refund`]: refunds by line to the original tenders, restocking and reversing points.
 //! - [`shifts`]: open, paid in/out, X report, close with a gapless Z in the journal.
+//! - [`reports`]: sales by day and hour, top products, categories, cashiers, margin, taxes,
+//!   payment mix.
 //! - [`members`]: members by phone, update, export and erasure.
 //! - [`audit`]: verifying a terminal's journal chain and the stored sales against it.
 #![deny(missing_docs)]
@@ -21,6 +23,7 @@ pub mod error;
 pub mod members;
 pub mod ports;
 pub mod refund;
+pub mod reports;
 pub mod shifts;
 
 pub use audit::{AuditError, audit_terminal};
@@ -34,3 +37,4 @@ pub use ports::{
     refund_number, z_number,
 };
 pub use refund::{CompletedRefund, RefundRequest};
+pub use reports::{ProductTotal, SalesReport, TaxTotal, Totals};

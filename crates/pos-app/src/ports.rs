@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pos_core::{Basket, Catalog, Category, Currency, JournalEntry, Product, Promotion, Sku, StoreId};
+use pos_core::{
+    Basket, Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId,
+};
 use pos_inventory::{Level, LocationId, StockPolicy};
 use pos_loyalty::{LedgerEntry, Member, Phone, PointsAccount};
 use pos_payments::{PaymentState, TenderKind};
@@ -483,6 +485,17 @@ pub trait SaleStore: Send + Sync + 'static {
         store: &StoreId,
         terminal: &str,
     ) -> Result<Vec<(String, serde_json::Value)>, StoreError>;
+    /// Sale and refund documents recorded in `[from, to)`, oldest first, with their kind and
+    /// time.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn documents_between(
+        &self,
+        store: &StoreId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(DocumentKind, DateTime<Utc>, serde_json::Value)>, StoreError>;
     /// Row counts per table, to check that a refused operation wrote nothing.
     ///
     /// # Errors

@@ -1009,6 +1009,33 @@ impl SaleStore for PostgresStore {
             .collect()
     }
 
+    async fn documents_between(
+        &self,
+        store: &StoreId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(DocumentKind, DateTime<Utc>, serde_json::Value)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT 'sale' AS kind, at, document::text FROM sales WHERE store_id = $1 AND at >= $2 AND at < $3
+             UNION ALL
+             SELECT 'refund' AS kind, at, document::text FROM refunds WHERE store_id = $1 AND at >= $2 AND at < $3
+             ORDER BY at",
+        )
+        .bind(&store.0)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                let kind =
+                    if r.get::<String, _>(0) == "sale" { DocumentKind::Sale } else { DocumentKind::Refund };
+                Ok((kind, r.get(1), serde_json::from_str(&r.get::<String, _>(2)).map_err(backend)?))
+            })
+            .collect()
+    }
+
     async fn row_counts(&self) -> Result<BTreeMap<String, i64>, StoreError> {
         let mut out = BTreeMap::new();
         for (name, sql) in [

@@ -1004,6 +1004,37 @@ impl SaleStore for SqliteStore {
             .collect()
     }
 
+    async fn documents_between(
+        &self,
+        store: &StoreId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(DocumentKind, DateTime<Utc>, serde_json::Value)>, StoreError> {
+        // Times are stored as fixed-width RFC 3339 UTC text, so text order is time order.
+        let rows = sqlx::query(
+            "SELECT 'sale' AS kind, at, document FROM sales WHERE store_id = ?1 AND at >= ?2 AND at < ?3
+             UNION ALL
+             SELECT 'refund' AS kind, at, document FROM refunds WHERE store_id = ?1 AND at >= ?2 AND at < ?3
+             ORDER BY at",
+        )
+        .bind(&store.0)
+        .bind(ts(from))
+        .bind(ts(to))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                let kind =
+                    if r.get::<String, _>(0) == "sale" { DocumentKind::Sale } else { DocumentKind::Refund };
+                let at = DateTime::parse_from_rfc3339(&r.get::<String, _>(1))
+                    .map_err(backend)?
+                    .with_timezone(&Utc);
+                Ok((kind, at, serde_json::from_str(&r.get::<String, _>(2)).map_err(backend)?))
+            })
+            .collect()
+    }
+
     async fn row_counts(&self) -> Result<BTreeMap<String, i64>, StoreError> {
         let mut out = BTreeMap::new();
         for (name, sql) in [

@@ -460,6 +460,77 @@ pub async fn shifts_and_z_reports<S: Store>(store: Arc<S>) {
     assert_eq!(audit_terminal(&*store, &store_id(), "T1").await, Ok(journal.len()));
 }
 
+/// The sales report folds a period's sales and refunds: by store-local day and hour, products,
+/// categories, cashiers, taxes summing to the totals, and the payment mix.
+pub async fn sales_report<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let co = checkout(store.clone(), approve());
+    let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap_or_default();
+    let at_time = |mut r: pos_app::SaleRequest, t: &str| {
+        r.at = at(t);
+        r
+    };
+    // 12:00, 14:00 and 14:30 in Seoul on the 23rd, 10:00 on the 24th.
+    co.complete_sale(&at_time(sale("q1", "T1", &[("milk", 2)], None, false), "2026-11-23T03:00:00Z"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    co.complete_sale(&at_time(card_sale("q2", "T1", &[("chips", 1)], 2_500), "2026-11-23T05:00:00Z"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cola = co
+        .complete_sale(&at_time(sale("q3", "T1", &[("cola", 3)], None, false), "2026-11-23T05:30:00Z"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    co.complete_sale(&at_time(sale("q4", "T2", &[("milk", 1)], None, false), "2026-11-24T01:00:00Z"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let refund = pos_app::RefundRequest {
+        idempotency_key: "qf".into(),
+        terminal: "T1".into(),
+        cashier: "김민수".into(),
+        location: location(),
+        receipt: cola.receipt.clone(),
+        lines: vec![1],
+        at: at("2026-11-23T06:00:00Z"),
+    };
+    co.refund(&refund).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = co
+        .sales_report(at("2026-11-22T15:00:00Z"), at("2026-11-24T15:00:00Z"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d = Decimal::from;
+    assert_eq!((r.total.sales, r.total.gross, r.refunds), (4, d(7_000), d(6_000)));
+    let day = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default();
+    assert_eq!(r.by_day[&day(2026, 11, 23)].gross, d(5_500));
+    assert_eq!((r.by_day[&day(2026, 11, 24)].sales, r.by_day[&day(2026, 11, 24)].gross), (1, d(1_500)));
+    assert_eq!(
+        (r.by_hour[&12].gross, r.by_hour[&14].gross, r.by_hour[&15].gross),
+        (d(3_000), d(8_500), d(-6_000))
+    );
+    let top: Vec<(&str, Decimal)> = r.top_products.iter().map(|p| (p.sku.as_str(), p.gross)).collect();
+    assert_eq!(top, vec![("milk", d(4_500)), ("chips", d(2_500)), ("cola", d(0))]);
+    assert_eq!(r.top_products[0].quantity, d(3));
+    assert_eq!(r.by_category.get("food"), Some(&d(7_000)));
+    assert_eq!(r.by_cashier.get("김민수"), Some(&d(7_000)));
+    assert_eq!(
+        (r.payment_mix.get(&TenderKind::Cash), r.payment_mix.get(&TenderKind::Card)),
+        (Some(&d(4_500)), Some(&d(2_500)))
+    );
+    assert_eq!(r.taxes.iter().map(|t| t.gross).sum::<Decimal>(), r.total.gross);
+    assert_eq!(r.taxes.iter().map(|t| t.tax).sum::<Decimal>(), r.total.tax);
+    assert!(r.taxes.iter().all(|t| t.net + t.tax == t.gross));
+    // Only the period asked for, and a period must not be inverted.
+    let first_day = co
+        .sales_report(at("2026-11-22T15:00:00Z"), at("2026-11-23T15:00:00Z"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first_day.total.sales, 3);
+    assert!(matches!(
+        co.sales_report(at("2026-11-24T00:00:00Z"), at("2026-11-23T00:00:00Z")).await,
+        Err(AppError::InvalidField { .. })
+    ));
+}
+
 /// The journal verifies after a workload; altering a sale, deleting a journal record or swapping
 /// two is detected and located.
 pub async fn journal_audit_detects_tampering<S: Store, T: Tamper>(store: Arc<S>, tamper: T) {
@@ -552,6 +623,12 @@ macro_rules! conformance_tests {
         async fn shifts_and_z_reports() {
             if let Some(store) = $make().await {
                 $crate::conformance::shifts_and_z_reports(store).await
+            }
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn sales_report() {
+            if let Some(store) = $make().await {
+                $crate::conformance::sales_report(store).await
             }
         }
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -40,6 +40,7 @@ struct State {
     members: BTreeMap<(StoreId, String), Member>,
     parked: BTreeMap<(StoreId, Uuid), ParkedBasket>,
     shifts: BTreeMap<(StoreId, Uuid), (ShiftRecord, bool)>,
+    documents: Vec<(StoreId, DocumentKind, DateTime<Utc>, serde_json::Value)>,
 }
 
 /// The in-memory store.
@@ -359,6 +360,7 @@ impl SaleStore for MemoryStore {
             (c.request_hash.clone(), outcome.clone(), c.terminal.clone(), c.document.clone()),
         );
         s.sale_payments.insert(c.sale_id, c.payments.clone());
+        s.documents.push((c.store.clone(), DocumentKind::Sale, c.at, c.document.clone()));
         *guard = s;
         Ok(outcome)
     }
@@ -458,6 +460,7 @@ impl SaleStore for MemoryStore {
             hash,
         });
         s.refund_rows += 1;
+        s.documents.push((c.store.clone(), DocumentKind::Refund, c.at, c.document.clone()));
         let outcome = CommitOutcome {
             sale_id: c.refund_id,
             number,
@@ -489,6 +492,23 @@ impl SaleStore for MemoryStore {
             .collect();
         docs.sort_by_key(|d| d.0);
         Ok(docs.into_iter().map(|d| (d.1, d.2)).collect())
+    }
+
+    async fn documents_between(
+        &self,
+        store: &StoreId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(DocumentKind, DateTime<Utc>, serde_json::Value)>, StoreError> {
+        let mut docs: Vec<(DocumentKind, DateTime<Utc>, serde_json::Value)> = self
+            .lock()
+            .documents
+            .iter()
+            .filter(|d| &d.0 == store && d.2 >= from && d.2 < to)
+            .map(|d| (d.1, d.2, d.3.clone()))
+            .collect();
+        docs.sort_by_key(|d| d.1);
+        Ok(docs)
     }
 
     async fn row_counts(&self) -> Result<BTreeMap<String, i64>, StoreError> {
