@@ -34,7 +34,7 @@ pub use ports::{
     CatalogStore, CommitOutcome, CommitStep, LineRecord, LoyaltyCommit, LoyaltyStore, MemberStore, ParkStore,
     ParkedBasket, PaymentRecord, RefundCommit, RefundLine, RefundPayment, SaleCommit, SaleStore, ShiftClose,
     ShiftRecord, ShiftStore, StockReturn, StockStore, StockTake, Store, StoredSale, receipt_number,
-    refund_number, z_number,
+    refund_number, return_number, z_number,
 };
-pub use refund::{CompletedRefund, RefundRequest};
+pub use refund::{CompletedRefund, RefundRequest, VoidRequest};
 pub use reports::{ProductTotal, SalesReport, TaxTotal, Totals};

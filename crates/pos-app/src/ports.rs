@@ -199,6 +199,8 @@ pub struct StockReturn {
 /// Everything a refund writes, in one transaction.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefundCommit {
+    /// [`DocumentKind::Refund`] or [`DocumentKind::Void`].
+    pub kind: DocumentKind,
     /// Store.
     pub store: StoreId,
     /// Terminal processing the refund.
@@ -229,9 +231,18 @@ pub struct RefundCommit {
     pub journal_payload: String,
 }
 
-/// The receipt number printed for a terminal's `number`th refund.
+/// The receipt number printed for a terminal's `number`th refund (refunds and voids share one
+/// gapless numbering; a void is marked V).
 pub fn refund_number(terminal: &str, number: u64) -> String {
     format!("{terminal}-R{number:06}")
+}
+
+/// The number of a return document of `kind`: `T1-R000001` for a refund, `T1-V000002` for a void.
+pub fn return_number(kind: DocumentKind, terminal: &str, number: u64) -> String {
+    match kind {
+        DocumentKind::Void => format!("{terminal}-V{number:06}"),
+        _ => refund_number(terminal, number),
+    }
 }
 
 /// The receipt number printed for a terminal's `number`th sale.

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use pos_core::journal::canonical_json;
-use pos_core::{Money, PricedBasket};
+use pos_core::{DocumentKind, Money, PricedBasket};
 use pos_inventory::LocationId;
 use pos_loyalty::{LoyaltySale, PointsAccount, RefundOutcome};
 use pos_payments::{
@@ -37,7 +37,24 @@ pub struct RefundRequest {
     pub at: DateTime<Utc>,
 }
 
-/// A completed refund.
+/// A void as the till submits it: the whole sale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoidRequest {
+    /// Idempotency key.
+    pub idempotency_key: String,
+    /// Terminal.
+    pub terminal: String,
+    /// Cashier (permission checks belong to the caller).
+    pub cashier: String,
+    /// Where the goods go back on hand.
+    pub location: LocationId,
+    /// Receipt number of the sale.
+    pub receipt: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A completed refund or void.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompletedRefund {
     /// Refund id.
@@ -75,6 +92,46 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
     /// [`AppError::NotFound`] for an unknown receipt; [`AppError::Pricing`] for a line that is
     /// not on the sale; gateway and store errors. A failed refund writes nothing.
     pub async fn refund(&self, req: &RefundRequest) -> Result<CompletedRefund, AppError> {
+        self.return_lines(req, DocumentKind::Refund).await
+    }
+
+    /// Voids a whole sale that has no refunds yet: everything goes back to the original
+    /// tenders, the goods back on hand, the points back to where they were; the journal records
+    /// a void.
+    ///
+    /// # Errors
+    /// As [`Checkout::refund`]; [`AppError::InvalidField`] naming `receipt` when some lines were
+    /// refunded already (refund the rest instead).
+    pub async fn void(&self, req: &VoidRequest) -> Result<CompletedRefund, AppError> {
+        let sale = self
+            .store()
+            .load_sale(&self.config().id, &req.receipt)
+            .await?
+            .ok_or_else(|| AppError::NotFound { what: "sale", id: req.receipt.clone() })?;
+        if !sale.refunded_lines.is_empty() {
+            return Err(AppError::invalid(
+                "receipt",
+                "the sale has refunds; refund the remaining lines instead",
+            ));
+        }
+        let priced: PricedBasket = serde_json::from_value(sale.document["priced"].clone()).map_err(stored)?;
+        let all = RefundRequest {
+            idempotency_key: req.idempotency_key.clone(),
+            terminal: req.terminal.clone(),
+            cashier: req.cashier.clone(),
+            location: req.location.clone(),
+            receipt: req.receipt.clone(),
+            lines: priced.lines.iter().map(|l| l.line_id).collect(),
+            at: req.at,
+        };
+        self.return_lines(&all, DocumentKind::Void).await
+    }
+
+    async fn return_lines(
+        &self,
+        req: &RefundRequest,
+        kind: DocumentKind,
+    ) -> Result<CompletedRefund, AppError> {
         if req.idempotency_key.trim().is_empty() || req.idempotency_key.len() > 128 {
             return Err(AppError::invalid("idempotency_key", "must be 1 to 128 characters"));
         }
@@ -177,6 +234,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
             .collect();
         let document = serde_json::json!({
             "refund_id": refund_id,
+            "kind": kind,
             "sale": req.receipt,
             "terminal": req.terminal,
             "cashier": req.cashier,
@@ -187,6 +245,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
             "loyalty": loyalty_outcome,
         });
         let commit = RefundCommit {
+            kind,
             store: store_id.clone(),
             terminal: req.terminal.clone(),
             refund_id,

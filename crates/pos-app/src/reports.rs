@@ -163,7 +163,7 @@ fn fold(
                     cashier,
                 }
             }
-            DocumentKind::Refund => {
+            DocumentKind::Refund | DocumentKind::Void => {
                 let quote: RefundQuote = serde_json::from_value(doc["quote"].clone()).map_err(stored)?;
                 let parts: Vec<RefundPart> =
                     serde_json::from_value(doc["tenders"].clone()).map_err(stored)?;

@@ -97,7 +97,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
                     };
                     events.push((e.recorded_at, ShiftEvent::Sale(sale)));
                 }
-                DocumentKind::Refund => {
+                DocumentKind::Refund | DocumentKind::Void => {
                     let quote: RefundQuote = serde_json::from_value(doc["quote"].clone()).map_err(stored)?;
                     let parts: Vec<RefundPart> =
                         serde_json::from_value(doc["tenders"].clone()).map_err(stored)?;

@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 use pos_app::{
     CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, MemberStore, ParkStore,
     ParkedBasket, PaymentRecord, RefundCommit, SaleCommit, SaleStore, ShiftClose, ShiftRecord, ShiftStore,
-    StockStore, StoreError, StoredSale, receipt_number, refund_number, z_number,
+    StockStore, StoreError, StoredSale, receipt_number, return_number, z_number,
 };
 use pos_core::journal::{GENESIS, entry_hash};
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
@@ -400,15 +400,15 @@ impl PostgresStore {
             return Ok(CommitOutcome {
                 sale_id: r.get(0),
                 number,
-                receipt: refund_number(&c.terminal, number),
+                receipt: return_number(c.kind, &c.terminal, number),
                 journal_sequence: r.get::<i64, _>(3) as u64,
                 replayed: true,
             });
         }
         let (number, _) = Self::next(&mut tx, &c.store, &c.terminal, "refund").await?;
         let (sequence, prev_hash) = Self::next(&mut tx, &c.store, &c.terminal, "journal").await?;
-        let receipt = refund_number(&c.terminal, number);
-        sqlx::query("INSERT INTO refunds (id, store_id, terminal_id, number, idempotency_key, request_hash, sale_id, at, total, journal_sequence, document) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)")
+        let receipt = return_number(c.kind, &c.terminal, number);
+        sqlx::query("INSERT INTO refunds (id, store_id, terminal_id, number, idempotency_key, request_hash, sale_id, at, total, journal_sequence, document, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)")
             .bind(c.refund_id)
             .bind(&c.store.0)
             .bind(&c.terminal)
@@ -420,6 +420,7 @@ impl PostgresStore {
             .bind(c.total)
             .bind(sequence as i64)
             .bind(json(&c.document)?)
+            .bind(kind_of(&c.kind))
             .execute(&mut *tx)
             .await
             .map_err(|e| {
@@ -493,7 +494,7 @@ impl PostgresStore {
             &c.terminal,
             sequence,
             &prev_hash,
-            DocumentKind::Refund,
+            c.kind,
             &receipt,
             c.at,
             &c.journal_payload,
@@ -1018,7 +1019,7 @@ impl SaleStore for PostgresStore {
         let rows = sqlx::query(
             "SELECT 'sale' AS kind, at, document::text FROM sales WHERE store_id = $1 AND at >= $2 AND at < $3
              UNION ALL
-             SELECT 'refund' AS kind, at, document::text FROM refunds WHERE store_id = $1 AND at >= $2 AND at < $3
+             SELECT kind, at, document::text FROM refunds WHERE store_id = $1 AND at >= $2 AND at < $3
              ORDER BY at",
         )
         .bind(&store.0)

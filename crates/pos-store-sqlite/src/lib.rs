@@ -21,7 +21,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use pos_app::{
     CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, MemberStore, ParkStore,
     ParkedBasket, PaymentRecord, RefundCommit, SaleCommit, SaleStore, ShiftClose, ShiftRecord, ShiftStore,
-    StockStore, StoreError, StoredSale, receipt_number, refund_number, z_number,
+    StockStore, StoreError, StoredSale, receipt_number, return_number, z_number,
 };
 use pos_core::journal::{GENESIS, entry_hash};
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
@@ -412,16 +412,16 @@ impl SqliteStore {
             return Ok(CommitOutcome {
                 sale_id: Uuid::parse_str(&r.get::<String, _>(0)).map_err(backend)?,
                 number,
-                receipt: refund_number(&c.terminal, number),
+                receipt: return_number(c.kind, &c.terminal, number),
                 journal_sequence: r.get::<i64, _>(3) as u64,
                 replayed: true,
             });
         }
         let (number, _) = Self::next(&mut tx, &c.store, &c.terminal, "refund").await?;
         let (sequence, prev_hash) = Self::next(&mut tx, &c.store, &c.terminal, "journal").await?;
-        let receipt = refund_number(&c.terminal, number);
+        let receipt = return_number(c.kind, &c.terminal, number);
         let (refund_id, sale_id) = (c.refund_id.to_string(), c.sale_id.to_string());
-        sqlx::query("INSERT INTO refunds (id, store_id, terminal_id, number, idempotency_key, request_hash, sale_id, at, total, journal_sequence, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO refunds (id, store_id, terminal_id, number, idempotency_key, request_hash, sale_id, at, total, journal_sequence, document, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&refund_id)
             .bind(&c.store.0)
             .bind(&c.terminal)
@@ -433,6 +433,7 @@ impl SqliteStore {
             .bind(c.total.to_string())
             .bind(sequence as i64)
             .bind(json(&c.document)?)
+            .bind(kind_of(&c.kind))
             .execute(&mut *tx)
             .await
             .map_err(backend)?;
@@ -499,7 +500,7 @@ impl SqliteStore {
             &c.terminal,
             sequence,
             &prev_hash,
-            DocumentKind::Refund,
+            c.kind,
             &receipt,
             c.at,
             &c.journal_payload,
@@ -1014,7 +1015,7 @@ impl SaleStore for SqliteStore {
         let rows = sqlx::query(
             "SELECT 'sale' AS kind, at, document FROM sales WHERE store_id = ?1 AND at >= ?2 AND at < ?3
              UNION ALL
-             SELECT 'refund' AS kind, at, document FROM refunds WHERE store_id = ?1 AND at >= ?2 AND at < ?3
+             SELECT kind, at, document FROM refunds WHERE store_id = ?1 AND at >= ?2 AND at < ?3
              ORDER BY at",
         )
         .bind(&store.0)

@@ -531,6 +531,60 @@ pub async fn sales_report<S: Store>(store: Arc<S>) {
     ));
 }
 
+/// A void returns a whole sale (money, stock, points) and is journalled as a void; a sale with
+/// refunds cannot be voided.
+pub async fn void_a_sale<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let co = checkout(store.clone(), approve());
+    let milk = |s: Arc<S>| async move {
+        s.level(&store_id(), &location(), &sku("milk")).await.map(|l| l.on_hand).unwrap_or_default()
+    };
+    let before = milk(store.clone()).await;
+    let done = co
+        .complete_sale(&sale("v1", "T1", &[("milk", 3), ("cola", 1)], Some("m-1"), false))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let void = |key: &str, receipt: &str| pos_app::VoidRequest {
+        idempotency_key: key.into(),
+        terminal: "T1".into(),
+        cashier: "점장".into(),
+        location: location(),
+        receipt: receipt.into(),
+        at: noon(),
+    };
+    let voided = co.void(&void("vv1", &done.receipt)).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(voided.amount, done.total);
+    assert_eq!(voided.receipt, "T1-V000001");
+    assert_eq!(milk(store.clone()).await, before);
+    let points = store.load_account(&store_id(), "m-1").await.ok().flatten().map_or(-1, |a| a.0.balance());
+    assert_eq!(points, 0, "earned points and the signup bonus are taken back");
+    let journal = store.journal(&store_id(), "T1").await.unwrap_or_default();
+    assert_eq!(
+        journal.last().map(|e| (e.kind, e.document_id.as_str())),
+        Some((pos_core::DocumentKind::Void, "T1-V000001"))
+    );
+    // Voiding again, or voiding a sale with a refund, is refused.
+    assert!(matches!(co.void(&void("vv2", &done.receipt)).await, Err(AppError::InvalidField { .. })));
+    let other = co
+        .complete_sale(&sale("v2", "T1", &[("milk", 1), ("cola", 1)], None, false))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let refund = pos_app::RefundRequest {
+        idempotency_key: "vr".into(),
+        terminal: "T1".into(),
+        cashier: "점장".into(),
+        location: location(),
+        receipt: other.receipt.clone(),
+        lines: vec![1],
+        at: noon(),
+    };
+    let r = co.refund(&refund).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.receipt, "T1-R000002", "refunds and voids share one gapless numbering");
+    let e = co.void(&void("vv3", &other.receipt)).await.unwrap_err();
+    assert!(matches!(&e, AppError::InvalidField { field, .. } if field == "receipt"), "{e}");
+    assert!(audit_terminal(&*store, &store_id(), "T1").await.is_ok());
+}
+
 /// The journal verifies after a workload; altering a sale, deleting a journal record or swapping
 /// two is detected and located.
 pub async fn journal_audit_detects_tampering<S: Store, T: Tamper>(store: Arc<S>, tamper: T) {
@@ -629,6 +683,12 @@ macro_rules! conformance_tests {
         async fn sales_report() {
             if let Some(store) = $make().await {
                 $crate::conformance::sales_report(store).await
+            }
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn void_a_sale() {
+            if let Some(store) = $make().await {
+                $crate::conformance::void_a_sale(store).await
             }
         }
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

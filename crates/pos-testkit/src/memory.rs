@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use pos_app::{
     CatalogStore, CommitOutcome, CommitStep, LoyaltyStore, MemberStore, ParkStore, ParkedBasket,
     PaymentRecord, RefundCommit, SaleCommit, SaleStore, ShiftClose, ShiftRecord, ShiftStore, StockStore,
-    StoreError, StoredSale, receipt_number, refund_number, z_number,
+    StoreError, StoredSale, receipt_number, return_number, z_number,
 };
 use pos_core::journal::entry_hash;
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
@@ -408,7 +408,7 @@ impl SaleStore for MemoryStore {
         let counter = s.counters.entry((c.store.clone(), format!("{}#refund", c.terminal))).or_insert(0);
         *counter += 1;
         let number = *counter;
-        let receipt = refund_number(&c.terminal, number);
+        let receipt = return_number(c.kind, &c.terminal, number);
         let n_payments = s.sale_payments.get(&c.sale_id).map_or(0, Vec::len);
         let per = s.refunded_per_payment.entry(c.sale_id).or_insert_with(|| vec![Decimal::ZERO; n_payments]);
         for p in &c.payments {
@@ -440,19 +440,11 @@ impl SaleStore for MemoryStore {
         let chain = s.journal.entry((c.store.clone(), c.terminal.clone())).or_default();
         let prev = chain.last().map_or(pos_core::journal::GENESIS.to_owned(), |e| e.hash.clone());
         let sequence = chain.len() as u64 + 1;
-        let hash = entry_hash(
-            &prev,
-            &c.terminal,
-            sequence,
-            DocumentKind::Refund,
-            &receipt,
-            c.at,
-            &c.journal_payload,
-        );
+        let hash = entry_hash(&prev, &c.terminal, sequence, c.kind, &receipt, c.at, &c.journal_payload);
         chain.push(JournalEntry {
             terminal: c.terminal.clone(),
             sequence,
-            kind: DocumentKind::Refund,
+            kind: c.kind,
             document_id: receipt.clone(),
             recorded_at: c.at,
             payload: c.journal_payload.clone(),
@@ -460,7 +452,7 @@ impl SaleStore for MemoryStore {
             hash,
         });
         s.refund_rows += 1;
-        s.documents.push((c.store.clone(), DocumentKind::Refund, c.at, c.document.clone()));
+        s.documents.push((c.store.clone(), c.kind, c.at, c.document.clone()));
         let outcome = CommitOutcome {
             sale_id: c.refund_id,
             number,
