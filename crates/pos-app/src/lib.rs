@@ -13,6 +13,7 @@
 //! - [`shifts`]: open, paid in/out, X report, close with a gapless Z in the journal.
 //! - [`reports`]: sales by day and hour, top products, categories, cashiers, margin, taxes,
 //!   payment mix.
+//! - [`stock`]: adjustments, transfers through transit, counts, reservations.
 //! - [`members`]: members by phone, update, export and erasure.
 //! - [`audit`]: verifying a terminal's journal chain and the stored sales against it.
 #![deny(missing_docs)]
@@ -25,16 +26,18 @@ pub mod ports;
 pub mod refund;
 pub mod reports;
 pub mod shifts;
+pub mod stock;
 
 pub use audit::{AuditError, audit_terminal};
 pub use checkout::{Checkout, CompletedSale, SaleRequest};
 pub use error::{AppError, StoreError};
 pub use members::{MemberData, MemberUpdate, Members};
 pub use ports::{
-    CatalogStore, CommitOutcome, CommitStep, LineRecord, LoyaltyCommit, LoyaltyStore, MemberStore, ParkStore,
-    ParkedBasket, PaymentRecord, RefundCommit, RefundLine, RefundPayment, SaleCommit, SaleStore, ShiftClose,
-    ShiftRecord, ShiftStore, StockReturn, StockStore, StockTake, Store, StoredSale, receipt_number,
-    refund_number, return_number, z_number,
+    CatalogStore, CommitOutcome, CommitStep, LineRecord, LoyaltyCommit, LoyaltyStore, MemberStore, OnHand,
+    ParkStore, ParkedBasket, PaymentRecord, RefundCommit, RefundLine, RefundPayment, SaleCommit, SaleStore,
+    ShiftClose, ShiftRecord, ShiftStore, StockChange, StockDocument, StockMove, StockReturn, StockStore,
+    StockTake, Store, StoredSale, receipt_number, refund_number, return_number, z_number,
 };
 pub use refund::{CompletedRefund, RefundRequest, VoidRequest};
 pub use reports::{ProductTotal, SalesReport, TaxTotal, Totals};
+pub use stock::{ReservationDoc, Stock, TransferDoc};

@@ -280,6 +280,65 @@ pub trait CatalogStore: Send + Sync + 'static {
     async fn load_promotions(&self, store: &StoreId) -> Result<Vec<Promotion>, StoreError>;
 }
 
+/// How a movement changes on-hand stock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnHand {
+    /// By this much.
+    By(Decimal),
+    /// To this quantity (a count); the movement records the difference.
+    To(Decimal),
+}
+
+/// One movement of a stock change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockMove {
+    /// Location.
+    pub location: LocationId,
+    /// SKU.
+    pub sku: Sku,
+    /// On-hand change.
+    pub on_hand: OnHand,
+    /// Reserved change.
+    pub reserved: Decimal,
+    /// Movement kind as recorded (`adjustment`, `transfer_out`, `count_correction`, ...).
+    pub kind: String,
+    /// Refuse to make available stock negative even where negative stock is allowed
+    /// (reservations can only hold what is there).
+    pub strict: bool,
+}
+
+/// A stock document (transfer, count, reservation) moving from one state to the next together
+/// with its movements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StockDocument {
+    /// `transfer`, `count` or `reservation`.
+    pub kind: String,
+    /// Its id.
+    pub id: String,
+    /// The state it must be in now; `None` when it must not exist yet.
+    pub expected_state: Option<String>,
+    /// Its new state.
+    pub state: String,
+    /// Its data.
+    pub data: serde_json::Value,
+}
+
+/// Movements and a document transition, applied in one transaction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StockChange {
+    /// Store.
+    pub store: StoreId,
+    /// Movements.
+    pub moves: Vec<StockMove>,
+    /// Document transition.
+    pub document: Option<StockDocument>,
+    /// Who.
+    pub actor: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
 /// Stock storage outside sales (setup, goods receipts).
 #[async_trait]
 pub trait StockStore: Send + Sync + 'static {
@@ -312,6 +371,25 @@ pub trait StockStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn level(&self, store: &StoreId, location: &LocationId, sku: &Sku) -> Result<Level, StoreError>;
+    /// Applies movements and a document transition atomically; returns the on-hand change of
+    /// each movement, in order.
+    ///
+    /// # Errors
+    /// [`StoreError::InsufficientStock`] when a movement would take available stock below zero
+    /// where that is refused; [`StoreError::Duplicate`] for a new document whose id exists;
+    /// [`StoreError::Conflict`] when the document is not in the expected state;
+    /// [`StoreError::Backend`]. Nothing is written on error.
+    async fn apply_stock(&self, change: &StockChange) -> Result<Vec<Decimal>, StoreError>;
+    /// A stock document's state and data.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn stock_document(
+        &self,
+        store: &StoreId,
+        kind: &str,
+        id: &str,
+    ) -> Result<Option<(String, serde_json::Value)>, StoreError>;
 }
 
 /// Loyalty storage.

@@ -20,9 +20,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_app::{
-    CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, MemberStore, ParkStore,
+    CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, MemberStore, OnHand, ParkStore,
     ParkedBasket, PaymentRecord, RefundCommit, SaleCommit, SaleStore, ShiftClose, ShiftRecord, ShiftStore,
-    StockStore, StoreError, StoredSale, receipt_number, return_number, z_number,
+    StockChange, StockDocument, StockStore, StoreError, StoredSale, receipt_number, return_number, z_number,
 };
 use pos_core::journal::{GENESIS, entry_hash};
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
@@ -511,6 +511,41 @@ impl PostgresStore {
     }
 }
 
+/// Inserts a new stock document or moves an existing one from its expected state.
+async fn write_document(
+    tx: &mut Transaction<'static, Postgres>,
+    store: &StoreId,
+    d: &StockDocument,
+) -> Result<(), StoreError> {
+    let done = match &d.expected_state {
+        None => sqlx::query("INSERT INTO stock_documents (store_id, kind, id, state, data) VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT DO NOTHING")
+            .bind(&store.0)
+            .bind(&d.kind)
+            .bind(&d.id)
+            .bind(&d.state)
+            .bind(json(&d.data)?)
+            .execute(&mut **tx)
+            .await,
+        Some(expected) => sqlx::query("UPDATE stock_documents SET state = $1, data = $2::jsonb WHERE store_id = $3 AND kind = $4 AND id = $5 AND state = $6")
+            .bind(&d.state)
+            .bind(json(&d.data)?)
+            .bind(&store.0)
+            .bind(&d.kind)
+            .bind(&d.id)
+            .bind(expected)
+            .execute(&mut **tx)
+            .await,
+    }
+    .map_err(backend)?;
+    if done.rows_affected() != 1 {
+        return Err(match d.expected_state {
+            None => StoreError::Duplicate { what: format!("{} {}", d.kind, d.id) },
+            Some(_) => StoreError::Conflict { what: format!("{} {} (state changed)", d.kind, d.id) },
+        });
+    }
+    Ok(())
+}
+
 async fn upsert_doc(
     pool: &PgPool,
     table: &'static str,
@@ -639,6 +674,98 @@ impl StockStore for PostgresStore {
                 (r.get::<Decimal, _>(0).normalize(), r.get::<Decimal, _>(1).normalize());
             Level { on_hand, reserved, available: on_hand - reserved }
         }))
+    }
+
+    async fn apply_stock(&self, c: &StockChange) -> Result<Vec<Decimal>, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        if let Some(d) = &c.document {
+            write_document(&mut tx, &c.store, d).await?;
+        }
+        let mut order: Vec<usize> = (0..c.moves.len()).collect();
+        order.sort_by(|a, b| {
+            (&c.moves[*a].location, &c.moves[*a].sku).cmp(&(&c.moves[*b].location, &c.moves[*b].sku))
+        });
+        let mut deltas = vec![Decimal::ZERO; c.moves.len()];
+        for i in order {
+            let m = &c.moves[i];
+            sqlx::query("INSERT INTO stock_levels (store_id, location_id, sku) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(&c.store.0)
+                .bind(&m.location.0)
+                .bind(m.sku.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            let row = sqlx::query("SELECT on_hand, reserved, allow_negative FROM stock_levels WHERE store_id = $1 AND location_id = $2 AND sku = $3 FOR UPDATE")
+                .bind(&c.store.0)
+                .bind(&m.location.0)
+                .bind(m.sku.as_str())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(backend)?;
+            let (on_hand, reserved, allow_negative): (Decimal, Decimal, bool) =
+                (row.get(0), row.get(1), row.get(2));
+            let d = match m.on_hand {
+                OnHand::By(x) => x,
+                OnHand::To(v) => v - on_hand,
+            };
+            let available_change = d - m.reserved;
+            if available_change < Decimal::ZERO
+                && (m.strict || !allow_negative)
+                && on_hand + d - reserved - m.reserved < Decimal::ZERO
+            {
+                return Err(StoreError::InsufficientStock {
+                    sku: m.sku.to_string(),
+                    location: m.location.0.clone(),
+                    available: (on_hand - reserved).normalize(),
+                    requested: (-available_change).normalize(),
+                });
+            }
+            sqlx::query("UPDATE stock_levels SET on_hand = on_hand + $1, reserved = reserved + $2 WHERE store_id = $3 AND location_id = $4 AND sku = $5")
+                .bind(d)
+                .bind(m.reserved)
+                .bind(&c.store.0)
+                .bind(&m.location.0)
+                .bind(m.sku.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            sqlx::query("INSERT INTO stock_movements (id, store_id, location_id, sku, kind, on_hand, reserved, document, actor, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                .bind(Uuid::now_v7())
+                .bind(&c.store.0)
+                .bind(&m.location.0)
+                .bind(m.sku.as_str())
+                .bind(&m.kind)
+                .bind(d)
+                .bind(m.reserved)
+                .bind(c.document.as_ref().map(|d| format!("{} {}", d.kind, d.id)))
+                .bind(&c.actor)
+                .bind(c.at)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            deltas[i] = d.normalize();
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(deltas)
+    }
+
+    async fn stock_document(
+        &self,
+        store: &StoreId,
+        kind: &str,
+        id: &str,
+    ) -> Result<Option<(String, serde_json::Value)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT state, data::text FROM stock_documents WHERE store_id = $1 AND kind = $2 AND id = $3",
+        )
+        .bind(&store.0)
+        .bind(kind)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        row.map(|r| Ok((r.get(0), serde_json::from_str(&r.get::<String, _>(1)).map_err(backend)?)))
+            .transpose()
     }
 }
 

@@ -19,9 +19,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use pos_app::{
-    CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, MemberStore, ParkStore,
+    CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, MemberStore, OnHand, ParkStore,
     ParkedBasket, PaymentRecord, RefundCommit, SaleCommit, SaleStore, ShiftClose, ShiftRecord, ShiftStore,
-    StockStore, StoreError, StoredSale, receipt_number, return_number, z_number,
+    StockChange, StockDocument, StockStore, StoreError, StoredSale, receipt_number, return_number, z_number,
 };
 use pos_core::journal::{GENESIS, entry_hash};
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
@@ -517,6 +517,41 @@ impl SqliteStore {
     }
 }
 
+/// Inserts a new stock document or moves an existing one from its expected state.
+async fn write_document(
+    tx: &mut Transaction<'static, Sqlite>,
+    store: &StoreId,
+    d: &StockDocument,
+) -> Result<(), StoreError> {
+    let done = match &d.expected_state {
+        None => sqlx::query("INSERT INTO stock_documents (store_id, kind, id, state, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            .bind(&store.0)
+            .bind(&d.kind)
+            .bind(&d.id)
+            .bind(&d.state)
+            .bind(json(&d.data)?)
+            .execute(&mut **tx)
+            .await,
+        Some(expected) => sqlx::query("UPDATE stock_documents SET state = ?, data = ? WHERE store_id = ? AND kind = ? AND id = ? AND state = ?")
+            .bind(&d.state)
+            .bind(json(&d.data)?)
+            .bind(&store.0)
+            .bind(&d.kind)
+            .bind(&d.id)
+            .bind(expected)
+            .execute(&mut **tx)
+            .await,
+    }
+    .map_err(backend)?;
+    if done.rows_affected() != 1 {
+        return Err(match d.expected_state {
+            None => StoreError::Duplicate { what: format!("{} {}", d.kind, d.id) },
+            Some(_) => StoreError::Conflict { what: format!("{} {} (state changed)", d.kind, d.id) },
+        });
+    }
+    Ok(())
+}
+
 async fn upsert_doc(
     pool: &SqlitePool,
     table: &'static str,
@@ -642,6 +677,94 @@ impl StockStore for SqliteStore {
             let (on_hand, reserved) = (from_milli(r.get(0)), from_milli(r.get(1)));
             Level { on_hand, reserved, available: on_hand - reserved }
         }))
+    }
+
+    async fn apply_stock(&self, c: &StockChange) -> Result<Vec<Decimal>, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
+        if let Some(d) = &c.document {
+            write_document(&mut tx, &c.store, d).await?;
+        }
+        let mut order: Vec<usize> = (0..c.moves.len()).collect();
+        order.sort_by(|a, b| {
+            (&c.moves[*a].location, &c.moves[*a].sku).cmp(&(&c.moves[*b].location, &c.moves[*b].sku))
+        });
+        let mut deltas = vec![Decimal::ZERO; c.moves.len()];
+        for i in order {
+            let m = &c.moves[i];
+            sqlx::query("INSERT INTO stock_levels (store_id, location_id, sku) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                .bind(&c.store.0)
+                .bind(&m.location.0)
+                .bind(m.sku.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            let row = sqlx::query("SELECT on_hand_milli, reserved_milli, allow_negative FROM stock_levels WHERE store_id = ? AND location_id = ? AND sku = ?")
+                .bind(&c.store.0)
+                .bind(&m.location.0)
+                .bind(m.sku.as_str())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(backend)?;
+            let (on_hand, reserved, allow_negative): (i64, i64, bool) = (row.get(0), row.get(1), row.get(2));
+            let d = match m.on_hand {
+                OnHand::By(x) => milli(x)?,
+                OnHand::To(v) => milli(v)? - on_hand,
+            };
+            let r = milli(m.reserved)?;
+            let available_change = d - r;
+            if available_change < 0 && (m.strict || !allow_negative) && on_hand + d - reserved - r < 0 {
+                return Err(StoreError::InsufficientStock {
+                    sku: m.sku.to_string(),
+                    location: m.location.0.clone(),
+                    available: from_milli(on_hand - reserved),
+                    requested: from_milli(-available_change),
+                });
+            }
+            sqlx::query("UPDATE stock_levels SET on_hand_milli = on_hand_milli + ?, reserved_milli = reserved_milli + ? WHERE store_id = ? AND location_id = ? AND sku = ?")
+                .bind(d)
+                .bind(r)
+                .bind(&c.store.0)
+                .bind(&m.location.0)
+                .bind(m.sku.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            sqlx::query("INSERT INTO stock_movements (id, store_id, location_id, sku, kind, on_hand_milli, reserved_milli, document, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .bind(Uuid::now_v7().to_string())
+                .bind(&c.store.0)
+                .bind(&m.location.0)
+                .bind(m.sku.as_str())
+                .bind(&m.kind)
+                .bind(d)
+                .bind(r)
+                .bind(c.document.as_ref().map(|d| format!("{} {}", d.kind, d.id)))
+                .bind(&c.actor)
+                .bind(ts(c.at))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            deltas[i] = from_milli(d);
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(deltas)
+    }
+
+    async fn stock_document(
+        &self,
+        store: &StoreId,
+        kind: &str,
+        id: &str,
+    ) -> Result<Option<(String, serde_json::Value)>, StoreError> {
+        let row =
+            sqlx::query("SELECT state, data FROM stock_documents WHERE store_id = ? AND kind = ? AND id = ?")
+                .bind(&store.0)
+                .bind(kind)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?;
+        row.map(|r| Ok((r.get(0), serde_json::from_str(&r.get::<String, _>(1)).map_err(backend)?)))
+            .transpose()
     }
 }
 

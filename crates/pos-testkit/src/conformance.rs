@@ -585,6 +585,138 @@ pub async fn void_a_sale<S: Store>(store: Arc<S>) {
     assert!(audit_terminal(&*store, &store_id(), "T1").await.is_ok());
 }
 
+/// Stock operations: adjustments with reasons, transfers through transit with short receipts,
+/// counts that touch only counted SKUs, reservations that hold only available stock (also when
+/// tills race), and refusals that write nothing.
+pub async fn stock_operations<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let stock = Arc::new(pos_app::Stock::new(store.clone(), store_id(), pos_core::Currency::KRW));
+    let d = Decimal::from;
+    let back = pos_inventory::LocationId::new("seoul-1/back");
+    let level = |s: Arc<S>, l: pos_inventory::LocationId, k: &'static str| async move {
+        s.level(&store_id(), &l, &sku(k)).await.unwrap_or_default()
+    };
+    stock
+        .adjust(&location(), &sku("milk"), d(-2), "파손", "kim", noon())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(level(store.clone(), location(), "milk").await.on_hand, d(998));
+    let before = counts(&*store).await;
+    assert!(matches!(
+        stock.adjust(&location(), &sku("milk"), d(0), "x", "kim", noon()).await,
+        Err(AppError::InvalidField { .. })
+    ));
+    assert!(matches!(
+        stock.adjust(&location(), &sku("milk"), d(1), " ", "kim", noon()).await,
+        Err(AppError::InvalidField { .. })
+    ));
+    let e = stock.adjust(&location(), &sku("last"), d(-6), "도난", "kim", noon()).await.unwrap_err();
+    assert!(matches!(e, AppError::Store(StoreError::InsufficientStock { .. })), "{e}");
+    assert_eq!(counts(&*store).await, before, "refusals write nothing");
+
+    // Transfer 10 milk to the back room; 8 arrive.
+    assert!(matches!(
+        stock
+            .dispatch_transfer("TR-1", &location(), &location(), &[(sku("milk"), d(1))], "kim", noon())
+            .await,
+        Err(AppError::InvalidField { .. })
+    ));
+    stock
+        .dispatch_transfer(
+            "TR-1",
+            &location(),
+            &back,
+            &[(sku("milk"), d(10)), (sku("cola"), d(2))],
+            "kim",
+            noon(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(level(store.clone(), location(), "milk").await.on_hand, d(988));
+    assert_eq!(level(store.clone(), back.clone(), "milk").await.on_hand, d(0), "in transit");
+    assert!(matches!(
+        stock.dispatch_transfer("TR-1", &location(), &back, &[(sku("milk"), d(1))], "kim", noon()).await,
+        Err(AppError::Store(StoreError::Duplicate { .. }))
+    ));
+    assert!(matches!(
+        stock.receive_transfer("TR-1", &[(sku("milk"), d(11))], "lee", noon()).await,
+        Err(AppError::InvalidField { .. })
+    ));
+    let variance = stock
+        .receive_transfer("TR-1", &[(sku("milk"), d(8))], "lee", noon())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(variance.get(&sku("milk")), Some(&d(2)));
+    assert_eq!(variance.get(&sku("cola")), Some(&d(2)));
+    assert_eq!(level(store.clone(), back.clone(), "milk").await.on_hand, d(8));
+    assert!(matches!(
+        stock.receive_transfer("TR-1", &[], "lee", noon()).await,
+        Err(AppError::Store(StoreError::Conflict { .. }))
+    ));
+
+    // A count of milk only.
+    let cola_before = level(store.clone(), location(), "cola").await.on_hand;
+    let variances = stock
+        .post_count("CNT-1", &location(), &[(sku("milk"), d(980))], "kim", noon())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(variances.get(&sku("milk")), Some(&d(-8)));
+    assert_eq!(level(store.clone(), location(), "milk").await.on_hand, d(980));
+    assert_eq!(
+        level(store.clone(), location(), "cola").await.on_hand,
+        cola_before,
+        "not counted, not touched"
+    );
+    assert!(matches!(
+        stock.post_count("CNT-2", &location(), &[(sku("ghost"), d(1))], "kim", noon()).await,
+        Err(AppError::InvalidField { .. })
+    ));
+
+    // Reservations hold only what is available: 8 tills race for the 5 units of `last`, 3 each.
+    let later = noon() + chrono::Duration::hours(24);
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let stock = stock.clone();
+        tasks.push(tokio::spawn(async move {
+            stock
+                .reserve(&format!("R-{i}"), &location(), &sku("last"), Decimal::from(3), later, "web", noon())
+                .await
+        }));
+    }
+    let mut won_ids = Vec::new();
+    for (i, t) in tasks.into_iter().enumerate() {
+        if t.await.unwrap_or_else(|e| panic!("task: {e}")).is_ok() {
+            won_ids.push(format!("R-{i}"));
+        }
+    }
+    assert_eq!(won_ids.len(), 1, "5 units hold one reservation of 3");
+    let l = level(store.clone(), location(), "last").await;
+    assert_eq!((l.on_hand, l.reserved, l.available), (d(5), d(3), d(2)));
+    let co = checkout(store.clone(), approve());
+    let e = co.complete_sale(&sale("held", "T1", &[("last", 3)], None, false)).await.unwrap_err();
+    assert!(
+        matches!(e, AppError::Store(StoreError::InsufficientStock { .. })),
+        "reserved stock is not for sale: {e}"
+    );
+    stock.fulfil(&won_ids[0], "kim", noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    let l = level(store.clone(), location(), "last").await;
+    assert_eq!((l.on_hand, l.reserved), (d(2), d(0)));
+    assert!(matches!(
+        stock.release(&won_ids[0], "kim", noon()).await,
+        Err(AppError::Store(StoreError::Conflict { .. }))
+    ));
+    stock
+        .reserve("R-9", &location(), &sku("last"), d(1), later, "web", noon())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    stock.release("R-9", "kim", noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(level(store.clone(), location(), "last").await.available, d(2));
+    assert!(matches!(
+        stock.reserve("R-10", &location(), &sku("last"), d(1), noon(), "web", noon()).await,
+        Err(AppError::InvalidField { .. })
+    ));
+}
+
 /// The journal verifies after a workload; altering a sale, deleting a journal record or swapping
 /// two is detected and located.
 pub async fn journal_audit_detects_tampering<S: Store, T: Tamper>(store: Arc<S>, tamper: T) {
@@ -689,6 +821,12 @@ macro_rules! conformance_tests {
         async fn void_a_sale() {
             if let Some(store) = $make().await {
                 $crate::conformance::void_a_sale(store).await
+            }
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn stock_operations() {
+            if let Some(store) = $make().await {
+                $crate::conformance::stock_operations(store).await
             }
         }
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

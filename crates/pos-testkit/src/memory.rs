@@ -7,9 +7,9 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_app::{
-    CatalogStore, CommitOutcome, CommitStep, LoyaltyStore, MemberStore, ParkStore, ParkedBasket,
-    PaymentRecord, RefundCommit, SaleCommit, SaleStore, ShiftClose, ShiftRecord, ShiftStore, StockStore,
-    StoreError, StoredSale, receipt_number, return_number, z_number,
+    CatalogStore, CommitOutcome, CommitStep, LoyaltyStore, MemberStore, OnHand, ParkStore, ParkedBasket,
+    PaymentRecord, RefundCommit, SaleCommit, SaleStore, ShiftClose, ShiftRecord, ShiftStore, StockChange,
+    StockStore, StoreError, StoredSale, receipt_number, return_number, z_number,
 };
 use pos_core::journal::entry_hash;
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
@@ -41,6 +41,7 @@ struct State {
     parked: BTreeMap<(StoreId, Uuid), ParkedBasket>,
     shifts: BTreeMap<(StoreId, Uuid), (ShiftRecord, bool)>,
     documents: Vec<(StoreId, DocumentKind, DateTime<Utc>, serde_json::Value)>,
+    stock_documents: BTreeMap<(StoreId, String, String), (String, serde_json::Value)>,
 }
 
 /// The in-memory store.
@@ -131,6 +132,62 @@ impl StockStore for MemoryStore {
             .get(&(store.clone(), location.clone(), sku.clone()))
             .map(|l| l.0)
             .unwrap_or_default())
+    }
+    async fn apply_stock(&self, c: &StockChange) -> Result<Vec<Decimal>, StoreError> {
+        let mut guard = self.lock();
+        let mut s = guard.clone();
+        if let Some(d) = &c.document {
+            let key = (c.store.clone(), d.kind.clone(), d.id.clone());
+            match (&d.expected_state, s.stock_documents.get(&key)) {
+                (None, Some(_)) => {
+                    return Err(StoreError::Duplicate { what: format!("{} {}", d.kind, d.id) });
+                }
+                (Some(expected), Some((state, _))) if state == expected => {}
+                (Some(_), _) => {
+                    return Err(StoreError::Conflict {
+                        what: format!("{} {} (state changed)", d.kind, d.id),
+                    });
+                }
+                (None, None) => {}
+            }
+            s.stock_documents.insert(key, (d.state.clone(), d.data.clone()));
+        }
+        let mut deltas = Vec::with_capacity(c.moves.len());
+        for m in &c.moves {
+            let e = level_entry(&mut s, &c.store, &m.location, &m.sku);
+            let d = match m.on_hand {
+                OnHand::By(x) => x,
+                OnHand::To(v) => v - e.0.on_hand,
+            };
+            let change = d - m.reserved;
+            if change < Decimal::ZERO
+                && (m.strict || !e.1)
+                && e.0.on_hand + d - e.0.reserved - m.reserved < Decimal::ZERO
+            {
+                return Err(StoreError::InsufficientStock {
+                    sku: m.sku.to_string(),
+                    location: m.location.0.clone(),
+                    available: e.0.available,
+                    requested: -change,
+                });
+            }
+            e.0.on_hand += d;
+            e.0.reserved += m.reserved;
+            e.0.available = e.0.on_hand - e.0.reserved;
+            s.movements.push((c.store.clone(), m.location.clone(), m.sku.clone(), d, c.actor.clone()));
+            deltas.push(d);
+        }
+        *guard = s;
+        Ok(deltas)
+    }
+
+    async fn stock_document(
+        &self,
+        store: &StoreId,
+        kind: &str,
+        id: &str,
+    ) -> Result<Option<(String, serde_json::Value)>, StoreError> {
+        Ok(self.lock().stock_documents.get(&(store.clone(), kind.to_owned(), id.to_owned())).cloned())
     }
 }
 
