@@ -40,6 +40,10 @@ pub struct SaleRequest {
     pub tenders: Vec<TenderInput>,
     /// Loyalty points to spend.
     pub redeem_points: i64,
+    /// Personal single-use coupon codes presented (birthday, win-back, ...). Each is checked
+    /// and its campaign code added to the basket; it is marked used with the sale.
+    #[serde(default)]
+    pub coupons: Vec<String>,
     /// When.
     pub at: DateTime<Utc>,
 }
@@ -174,7 +178,22 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
         let request_hash = hash_request(req)?;
         let pricing = self.catalog_and_engine().await?;
         let (catalog, engine) = (&pricing.0, &pricing.1);
-        let priced = engine.price(catalog, &req.basket, &PricingContext::at(req.at))?;
+        let mut basket = req.basket.clone();
+        let local_day = req.at.with_timezone(&self.config.time_zone).date_naive();
+        let member_id = req.basket.customer().member_id.clone();
+        let mut used = Vec::with_capacity(req.coupons.len());
+        for code in &req.coupons {
+            let normal = pos_core::basket::normalise_coupon(code);
+            let coupon = self.store.coupon(&self.config.id, &normal).await?.ok_or_else(|| {
+                pos_loyalty::LoyaltyError::Coupon { code: code.clone(), reason: "no such coupon".into() }
+            })?;
+            let mut book = pos_loyalty::CouponBook::new();
+            book.issue(coupon)?;
+            let campaign = book.check(&normal, member_id.as_deref(), local_day)?;
+            basket.add_coupon(campaign)?;
+            used.push(normal);
+        }
+        let priced = engine.price(catalog, &basket, &PricingContext::at(req.at))?;
 
         // Loyalty: spend and earn on the member's account, committed with the sale.
         let member = req.basket.customer().member_id.clone();
@@ -290,6 +309,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
             payments,
             stock: stock_takes(&req.location, &priced),
             loyalty: loyalty_commit,
+            coupons: used,
         };
         let outcome = match self.store.commit_sale(&commit).await {
             Ok(o) => o,

@@ -33,10 +33,11 @@ pub use checkout::{Checkout, CompletedSale, SaleRequest};
 pub use error::{AppError, StoreError};
 pub use members::{MemberData, MemberUpdate, Members};
 pub use ports::{
-    CatalogStore, CommitOutcome, CommitStep, LineRecord, LoyaltyCommit, LoyaltyStore, MemberStore, OnHand,
-    ParkStore, ParkedBasket, PaymentRecord, RefundCommit, RefundLine, RefundPayment, SaleCommit, SaleStore,
-    ShiftClose, ShiftRecord, ShiftStore, StockChange, StockDocument, StockMove, StockReturn, StockStore,
-    StockTake, Store, StoredSale, receipt_number, refund_number, return_number, z_number,
+    CatalogStore, CommitOutcome, CommitStep, CouponStore, LineRecord, LoyaltyCommit, LoyaltyStore,
+    MemberStore, OnHand, ParkStore, ParkedBasket, PaymentRecord, RefundCommit, RefundLine, RefundPayment,
+    SaleCommit, SaleStore, ShiftClose, ShiftRecord, ShiftStore, StockChange, StockDocument, StockMove,
+    StockReturn, StockStore, StockTake, Store, StoredSale, receipt_number, refund_number, return_number,
+    z_number,
 };
 pub use refund::{CompletedRefund, RefundRequest, VoidRequest};
 pub use reports::{ProductTotal, SalesReport, TaxTotal, Totals};

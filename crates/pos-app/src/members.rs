@@ -125,6 +125,22 @@ impl<S: Store> Members<S> {
         Ok(MemberData { member, points })
     }
 
+    /// Issues a coupon (birthday, win-back, purchase-count or any single-use code).
+    ///
+    /// # Errors
+    /// [`AppError::Loyalty`] for an empty code or inverted window; [`AppError::Store`] with
+    /// `Duplicate` when the code exists.
+    pub async fn issue_coupon(&self, coupon: pos_loyalty::Coupon) -> Result<pos_loyalty::Coupon, AppError> {
+        // The book validates and normalises.
+        let mut book = pos_loyalty::CouponBook::new();
+        let code = coupon.code.clone();
+        book.issue(coupon)?;
+        let coupon =
+            book.get(&code).cloned().ok_or_else(|| AppError::invalid("code", "must not be empty"))?;
+        self.store.issue_coupon(&self.id, &coupon).await?;
+        Ok(coupon)
+    }
+
     /// Erases a member's personal data; the points ledger and past sales stay and still add up.
     ///
     /// # Errors

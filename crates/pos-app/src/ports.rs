@@ -9,7 +9,7 @@ use pos_core::{
     Basket, Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId,
 };
 use pos_inventory::{Level, LocationId, StockPolicy};
-use pos_loyalty::{LedgerEntry, Member, Phone, PointsAccount};
+use pos_loyalty::{Coupon, LedgerEntry, Member, Phone, PointsAccount};
 use pos_payments::{PaymentState, TenderKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -125,6 +125,9 @@ pub struct SaleCommit {
     pub loyalty: Option<LoyaltyCommit>,
     /// Canonical JSON for the journal record.
     pub journal_payload: String,
+    /// Personal coupon codes used: marked used in the same transaction (each at most once).
+    #[serde(default)]
+    pub coupons: Vec<String>,
 }
 
 /// What a commit did.
@@ -406,6 +409,21 @@ pub trait LoyaltyStore: Send + Sync + 'static {
     ) -> Result<Option<(PointsAccount, i64)>, StoreError>;
 }
 
+/// Coupon storage.
+#[async_trait]
+pub trait CouponStore: Send + Sync + 'static {
+    /// Issues a coupon.
+    ///
+    /// # Errors
+    /// [`StoreError::Duplicate`] when the code exists; [`StoreError::Backend`].
+    async fn issue_coupon(&self, store: &StoreId, coupon: &Coupon) -> Result<(), StoreError>;
+    /// A coupon by (normalised) code.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn coupon(&self, store: &StoreId, code: &str) -> Result<Option<Coupon>, StoreError>;
+}
+
 /// Member storage. A phone number belongs to at most one member of a store.
 #[async_trait]
 pub trait MemberStore: Send + Sync + 'static {
@@ -545,7 +563,8 @@ pub trait SaleStore: Send + Sync + 'static {
     ///
     /// # Errors
     /// [`StoreError::InsufficientStock`], [`StoreError::IdempotencyConflict`],
-    /// [`StoreError::Conflict`], [`StoreError::Injected`], [`StoreError::Backend`].
+    /// [`StoreError::Conflict`] (also for a coupon used meanwhile), [`StoreError::Injected`],
+    /// [`StoreError::Backend`].
     async fn commit_sale(&self, commit: &SaleCommit) -> Result<CommitOutcome, StoreError>;
     /// A sale by receipt number, with what was refunded of it so far.
     ///
@@ -596,11 +615,18 @@ pub trait SaleStore: Send + Sync + 'static {
 
 /// Everything a store adapter provides.
 pub trait Store:
-    CatalogStore + StockStore + LoyaltyStore + MemberStore + ParkStore + ShiftStore + SaleStore
+    CatalogStore + StockStore + LoyaltyStore + CouponStore + MemberStore + ParkStore + ShiftStore + SaleStore
 {
 }
 
-impl<T: CatalogStore + StockStore + LoyaltyStore + MemberStore + ParkStore + ShiftStore + SaleStore> Store
-    for T
+impl<T> Store for T where
+    T: CatalogStore
+        + StockStore
+        + LoyaltyStore
+        + CouponStore
+        + MemberStore
+        + ParkStore
+        + ShiftStore
+        + SaleStore
 {
 }

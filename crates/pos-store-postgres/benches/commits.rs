@@ -83,6 +83,7 @@ fn request(task: usize, n: usize) -> SaleRequest {
         basket,
         tenders,
         redeem_points: 0,
+        coupons: Vec::new(),
         at: noon(),
     }
 }

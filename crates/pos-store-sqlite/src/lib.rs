@@ -19,14 +19,15 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use pos_app::{
-    CatalogStore, CommitOutcome, CommitStep, LoyaltyCommit, LoyaltyStore, MemberStore, OnHand, ParkStore,
-    ParkedBasket, PaymentRecord, RefundCommit, SaleCommit, SaleStore, ShiftClose, ShiftRecord, ShiftStore,
-    StockChange, StockDocument, StockStore, StoreError, StoredSale, receipt_number, return_number, z_number,
+    CatalogStore, CommitOutcome, CommitStep, CouponStore, LoyaltyCommit, LoyaltyStore, MemberStore, OnHand,
+    ParkStore, ParkedBasket, PaymentRecord, RefundCommit, SaleCommit, SaleStore, ShiftClose, ShiftRecord,
+    ShiftStore, StockChange, StockDocument, StockStore, StoreError, StoredSale, receipt_number,
+    return_number, z_number,
 };
 use pos_core::journal::{GENESIS, entry_hash};
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
 use pos_inventory::{Level, LocationId, StockPolicy};
-use pos_loyalty::{Member, Phone, PointsAccount};
+use pos_loyalty::{Coupon, Member, Phone, PointsAccount};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use sqlx::sqlite::{
@@ -287,6 +288,20 @@ impl SqliteStore {
 
         if let Some(l) = &c.loyalty {
             write_loyalty(&mut tx, &c.store, &sale_id, l).await?;
+        }
+        for code in &c.coupons {
+            let used = sqlx::query(
+                "UPDATE coupons SET used_on = ? WHERE store_id = ? AND code = ? AND used_on IS NULL",
+            )
+            .bind(&receipt)
+            .bind(&c.store.0)
+            .bind(code)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+            if used.rows_affected() != 1 {
+                return Err(StoreError::Conflict { what: format!("coupon {code} (already used)") });
+            }
         }
         self.fail(CommitStep::Loyalty)?;
         self.fail(CommitStep::Journal)?;
@@ -784,6 +799,39 @@ impl LoyaltyStore for SqliteStore {
                 .map_err(backend)?;
         row.map(|r| Ok((serde_json::from_str(&r.get::<String, _>(0)).map_err(backend)?, r.get(1))))
             .transpose()
+    }
+}
+
+#[async_trait]
+impl CouponStore for SqliteStore {
+    async fn issue_coupon(&self, store: &StoreId, coupon: &Coupon) -> Result<(), StoreError> {
+        let done = sqlx::query("INSERT INTO coupons (store_id, code, member_id, data) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            .bind(&store.0)
+            .bind(&coupon.code)
+            .bind(&coupon.member)
+            .bind(json(coupon)?)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Duplicate { what: format!("coupon {}", coupon.code) });
+        }
+        Ok(())
+    }
+
+    async fn coupon(&self, store: &StoreId, code: &str) -> Result<Option<Coupon>, StoreError> {
+        let row = sqlx::query("SELECT data, used_on FROM coupons WHERE store_id = ? AND code = ?")
+            .bind(&store.0)
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.map(|r| {
+            let mut c: Coupon = serde_json::from_str(&r.get::<String, _>(0)).map_err(backend)?;
+            c.used_on = r.get(1);
+            Ok(c)
+        })
+        .transpose()
     }
 }
 

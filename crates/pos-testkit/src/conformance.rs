@@ -717,6 +717,79 @@ pub async fn stock_operations<S: Store>(store: Arc<S>) {
     ));
 }
 
+/// Coupons: a personal code unlocks its campaign's promotion once; of six tills racing with one
+/// single-use code exactly one sale gets it; someone else's or an unknown code is refused.
+pub async fn coupons<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let campaign = pos_core::Promotion::builder(
+        "birthday",
+        "생일 10%",
+        pos_core::PromotionKind::BasketPercentOff { percent: Decimal::TEN },
+    )
+    .coupon("BIRTHDAY")
+    .build()
+    .unwrap_or_else(|e| panic!("{e}"));
+    store.upsert_promotion(&store_id(), &campaign).await.unwrap_or_else(|e| panic!("{e}"));
+    let members = pos_app::Members::new(store.clone(), store_id());
+    let day = noon().date_naive();
+    let coupon = |code: &str, member: Option<&str>| pos_loyalty::Coupon {
+        code: code.into(),
+        kind: pos_loyalty::CouponKind::Birthday,
+        campaign: "BIRTHDAY".into(),
+        member: member.map(Into::into),
+        valid_from: day,
+        valid_to: day + chrono::Duration::days(30),
+        used_on: None,
+    };
+    members.issue_coupon(coupon("BDAY-2026-M1", Some("m-1"))).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        members.issue_coupon(coupon("bday-2026-m1", Some("m-1"))).await,
+        Err(AppError::Store(StoreError::Duplicate { .. }))
+    ));
+    let co = Arc::new(checkout(store.clone(), approve()));
+    let with = |key: &str, code: &str, member: Option<&str>| {
+        let mut r = sale(key, "T1", &[("chips", 4)], member, false);
+        r.coupons = vec![code.into()];
+        r
+    };
+    let done =
+        co.complete_sale(&with("c1", "bday-2026-m1", Some("m-1"))).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(done.total, won(9_000), "10,000 less the birthday 10%");
+    let again = co.complete_sale(&with("c2", "BDAY-2026-M1", Some("m-1"))).await.unwrap_err();
+    assert!(
+        matches!(&again, AppError::Loyalty(pos_loyalty::LoyaltyError::Coupon { reason, .. }) if reason == "already used"),
+        "{again}"
+    );
+    members.issue_coupon(coupon("BDAY-2026-M2", Some("m-2"))).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        matches!(co.complete_sale(&with("c3", "BDAY-2026-M2", Some("m-1"))).await, Err(AppError::Loyalty(_))),
+        "someone else's"
+    );
+    assert!(matches!(co.complete_sale(&with("c4", "NOPE", None)).await, Err(AppError::Loyalty(_))));
+    // One single-use code, six tills at once.
+    members.issue_coupon(coupon("ONCE", None)).await.unwrap_or_else(|e| panic!("{e}"));
+    let before = counts(&*store).await;
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let co = co.clone();
+        let request = with(&format!("race-{i}"), "ONCE", None);
+        tasks.push(tokio::spawn(async move { co.complete_sale(&request).await }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap_or_else(|e| panic!("task: {e}")) {
+            Ok(s) => {
+                assert_eq!(s.total, won(9_000));
+                ok += 1;
+            }
+            Err(AppError::Store(StoreError::Conflict { .. }) | AppError::Loyalty(_)) => {}
+            Err(e) => panic!("unexpected: {e}"),
+        }
+    }
+    assert_eq!(ok, 1, "a single-use coupon is used once");
+    assert_eq!(counts(&*store).await["sales"], before["sales"] + 1);
+}
+
 /// The journal verifies after a workload; altering a sale, deleting a journal record or swapping
 /// two is detected and located.
 pub async fn journal_audit_detects_tampering<S: Store, T: Tamper>(store: Arc<S>, tamper: T) {
@@ -827,6 +900,12 @@ macro_rules! conformance_tests {
         async fn stock_operations() {
             if let Some(store) = $make().await {
                 $crate::conformance::stock_operations(store).await
+            }
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn coupons() {
+            if let Some(store) = $make().await {
+                $crate::conformance::coupons(store).await
             }
         }
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -99,6 +99,7 @@ pub fn sale(
         basket,
         tenders,
         redeem_points: 0,
+        coupons: Vec::new(),
         at: noon(),
     }
 }

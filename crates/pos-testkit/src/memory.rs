@@ -7,14 +7,14 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_app::{
-    CatalogStore, CommitOutcome, CommitStep, LoyaltyStore, MemberStore, OnHand, ParkStore, ParkedBasket,
-    PaymentRecord, RefundCommit, SaleCommit, SaleStore, ShiftClose, ShiftRecord, ShiftStore, StockChange,
-    StockStore, StoreError, StoredSale, receipt_number, return_number, z_number,
+    CatalogStore, CommitOutcome, CommitStep, CouponStore, LoyaltyStore, MemberStore, OnHand, ParkStore,
+    ParkedBasket, PaymentRecord, RefundCommit, SaleCommit, SaleStore, ShiftClose, ShiftRecord, ShiftStore,
+    StockChange, StockStore, StoreError, StoredSale, receipt_number, return_number, z_number,
 };
 use pos_core::journal::entry_hash;
 use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
 use pos_inventory::{Level, LocationId, StockPolicy};
-use pos_loyalty::{Member, Phone, PointsAccount};
+use pos_loyalty::{Coupon, Member, Phone, PointsAccount};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -42,6 +42,7 @@ struct State {
     shifts: BTreeMap<(StoreId, Uuid), (ShiftRecord, bool)>,
     documents: Vec<(StoreId, DocumentKind, DateTime<Utc>, serde_json::Value)>,
     stock_documents: BTreeMap<(StoreId, String, String), (String, serde_json::Value)>,
+    coupons: BTreeMap<(StoreId, String), Coupon>,
 }
 
 /// The in-memory store.
@@ -199,6 +200,22 @@ impl LoyaltyStore for MemoryStore {
         member: &str,
     ) -> Result<Option<(PointsAccount, i64)>, StoreError> {
         Ok(self.lock().loyalty_accounts.get(&(store.clone(), member.to_owned())).cloned())
+    }
+}
+
+#[async_trait]
+impl CouponStore for MemoryStore {
+    async fn issue_coupon(&self, store: &StoreId, coupon: &Coupon) -> Result<(), StoreError> {
+        let mut s = self.lock();
+        let key = (store.clone(), coupon.code.clone());
+        if s.coupons.contains_key(&key) {
+            return Err(StoreError::Duplicate { what: format!("coupon {}", coupon.code) });
+        }
+        s.coupons.insert(key, coupon.clone());
+        Ok(())
+    }
+    async fn coupon(&self, store: &StoreId, code: &str) -> Result<Option<Coupon>, StoreError> {
+        Ok(self.lock().coupons.get(&(store.clone(), code.to_owned())).cloned())
     }
 }
 
@@ -387,6 +404,12 @@ impl SaleStore for MemoryStore {
             }
             s.loyalty_accounts.insert(key, (l.account.clone(), version + 1));
             s.loyalty_entries += l.entries.len();
+        }
+        for code in &c.coupons {
+            match s.coupons.get_mut(&(c.store.clone(), code.clone())) {
+                Some(coupon) if coupon.used_on.is_none() => coupon.used_on = Some(receipt.clone()),
+                _ => return Err(StoreError::Conflict { what: format!("coupon {code} (already used)") }),
+            }
         }
         fail(CommitStep::Loyalty)?;
         fail(CommitStep::Journal)?;
