@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_core::{
-    Basket, Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId,
+    Basket, Catalog, Category, Currency, DocumentKind, JournalEntry, PriceList, Product, Promotion, Sku,
+    StoreId,
 };
 use pos_inventory::{Level, LocationId, StockPolicy};
 use pos_loyalty::{Coupon, LedgerEntry, Member, Phone, PointsAccount};
@@ -271,7 +272,12 @@ pub trait CatalogStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn upsert_promotion(&self, store: &StoreId, promotion: &Promotion) -> Result<(), StoreError>;
-    /// The store's catalog.
+    /// Adds or replaces a price list.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn upsert_price_list(&self, store: &StoreId, list: &PriceList) -> Result<(), StoreError>;
+    /// The store's catalog, with its price lists.
     ///
     /// # Errors
     /// [`StoreError::Backend`], also when stored data no longer validates.
@@ -374,6 +380,15 @@ pub trait StockStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn level(&self, store: &StoreId, location: &LocationId, sku: &Sku) -> Result<Level, StoreError>;
+    /// SKUs at a location whose available stock is at or below their reorder point, with the
+    /// point and the reorder quantity: `(location, sku, available, point, quantity)`.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn below_reorder_point(
+        &self,
+        store: &StoreId,
+    ) -> Result<Vec<(LocationId, Sku, Decimal, Decimal, Decimal)>, StoreError>;
     /// Applies movements and a document transition atomically; returns the on-hand change of
     /// each movement, in order.
     ///

@@ -104,6 +104,26 @@ impl<S: Store> Stock<S> {
             .ok_or_else(|| AppError::NotFound { what: "stock document", id: format!("{kind} {id}") })
     }
 
+    /// SKUs at or below their reorder point, with the suggested order.
+    ///
+    /// # Errors
+    /// [`AppError::Store`].
+    pub async fn low_stock(&self) -> Result<Vec<pos_inventory::LowStockAlert>, AppError> {
+        Ok(self
+            .store
+            .below_reorder_point(&self.id)
+            .await?
+            .into_iter()
+            .map(|(location, sku, available, point, quantity)| pos_inventory::LowStockAlert {
+                sku,
+                location,
+                available,
+                reorder_point: point,
+                suggested: pos_inventory::suggested_order(available, point, quantity),
+            })
+            .collect())
+    }
+
     /// Adjusts stock by `delta` (negative removes) with a reason (damage, theft, found).
     ///
     /// # Errors

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::InventoryError;
-use crate::model::{Level, Location, LocationId, Movement, MovementKind, StockPolicy};
+use crate::model::{Level, Location, LocationId, Movement, MovementKind, StockPolicy, suggested_order};
 
 /// Where a transfer stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -723,13 +723,12 @@ impl Inventory {
             let Some(policy) = self.policies.get(sku) else { continue };
             let (Some(point), Some(qty)) = (policy.reorder_point, policy.reorder_quantity) else { continue };
             if level.available <= point {
-                let steps = ((point - level.available) / qty).floor() + Decimal::ONE;
                 out.push(LowStockAlert {
                     sku: sku.clone(),
                     location: loc.clone(),
                     available: level.available,
                     reorder_point: point,
-                    suggested: steps * qty,
+                    suggested: suggested_order(level.available, point, qty),
                 });
             }
         }

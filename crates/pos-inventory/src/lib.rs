@@ -39,4 +39,6 @@ pub use error::InventoryError;
 pub use inventory::{
     CountSession, Inventory, LowStockAlert, Reservation, ReservationState, Transfer, TransferState,
 };
-pub use model::{Level, Location, LocationId, LocationKind, Movement, MovementKind, StockPolicy, levels};
+pub use model::{
+    Level, Location, LocationId, LocationKind, Movement, MovementKind, StockPolicy, levels, suggested_order,
+};

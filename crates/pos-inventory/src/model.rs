@@ -142,6 +142,15 @@ pub fn levels<'a>(movements: impl IntoIterator<Item = &'a Movement>) -> BTreeMap
     out
 }
 
+/// The order to suggest when `available` is at or below `point`: the smallest multiple of
+/// `quantity` that lifts available stock above the point (zero above the point).
+pub fn suggested_order(available: Decimal, point: Decimal, quantity: Decimal) -> Decimal {
+    if available > point || quantity <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    (((point - available) / quantity).floor() + Decimal::ONE) * quantity
+}
+
 /// Per-SKU stock rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockPolicy {

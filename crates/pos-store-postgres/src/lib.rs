@@ -26,7 +26,9 @@ use pos_app::{
     return_number, z_number,
 };
 use pos_core::journal::{GENESIS, entry_hash};
-use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
+use pos_core::{
+    Catalog, Category, Currency, DocumentKind, JournalEntry, PriceList, Product, Promotion, Sku, StoreId,
+};
 use pos_inventory::{Level, LocationId, StockPolicy};
 use pos_loyalty::{Coupon, Member, Phone, PointsAccount};
 use rust_decimal::Decimal;
@@ -594,6 +596,17 @@ async fn docs<T: serde::de::DeserializeOwned>(
 
 #[async_trait]
 impl CatalogStore for PostgresStore {
+    async fn upsert_price_list(&self, store: &StoreId, list: &PriceList) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO price_lists (store_id, id, data) VALUES ($1, $2, $3::jsonb) ON CONFLICT (store_id, id) DO UPDATE SET data = excluded.data")
+            .bind(&store.0)
+            .bind(&list.id)
+            .bind(json(list)?)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
     async fn upsert_category(&self, store: &StoreId, category: &Category) -> Result<(), StoreError> {
         upsert_doc(&self.pool, "categories", store, &category.id.0, json(category)?).await
     }
@@ -610,7 +623,16 @@ impl CatalogStore for PostgresStore {
         let products: Vec<Product> =
             docs(&self.pool, "SELECT data::text FROM products WHERE store_id = $1 ORDER BY sku", store)
                 .await?;
-        Catalog::from_rows(currency, categories, products).map_err(backend)
+        {
+            let mut catalog = Catalog::from_rows(currency, categories, products).map_err(backend)?;
+            let lists: Vec<PriceList> =
+                docs(&self.pool, "SELECT data::text FROM price_lists WHERE store_id = $1 ORDER BY id", store)
+                    .await?;
+            for list in lists {
+                catalog.add_price_list(list).map_err(backend)?;
+            }
+            Ok(catalog)
+        }
     }
     async fn load_promotions(&self, store: &StoreId) -> Result<Vec<Promotion>, StoreError> {
         docs(&self.pool, "SELECT data::text FROM promotions WHERE store_id = $1 ORDER BY id", store).await
@@ -627,13 +649,16 @@ impl StockStore for PostgresStore {
         policy: StockPolicy,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO stock_levels (store_id, location_id, sku, allow_negative) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (store_id, location_id, sku) DO UPDATE SET allow_negative = excluded.allow_negative",
+            "INSERT INTO stock_levels (store_id, location_id, sku, allow_negative, reorder_point, reorder_quantity) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (store_id, location_id, sku) DO UPDATE SET allow_negative = excluded.allow_negative,
+                 reorder_point = excluded.reorder_point, reorder_quantity = excluded.reorder_quantity",
         )
         .bind(&store.0)
         .bind(&location.0)
         .bind(sku.as_str())
         .bind(policy.allow_negative)
+        .bind(policy.reorder_point)
+        .bind(policy.reorder_quantity)
         .execute(&self.pool)
         .await
         .map_err(backend)?;
@@ -689,6 +714,32 @@ impl StockStore for PostgresStore {
                 (r.get::<Decimal, _>(0).normalize(), r.get::<Decimal, _>(1).normalize());
             Level { on_hand, reserved, available: on_hand - reserved }
         }))
+    }
+
+    async fn below_reorder_point(
+        &self,
+        store: &StoreId,
+    ) -> Result<Vec<(LocationId, Sku, Decimal, Decimal, Decimal)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT location_id, sku, on_hand - reserved, reorder_point, reorder_quantity FROM stock_levels
+             WHERE store_id = $1 AND reorder_point IS NOT NULL AND reorder_quantity IS NOT NULL AND on_hand - reserved <= reorder_point
+             ORDER BY location_id, sku",
+        )
+        .bind(&store.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    LocationId(r.get(0)),
+                    Sku::parse(&r.get::<String, _>(1)).map_err(backend)?,
+                    r.get::<Decimal, _>(2).normalize(),
+                    r.get::<Decimal, _>(3).normalize(),
+                    r.get::<Decimal, _>(4).normalize(),
+                ))
+            })
+            .collect()
     }
 
     async fn apply_stock(&self, c: &StockChange) -> Result<Vec<Decimal>, StoreError> {

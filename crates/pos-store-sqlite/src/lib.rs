@@ -25,7 +25,9 @@ use pos_app::{
     return_number, z_number,
 };
 use pos_core::journal::{GENESIS, entry_hash};
-use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
+use pos_core::{
+    Catalog, Category, Currency, DocumentKind, JournalEntry, PriceList, Product, Promotion, Sku, StoreId,
+};
 use pos_inventory::{Level, LocationId, StockPolicy};
 use pos_loyalty::{Coupon, Member, Phone, PointsAccount};
 use rust_decimal::Decimal;
@@ -600,6 +602,17 @@ async fn docs<T: serde::de::DeserializeOwned>(
 
 #[async_trait]
 impl CatalogStore for SqliteStore {
+    async fn upsert_price_list(&self, store: &StoreId, list: &PriceList) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO price_lists (store_id, id, data) VALUES (?, ?, ?) ON CONFLICT (store_id, id) DO UPDATE SET data = excluded.data")
+            .bind(&store.0)
+            .bind(&list.id)
+            .bind(json(list)?)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
     async fn upsert_category(&self, store: &StoreId, category: &Category) -> Result<(), StoreError> {
         upsert_doc(&self.pool, "categories", store, &category.id.0, json(category)?).await
     }
@@ -614,7 +627,16 @@ impl CatalogStore for SqliteStore {
             docs(&self.pool, "SELECT data FROM categories WHERE store_id = ? ORDER BY id", store).await?;
         let products: Vec<Product> =
             docs(&self.pool, "SELECT data FROM products WHERE store_id = ? ORDER BY sku", store).await?;
-        Catalog::from_rows(currency, categories, products).map_err(backend)
+        {
+            let mut catalog = Catalog::from_rows(currency, categories, products).map_err(backend)?;
+            let lists: Vec<PriceList> =
+                docs(&self.pool, "SELECT data FROM price_lists WHERE store_id = ? ORDER BY id", store)
+                    .await?;
+            for list in lists {
+                catalog.add_price_list(list).map_err(backend)?;
+            }
+            Ok(catalog)
+        }
     }
     async fn load_promotions(&self, store: &StoreId) -> Result<Vec<Promotion>, StoreError> {
         docs(&self.pool, "SELECT data FROM promotions WHERE store_id = ? ORDER BY id", store).await
@@ -631,13 +653,16 @@ impl StockStore for SqliteStore {
         policy: StockPolicy,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO stock_levels (store_id, location_id, sku, allow_negative) VALUES (?, ?, ?, ?)
-             ON CONFLICT (store_id, location_id, sku) DO UPDATE SET allow_negative = excluded.allow_negative",
+            "INSERT INTO stock_levels (store_id, location_id, sku, allow_negative, reorder_point_milli, reorder_quantity_milli) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (store_id, location_id, sku) DO UPDATE SET allow_negative = excluded.allow_negative,
+                 reorder_point_milli = excluded.reorder_point_milli, reorder_quantity_milli = excluded.reorder_quantity_milli",
         )
         .bind(&store.0)
         .bind(&location.0)
         .bind(sku.as_str())
         .bind(policy.allow_negative)
+        .bind(policy.reorder_point.map(milli).transpose()?)
+        .bind(policy.reorder_quantity.map(milli).transpose()?)
         .execute(&self.pool)
         .await
         .map_err(backend)?;
@@ -692,6 +717,33 @@ impl StockStore for SqliteStore {
             let (on_hand, reserved) = (from_milli(r.get(0)), from_milli(r.get(1)));
             Level { on_hand, reserved, available: on_hand - reserved }
         }))
+    }
+
+    async fn below_reorder_point(
+        &self,
+        store: &StoreId,
+    ) -> Result<Vec<(LocationId, Sku, Decimal, Decimal, Decimal)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT location_id, sku, on_hand_milli - reserved_milli, reorder_point_milli, reorder_quantity_milli FROM stock_levels
+             WHERE store_id = ? AND reorder_point_milli IS NOT NULL AND reorder_quantity_milli IS NOT NULL
+               AND on_hand_milli - reserved_milli <= reorder_point_milli
+             ORDER BY location_id, sku",
+        )
+        .bind(&store.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    LocationId(r.get(0)),
+                    Sku::parse(&r.get::<String, _>(1)).map_err(backend)?,
+                    from_milli(r.get(2)),
+                    from_milli(r.get(3)),
+                    from_milli(r.get(4)),
+                ))
+            })
+            .collect()
     }
 
     async fn apply_stock(&self, c: &StockChange) -> Result<Vec<Decimal>, StoreError> {

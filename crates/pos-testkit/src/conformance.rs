@@ -790,6 +790,45 @@ pub async fn coupons<S: Store>(store: Arc<S>) {
     assert_eq!(counts(&*store).await["sales"], before["sales"] + 1);
 }
 
+/// Price lists stored with the catalog price the basket; reorder rules produce the low-stock
+/// report with a suggested order.
+pub async fn price_lists_and_low_stock<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let list = pos_core::PriceList {
+        id: "staff".into(),
+        store: None,
+        customer_group: Some("staff".into()),
+        valid_from: None,
+        valid_to: None,
+        prices: [(sku("cola"), Decimal::from(1_500))].into_iter().collect(),
+    };
+    store.upsert_price_list(&store_id(), &list).await.unwrap_or_else(|e| panic!("{e}"));
+    let co = checkout(store.clone(), approve());
+    let mut request = sale("pl1", "T1", &[("cola", 2)], None, false);
+    request
+        .basket
+        .set_customer(pos_core::CustomerContext { group: Some("staff".into()), ..Default::default() });
+    assert_eq!(co.complete_sale(&request).await.map(|s| s.total).ok(), Some(won(3_000)));
+    assert_eq!(
+        co.complete_sale(&sale("pl2", "T1", &[("cola", 2)], None, false)).await.map(|s| s.total).ok(),
+        Some(won(4_000))
+    );
+
+    let stock = pos_app::Stock::new(store.clone(), store_id(), pos_core::Currency::KRW);
+    let policy = pos_inventory::StockPolicy::default()
+        .with_reorder(Decimal::from(995), Decimal::from(24))
+        .unwrap_or_else(|e| panic!("{e}"));
+    store.set_policy(&store_id(), &location(), &sku("milk"), policy).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(stock.low_stock().await.unwrap_or_else(|e| panic!("{e}")).is_empty());
+    co.complete_sale(&sale("pl3", "T1", &[("milk", 6)], None, false)).await.unwrap_or_else(|e| panic!("{e}"));
+    let alerts = stock.low_stock().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(
+        (alerts[0].sku.as_str(), alerts[0].available, alerts[0].suggested),
+        ("milk", Decimal::from(994), Decimal::from(24))
+    );
+}
+
 /// The journal verifies after a workload; altering a sale, deleting a journal record or swapping
 /// two is detected and located.
 pub async fn journal_audit_detects_tampering<S: Store, T: Tamper>(store: Arc<S>, tamper: T) {
@@ -906,6 +945,12 @@ macro_rules! conformance_tests {
         async fn coupons() {
             if let Some(store) = $make().await {
                 $crate::conformance::coupons(store).await
+            }
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn price_lists_and_low_stock() {
+            if let Some(store) = $make().await {
+                $crate::conformance::price_lists_and_low_stock(store).await
             }
         }
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

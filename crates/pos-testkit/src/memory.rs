@@ -12,7 +12,9 @@ use pos_app::{
     StockChange, StockStore, StoreError, StoredSale, receipt_number, return_number, z_number,
 };
 use pos_core::journal::entry_hash;
-use pos_core::{Catalog, Category, Currency, DocumentKind, JournalEntry, Product, Promotion, Sku, StoreId};
+use pos_core::{
+    Catalog, Category, Currency, DocumentKind, JournalEntry, PriceList, Product, Promotion, Sku, StoreId,
+};
 use pos_inventory::{Level, LocationId, StockPolicy};
 use pos_loyalty::{Coupon, Member, Phone, PointsAccount};
 use rust_decimal::Decimal;
@@ -43,6 +45,8 @@ struct State {
     documents: Vec<(StoreId, DocumentKind, DateTime<Utc>, serde_json::Value)>,
     stock_documents: BTreeMap<(StoreId, String, String), (String, serde_json::Value)>,
     coupons: BTreeMap<(StoreId, String), Coupon>,
+    price_lists: BTreeMap<(StoreId, String), PriceList>,
+    reorder: BTreeMap<(StoreId, LocationId, Sku), (Decimal, Decimal)>,
 }
 
 /// The in-memory store.
@@ -74,6 +78,10 @@ fn level_entry<'a>(
 
 #[async_trait]
 impl CatalogStore for MemoryStore {
+    async fn upsert_price_list(&self, store: &StoreId, list: &PriceList) -> Result<(), StoreError> {
+        self.lock().price_lists.insert((store.clone(), list.id.clone()), list.clone());
+        Ok(())
+    }
     async fn upsert_category(&self, store: &StoreId, category: &Category) -> Result<(), StoreError> {
         self.lock().categories.insert((store.clone(), category.id.0.clone()), category.clone());
         Ok(())
@@ -90,8 +98,12 @@ impl CatalogStore for MemoryStore {
         let s = self.lock();
         let categories = s.categories.iter().filter(|(k, _)| &k.0 == store).map(|(_, v)| v.clone()).collect();
         let products = s.products.iter().filter(|(k, _)| &k.0 == store).map(|(_, v)| v.clone()).collect();
-        Catalog::from_rows(currency, categories, products)
-            .map_err(|e| StoreError::Backend { message: e.to_string() })
+        let bad = |e: pos_core::CoreError| StoreError::Backend { message: e.to_string() };
+        let mut catalog = Catalog::from_rows(currency, categories, products).map_err(bad)?;
+        for (_, list) in s.price_lists.iter().filter(|(k, _)| &k.0 == store) {
+            catalog.add_price_list(list.clone()).map_err(bad)?;
+        }
+        Ok(catalog)
     }
     async fn load_promotions(&self, store: &StoreId) -> Result<Vec<Promotion>, StoreError> {
         Ok(self.lock().promotions.iter().filter(|(k, _)| &k.0 == store).map(|(_, v)| v.clone()).collect())
@@ -107,7 +119,13 @@ impl StockStore for MemoryStore {
         sku: &Sku,
         policy: StockPolicy,
     ) -> Result<(), StoreError> {
-        level_entry(&mut self.lock(), store, location, sku).1 = policy.allow_negative;
+        let mut s = self.lock();
+        level_entry(&mut s, store, location, sku).1 = policy.allow_negative;
+        let key = (store.clone(), location.clone(), sku.clone());
+        match (policy.reorder_point, policy.reorder_quantity) {
+            (Some(p), Some(q)) => s.reorder.insert(key, (p, q)),
+            _ => s.reorder.remove(&key),
+        };
         Ok(())
     }
     async fn receive(
@@ -134,6 +152,25 @@ impl StockStore for MemoryStore {
             .map(|l| l.0)
             .unwrap_or_default())
     }
+    async fn below_reorder_point(
+        &self,
+        store: &StoreId,
+    ) -> Result<Vec<(LocationId, Sku, Decimal, Decimal, Decimal)>, StoreError> {
+        let s = self.lock();
+        Ok(s.reorder
+            .iter()
+            .filter(|(k, _)| &k.0 == store)
+            .filter_map(|((st, l, k), (p, q))| {
+                let available = s
+                    .levels
+                    .get(&(st.clone(), l.clone(), k.clone()))
+                    .map(|e| e.0.available)
+                    .unwrap_or_default();
+                (available <= *p).then(|| (l.clone(), k.clone(), available, *p, *q))
+            })
+            .collect())
+    }
+
     async fn apply_stock(&self, c: &StockChange) -> Result<Vec<Decimal>, StoreError> {
         let mut guard = self.lock();
         let mut s = guard.clone();
