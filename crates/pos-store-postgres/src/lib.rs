@@ -1273,6 +1273,16 @@ impl SaleStore for PostgresStore {
             ("loyalty_entries", "SELECT COUNT(*) FROM loyalty_entries"),
             ("journal", "SELECT COUNT(*) FROM journal"),
             ("refunds", "SELECT COUNT(*) FROM refunds"),
+            ("refund_lines", "SELECT COUNT(*) FROM refund_lines"),
+            ("refund_payments", "SELECT COUNT(*) FROM refund_payments"),
+            ("loyalty_accounts", "SELECT COUNT(*) FROM loyalty_accounts"),
+            ("members", "SELECT COUNT(*) FROM members"),
+            ("coupons", "SELECT COUNT(*) FROM coupons WHERE used_on IS NOT NULL"),
+            ("coupons_issued", "SELECT COUNT(*) FROM coupons"),
+            ("parked_baskets", "SELECT COUNT(*) FROM parked_baskets"),
+            ("shifts", "SELECT COUNT(*) FROM shifts"),
+            ("stock_documents", "SELECT COUNT(*) FROM stock_documents"),
+            ("price_lists", "SELECT COUNT(*) FROM price_lists"),
         ] {
             let n: i64 = sqlx::query_scalar(sql).fetch_one(&self.pool).await.map_err(backend)?;
             out.insert(name.to_owned(), n);

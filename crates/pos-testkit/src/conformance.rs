@@ -231,6 +231,93 @@ pub async fn bad_input_writes_nothing<S: Store>(store: Arc<S>) {
     assert_eq!(counts(&*store).await, before);
 }
 
+/// Every use case refuses bad input with a typed error and writes nothing, row counts of every
+/// table compared before and after.
+pub async fn every_use_case_refuses_bad_input<S: Store>(store: Arc<S>) {
+    seed(&*store).await;
+    let co = checkout(store.clone(), approve());
+    let done = co
+        .complete_sale(&sale("ok", "T1", &[("milk", 1), ("cola", 1)], None, false))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let members = pos_app::Members::new(store.clone(), store_id());
+    members.create("m-1", "김민수", "010-1234-5678", noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    co.open_shift("T1", "김민수", won(10_000), noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    let stock = pos_app::Stock::new(store.clone(), store_id(), pos_core::Currency::KRW);
+    let before = counts(&*store).await;
+    let d = Decimal::from;
+    let refund = |key: &str, receipt: &str, lines: Vec<u32>| pos_app::RefundRequest {
+        idempotency_key: key.into(),
+        terminal: "T1".into(),
+        cashier: "x".into(),
+        location: location(),
+        receipt: receipt.into(),
+        lines,
+        at: noon(),
+    };
+    let mut errors: Vec<(&str, AppError)> = Vec::new();
+    let mut push = |what: &'static str, r: Result<(), AppError>| match r {
+        Err(e) => errors.push((what, e)),
+        Ok(()) => panic!("{what} was accepted"),
+    };
+    push("refund: no lines", co.refund(&refund("r1", &done.receipt, vec![])).await.map(|_| ()));
+    push("refund: unknown line", co.refund(&refund("r2", &done.receipt, vec![9])).await.map(|_| ()));
+    push("refund: repeated line", co.refund(&refund("r3", &done.receipt, vec![1, 1])).await.map(|_| ()));
+    push("refund: unknown receipt", co.refund(&refund("r4", "T1-999999", vec![1])).await.map(|_| ()));
+    push("refund: empty key", co.refund(&refund("", &done.receipt, vec![1])).await.map(|_| ()));
+    let void = pos_app::VoidRequest {
+        idempotency_key: "v".into(),
+        terminal: "T1".into(),
+        cashier: "x".into(),
+        location: location(),
+        receipt: "nope".into(),
+        at: noon(),
+    };
+    push("void: unknown receipt", co.void(&void).await.map(|_| ()));
+    push("park: empty basket", co.park("T1", &pos_core::Basket::new(), noon()).await.map(|_| ()));
+    push("recall: unknown", co.recall(uuid::Uuid::now_v7()).await.map(|_| ()));
+    push("member: bad phone", members.create("m-2", "이", "12ab", noon()).await.map(|_| ()));
+    push("member: taken phone", members.create("m-3", "박", "01012345678", noon()).await.map(|_| ()));
+    push(
+        "member: bad email",
+        members
+            .update("m-1", pos_app::MemberUpdate { email: Some("nope".into()), ..Default::default() })
+            .await
+            .map(|_| ()),
+    );
+    push("member: unknown", members.erase("ghost", noon()).await.map(|_| ()));
+    let bad_window = pos_loyalty::Coupon {
+        code: "X".into(),
+        kind: pos_loyalty::CouponKind::SingleUse,
+        campaign: "X".into(),
+        member: None,
+        valid_from: noon().date_naive(),
+        valid_to: noon().date_naive() - chrono::Duration::days(1),
+        used_on: None,
+    };
+    push("coupon: inverted window", members.issue_coupon(bad_window).await.map(|_| ()));
+    push("stock: zero adjustment", stock.adjust(&location(), &sku("milk"), d(0), "x", "k", noon()).await);
+    push(
+        "stock: same-location transfer",
+        stock.dispatch_transfer("t", &location(), &location(), &[(sku("milk"), d(1))], "k", noon()).await,
+    );
+    push(
+        "stock: negative count",
+        stock.post_count("c", &location(), &[(sku("milk"), d(-1))], "k", noon()).await.map(|_| ()),
+    );
+    push(
+        "stock: past expiry",
+        stock.reserve("r", &location(), &sku("milk"), d(1), noon(), "k", noon()).await,
+    );
+    push("stock: unknown transfer", stock.receive_transfer("nope", &[], "k", noon()).await.map(|_| ()));
+    push("shift: second open", co.open_shift("T1", "x", won(0), noon()).await.map(|_| ()));
+    push("shift: negative paid out", co.paid_out("T1", won(-5), "x", noon()).await.map(|_| ()));
+    push("shift: no shift", co.paid_in("T9", won(5), "x", noon()).await.map(|_| ()));
+    push("report: inverted period", co.sales_report(noon(), noon()).await.map(|_| ()));
+    assert_eq!(errors.len(), 22);
+    assert_eq!(counts(&*store).await, before, "a refused operation wrote something: {errors:?}");
+}
+
 /// A gateway timeout is reconciled by a status query: a payment the gateway took completes the
 /// sale once; a payment it never took is not recorded; the customer is never charged twice.
 pub async fn unknown_gateway_outcome_is_reconciled<S: Store>(store: Arc<S>) {
@@ -951,6 +1038,12 @@ macro_rules! conformance_tests {
         async fn price_lists_and_low_stock() {
             if let Some(store) = $make().await {
                 $crate::conformance::price_lists_and_low_stock(store).await
+            }
+        }
+        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn every_use_case_refuses_bad_input() {
+            if let Some(store) = $make().await {
+                $crate::conformance::every_use_case_refuses_bad_input(store).await
             }
         }
         #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -630,6 +630,16 @@ impl SaleStore for MemoryStore {
             ("loyalty_entries", s.loyalty_entries),
             ("journal", s.journal.values().map(Vec::len).sum()),
             ("refunds", s.refund_rows),
+            ("refund_lines", s.refunded_lines.values().map(Vec::len).sum()),
+            ("refund_payments", s.refunded_per_payment.len()),
+            ("loyalty_accounts", s.loyalty_accounts.len()),
+            ("members", s.members.len()),
+            ("coupons", s.coupons.values().filter(|c| c.used_on.is_some()).count()),
+            ("coupons_issued", s.coupons.len()),
+            ("parked_baskets", s.parked.len()),
+            ("shifts", s.shifts.len()),
+            ("stock_documents", s.stock_documents.len()),
+            ("price_lists", s.price_lists.len()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v as i64))
