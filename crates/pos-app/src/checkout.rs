@@ -102,6 +102,15 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
         &self.loyalty
     }
 
+    /// Prices a basket (live totals at the till) without recording anything.
+    ///
+    /// # Errors
+    /// [`AppError::Pricing`] for an unknown SKU or a bad quantity.
+    pub async fn price(&self, basket: &Basket, at: DateTime<Utc>) -> Result<PricedBasket, AppError> {
+        let pricing = self.catalog_and_engine().await?;
+        Ok(pricing.1.price(&pricing.0, basket, &PricingContext::at(at))?)
+    }
+
     /// Parks the basket on a terminal; returns the id to recall it by.
     ///
     /// # Errors

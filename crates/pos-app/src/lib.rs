@@ -31,7 +31,7 @@ pub mod stock;
 pub use audit::{AuditError, audit_terminal};
 pub use checkout::{Checkout, CompletedSale, SaleRequest};
 pub use error::{AppError, StoreError};
-pub use members::{MemberData, MemberUpdate, Members};
+pub use members::{MemberData, MemberUpdate, Members, Segments};
 pub use ports::{
     CatalogStore, CommitOutcome, CommitStep, CouponStore, LineRecord, LoyaltyCommit, LoyaltyStore,
     MemberStore, OnHand, ParkStore, ParkedBasket, PaymentRecord, RefundCommit, RefundLine, RefundPayment,

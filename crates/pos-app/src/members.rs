@@ -34,6 +34,17 @@ pub struct MemberData {
     pub points: Option<PointsAccount>,
 }
 
+/// Member segments for campaigns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Segments {
+    /// The top spenders of the period, biggest first.
+    pub top_spenders: Vec<String>,
+    /// Members with no purchase for the dormancy period.
+    pub dormant: Vec<String>,
+    /// Members with points expiring soon, and how many.
+    pub expiring: Vec<(String, i64)>,
+}
+
 /// The member use cases of one store.
 pub struct Members<S: Store> {
     store: Arc<S>,
@@ -139,6 +150,55 @@ impl<S: Store> Members<S> {
             book.get(&code).cloned().ok_or_else(|| AppError::invalid("code", "must not be empty"))?;
         self.store.issue_coupon(&self.id, &coupon).await?;
         Ok(coupon)
+    }
+
+    /// Segments at `now`: the top `top_percent` % by spend over the last `period_days`, members
+    /// without a purchase for `dormant_days`, and members whose points expire within
+    /// `expiring_days`. Purchases are the identified sales in the store's documents.
+    ///
+    /// # Errors
+    /// [`AppError::InvalidField`] for a non-positive period; [`AppError::Store`].
+    pub async fn segments(
+        &self,
+        now: DateTime<Utc>,
+        period_days: i64,
+        top_percent: rust_decimal::Decimal,
+        dormant_days: i64,
+        expiring_days: i64,
+    ) -> Result<Segments, AppError> {
+        if period_days <= 0 || dormant_days <= 0 || expiring_days <= 0 {
+            return Err(AppError::invalid("period_days", "periods must be at least one day"));
+        }
+        let docs = self.store.documents_between(&self.id, DateTime::<Utc>::UNIX_EPOCH, now).await?;
+        let mut purchases: std::collections::BTreeMap<String, Vec<pos_loyalty::Purchase>> =
+            Default::default();
+        for (kind, at, doc) in &docs {
+            if *kind != pos_core::DocumentKind::Sale {
+                continue;
+            }
+            let Some(member) = doc["loyalty"]["member"].as_str() else { continue };
+            let total: rust_decimal::Decimal =
+                doc["priced"]["total"]["amount"].as_str().and_then(|a| a.parse().ok()).unwrap_or_default();
+            purchases
+                .entry(member.to_owned())
+                .or_default()
+                .push(pos_loyalty::Purchase { at: *at, amount: total });
+        }
+        let last_visits = purchases
+            .iter()
+            .filter_map(|(m, ps)| ps.iter().map(|p| p.at).max().map(|t| (m.clone(), t)))
+            .collect();
+        let accounts = self.store.accounts(&self.id).await?;
+        Ok(Segments {
+            top_spenders: pos_loyalty::segment::top_spenders(
+                &purchases,
+                now - chrono::Duration::days(period_days),
+                now,
+                top_percent,
+            ),
+            dormant: pos_loyalty::segment::dormant(&last_visits, now, dormant_days),
+            expiring: pos_loyalty::segment::expiring_points(accounts.iter(), now, expiring_days),
+        })
     }
 
     /// Erases a member's personal data; the points ledger and past sales stay and still add up.

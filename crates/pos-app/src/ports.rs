@@ -398,6 +398,16 @@ pub trait StockStore: Send + Sync + 'static {
     /// [`StoreError::Conflict`] when the document is not in the expected state;
     /// [`StoreError::Backend`]. Nothing is written on error.
     async fn apply_stock(&self, change: &StockChange) -> Result<Vec<Decimal>, StoreError>;
+    /// Stock documents of a kind in a state, as `(id, data)`.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn stock_documents_in_state(
+        &self,
+        store: &StoreId,
+        kind: &str,
+        state: &str,
+    ) -> Result<Vec<(String, serde_json::Value)>, StoreError>;
     /// A stock document's state and data.
     ///
     /// # Errors
@@ -422,6 +432,11 @@ pub trait LoyaltyStore: Send + Sync + 'static {
         store: &StoreId,
         member: &str,
     ) -> Result<Option<(PointsAccount, i64)>, StoreError>;
+    /// Every points account of the store (for segments).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn accounts(&self, store: &StoreId) -> Result<Vec<PointsAccount>, StoreError>;
 }
 
 /// Coupon storage.

@@ -371,7 +371,31 @@ impl<S: Store> Stock<S> {
         self.end_reservation(id, "fulfilled", actor, at).await
     }
 
-    /// Cancels a reservation, or expires it.
+    /// Releases every active reservation whose time has passed; returns their ids.
+    ///
+    /// # Errors
+    /// [`AppError::Store`].
+    pub async fn expire_reservations(
+        &self,
+        now: DateTime<Utc>,
+        actor: &str,
+    ) -> Result<Vec<String>, AppError> {
+        let mut expired = Vec::new();
+        for (id, raw) in self.store.stock_documents_in_state(&self.id, "reservation", "active").await? {
+            let doc: ReservationDoc = read(raw)?;
+            if doc.expires_at <= now {
+                match self.end_reservation(&id, "expired", actor, now).await {
+                    Ok(()) => expired.push(id),
+                    // Fulfilled or released meanwhile by a till: nothing to expire.
+                    Err(AppError::Store(StoreError::Conflict { .. })) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(expired)
+    }
+
+    /// Cancels a reservation.
     ///
     /// # Errors
     /// [`AppError::NotFound`]; [`AppError::Store`] with `Conflict` unless active.

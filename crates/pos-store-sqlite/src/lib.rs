@@ -746,6 +746,26 @@ impl StockStore for SqliteStore {
             .collect()
     }
 
+    async fn stock_documents_in_state(
+        &self,
+        store: &StoreId,
+        kind: &str,
+        state: &str,
+    ) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, data FROM stock_documents WHERE store_id = ? AND kind = ? AND state = ? ORDER BY id",
+        )
+        .bind(&store.0)
+        .bind(kind)
+        .bind(state)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| Ok((r.get(0), serde_json::from_str(&r.get::<String, _>(1)).map_err(backend)?)))
+            .collect()
+    }
+
     async fn apply_stock(&self, c: &StockChange) -> Result<Vec<Decimal>, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(backend)?;
         if let Some(d) = &c.document {
@@ -837,6 +857,11 @@ impl StockStore for SqliteStore {
 
 #[async_trait]
 impl LoyaltyStore for SqliteStore {
+    async fn accounts(&self, store: &StoreId) -> Result<Vec<PointsAccount>, StoreError> {
+        docs(&self.pool, "SELECT account FROM loyalty_accounts WHERE store_id = ? ORDER BY member_id", store)
+            .await
+    }
+
     async fn load_account(
         &self,
         store: &StoreId,

@@ -37,10 +37,11 @@ pub async fn sale_writes_everything<S: Store>(store: Arc<S>) {
     seed(&*store).await;
     let before = counts(&*store).await;
     let co = checkout(store.clone(), approve());
-    let done = co
-        .complete_sale(&sale("k1", "T1", &[("milk", 2), ("cola", 1)], Some("m-1"), false))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let request = sale("k1", "T1", &[("milk", 2), ("cola", 1)], Some("m-1"), false);
+    let live = co.price(&request.basket, noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(live.total, won(5_000));
+    assert_eq!(counts(&*store).await, before, "pricing records nothing");
+    let done = co.complete_sale(&request).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((done.number, done.receipt.as_str(), done.journal_sequence), (1, "T1-000001", 1));
     let after = counts(&*store).await;
     let delta = |t: &str| after[t] - before[t];
@@ -451,6 +452,24 @@ pub async fn members<S: Store>(store: Arc<S>) {
     assert_eq!(data.member.name.as_deref(), Some("김민수"));
     let balance = data.points.as_ref().map(|a| a.balance());
     assert_eq!(balance, Some(1_015));
+    // Segments: the one buyer is the top spender, not dormant now, dormant in 100 days, and
+    // has points expiring within 30 days of 350 days from now.
+    let seg = members
+        .segments(noon() + chrono::Duration::minutes(1), 30, Decimal::ONE_HUNDRED, 90, 30)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((seg.top_spenders, seg.dormant), (vec!["m-1".to_owned()], Vec::<String>::new()));
+    let later = members
+        .segments(noon() + chrono::Duration::days(100), 30, Decimal::ONE_HUNDRED, 90, 30)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((later.top_spenders.len(), later.dormant), (0, vec!["m-1".to_owned()]));
+    let expiring = members
+        .segments(noon() + chrono::Duration::days(350), 30, Decimal::ONE_HUNDRED, 90, 30)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(expiring.expiring, vec![("m-1".to_owned(), 1_015)]);
+    assert!(members.segments(noon(), 0, Decimal::TEN, 90, 30).await.is_err());
     // Erasure removes personal data and frees the phone; the points still add up.
     let erased = members.erase("m-1", noon()).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((erased.name, erased.phone, erased.email), (None, None, None));
@@ -801,7 +820,19 @@ pub async fn stock_operations<S: Store>(store: Arc<S>) {
     assert!(matches!(
         stock.reserve("R-10", &location(), &sku("last"), d(1), noon(), "web", noon()).await,
         Err(AppError::InvalidField { .. })
-    ));
+    )); // Reservations lapse: expiry releases the hold.
+    stock
+        .reserve("R-11", &location(), &sku("last"), d(2), noon() + chrono::Duration::hours(1), "web", noon())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(level(store.clone(), location(), "last").await.available, d(0));
+    assert!(stock.expire_reservations(noon(), "system").await.unwrap_or_default().is_empty());
+    let expired = stock
+        .expire_reservations(noon() + chrono::Duration::hours(2), "system")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(expired, vec!["R-11".to_owned()]);
+    assert_eq!(level(store.clone(), location(), "last").await.available, d(2));
 }
 
 /// Coupons: a personal code unlocks its campaign's promotion once; of six tills racing with one

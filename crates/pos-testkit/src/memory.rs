@@ -171,6 +171,21 @@ impl StockStore for MemoryStore {
             .collect())
     }
 
+    async fn stock_documents_in_state(
+        &self,
+        store: &StoreId,
+        kind: &str,
+        state: &str,
+    ) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+        Ok(self
+            .lock()
+            .stock_documents
+            .iter()
+            .filter(|(k, v)| &k.0 == store && k.1 == kind && v.0 == state)
+            .map(|(k, v)| (k.2.clone(), v.1.clone()))
+            .collect())
+    }
+
     async fn apply_stock(&self, c: &StockChange) -> Result<Vec<Decimal>, StoreError> {
         let mut guard = self.lock();
         let mut s = guard.clone();
@@ -231,6 +246,15 @@ impl StockStore for MemoryStore {
 
 #[async_trait]
 impl LoyaltyStore for MemoryStore {
+    async fn accounts(&self, store: &StoreId) -> Result<Vec<PointsAccount>, StoreError> {
+        Ok(self
+            .lock()
+            .loyalty_accounts
+            .iter()
+            .filter(|(k, _)| &k.0 == store)
+            .map(|(_, a)| a.0.clone())
+            .collect())
+    }
     async fn load_account(
         &self,
         store: &StoreId,
