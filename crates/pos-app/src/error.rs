@@ -80,6 +80,9 @@ pub enum AppError {
     /// Loyalty refused (points, coupons).
     #[error(transparent)]
     Loyalty(#[from] pos_loyalty::LoyaltyError),
+    /// Inventory rules refused (a transfer, a count).
+    #[error(transparent)]
+    Inventory(#[from] pos_inventory::InventoryError),
     /// The card was declined; nothing was recorded.
     #[error("payment declined: {reason}")]
     Declined {

@@ -165,19 +165,7 @@ impl<S: Store> Stock<S> {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        if from == to {
-            return Err(AppError::invalid("transfer.to", "must differ from the source location"));
-        }
-        if lines.is_empty() {
-            return Err(AppError::invalid("transfer.lines", "must not be empty"));
-        }
-        let mut sent = BTreeMap::new();
-        for (i, (sku, q)) in lines.iter().enumerate() {
-            positive(&format!("transfer.lines[{i}].quantity"), *q)?;
-            if sent.insert(sku.clone(), *q).is_some() {
-                return Err(AppError::invalid("transfer.lines", format!("`{sku}` appears twice")));
-            }
-        }
+        let sent = pos_inventory::check_dispatch(from, to, lines)?;
         let moves = lines
             .iter()
             .map(|(sku, q)| mv(from, sku, OnHand::By(-*q), Decimal::ZERO, "transfer_out", false))
@@ -213,30 +201,11 @@ impl<S: Store> Stock<S> {
             return Err(AppError::Store(StoreError::Conflict { what: format!("transfer {id} ({state})") }));
         }
         let mut doc: TransferDoc = read(raw)?;
-        let mut got: BTreeMap<Sku, Decimal> = BTreeMap::new();
-        for (sku, q) in received {
-            let Some(sent) = doc.sent.get(sku) else {
-                return Err(AppError::invalid("received", format!("`{sku}` was not sent on this transfer")));
-            };
-            if *q < Decimal::ZERO {
-                return Err(AppError::invalid("received", format!("quantity of `{sku}` is negative")));
-            }
-            let total = got.get(sku).copied().unwrap_or_default() + *q;
-            if total > *sent {
-                return Err(AppError::invalid("received", format!("more `{sku}` received than sent")));
-            }
-            got.insert(sku.clone(), total);
-        }
+        let (got, variance) = pos_inventory::check_receipt(&doc.sent, received)?;
         let moves = got
             .iter()
             .filter(|(_, q)| !q.is_zero())
             .map(|(sku, q)| mv(&doc.to, sku, OnHand::By(*q), Decimal::ZERO, "transfer_in", false))
-            .collect();
-        let variance: BTreeMap<Sku, Decimal> = doc
-            .sent
-            .iter()
-            .map(|(s, q)| (s.clone(), *q - got.get(s).copied().unwrap_or_default()))
-            .filter(|(_, v)| !v.is_zero())
             .collect();
         doc.received = got;
         let document = StockDocument {

@@ -10,6 +10,71 @@ use serde::{Deserialize, Serialize};
 use crate::error::InventoryError;
 use crate::model::{Level, Location, LocationId, Movement, MovementKind, StockPolicy, suggested_order};
 
+/// Quantities per SKU.
+pub type Quantities = BTreeMap<Sku, Decimal>;
+
+/// Checks a transfer before dispatch: different locations, at least one line, positive
+/// quantities, each SKU once. Returns the quantities sent per SKU.
+///
+/// # Errors
+/// [`InventoryError::InvalidField`] naming `transfer.to`, `transfer.lines` or a line quantity.
+pub fn check_dispatch(
+    from: &LocationId,
+    to: &LocationId,
+    lines: &[(Sku, Decimal)],
+) -> Result<BTreeMap<Sku, Decimal>, InventoryError> {
+    if from == to {
+        return Err(InventoryError::invalid("transfer.to", "must differ from the source location"));
+    }
+    if lines.is_empty() {
+        return Err(InventoryError::invalid("transfer.lines", "must not be empty"));
+    }
+    let mut sent = BTreeMap::new();
+    for (i, (sku, q)) in lines.iter().enumerate() {
+        positive(&format!("transfer.lines[{i}].quantity"), *q)?;
+        if sent.insert(sku.clone(), *q).is_some() {
+            return Err(InventoryError::invalid("transfer.lines", format!("`{sku}` appears twice")));
+        }
+    }
+    Ok(sent)
+}
+
+/// Checks what arrived against what was sent. Returns the quantities received per SKU and the
+/// variance (sent - received) of the SKUs that arrived short; SKUs not listed arrived short by
+/// their whole quantity.
+///
+/// # Errors
+/// [`InventoryError::InvalidField`] naming `received` for a SKU not sent, a negative quantity or
+/// more than was sent.
+pub fn check_receipt(
+    sent: &BTreeMap<Sku, Decimal>,
+    received: &[(Sku, Decimal)],
+) -> Result<(Quantities, Quantities), InventoryError> {
+    let mut got: BTreeMap<Sku, Decimal> = BTreeMap::new();
+    for (sku, q) in received {
+        let Some(sent_q) = sent.get(sku) else {
+            return Err(InventoryError::invalid(
+                "received",
+                format!("`{sku}` was not sent on this transfer"),
+            ));
+        };
+        if *q < Decimal::ZERO {
+            return Err(InventoryError::invalid("received", format!("quantity of `{sku}` is negative")));
+        }
+        let total = got.get(sku).copied().unwrap_or_default() + *q;
+        if total > *sent_q {
+            return Err(InventoryError::invalid("received", format!("more `{sku}` received than sent")));
+        }
+        got.insert(sku.clone(), total);
+    }
+    let variance = sent
+        .iter()
+        .map(|(s, q)| (s.clone(), *q - got.get(s).copied().unwrap_or_default()))
+        .filter(|(_, v)| !v.is_zero())
+        .collect();
+    Ok((got, variance))
+}
+
 /// Where a transfer stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -366,23 +431,13 @@ impl Inventory {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<(), InventoryError> {
-        if from == to {
-            return Err(InventoryError::invalid("transfer.to", "must differ from the source location"));
-        }
         if self.transfers.contains_key(id) {
             return Err(InventoryError::DuplicateId { what: "transfer", id: id.to_owned() });
         }
-        if lines.is_empty() {
-            return Err(InventoryError::invalid("transfer.lines", "must not be empty"));
-        }
-        let mut sent = BTreeMap::new();
-        for (i, (sku, q)) in lines.iter().enumerate() {
-            positive(&format!("transfer.lines[{i}].quantity"), *q)?;
+        let sent = check_dispatch(from, to, lines)?;
+        for (sku, q) in lines {
             self.check(sku, to)?;
             self.check_take(sku, from, *q)?;
-            if sent.insert(sku.clone(), *q).is_some() {
-                return Err(InventoryError::invalid("transfer.lines", format!("`{sku}` appears twice")));
-            }
         }
         let drafts = lines
             .iter()
@@ -434,23 +489,7 @@ impl Inventory {
                 state: "received".into(),
             });
         }
-        let mut got: BTreeMap<Sku, Decimal> = BTreeMap::new();
-        for (sku, q) in received {
-            let Some(sent) = t.sent.get(sku) else {
-                return Err(InventoryError::invalid(
-                    "received",
-                    format!("`{sku}` was not sent on this transfer"),
-                ));
-            };
-            if *q < Decimal::ZERO {
-                return Err(InventoryError::invalid("received", format!("quantity of `{sku}` is negative")));
-            }
-            let total = got.get(sku).copied().unwrap_or_default() + *q;
-            if total > *sent {
-                return Err(InventoryError::invalid("received", format!("more `{sku}` received than sent")));
-            }
-            got.insert(sku.clone(), total);
-        }
+        let (got, _) = check_receipt(&t.sent, received)?;
         let to = t.to.clone();
         let drafts = got
             .iter()

@@ -37,7 +37,8 @@ mod model;
 
 pub use error::InventoryError;
 pub use inventory::{
-    CountSession, Inventory, LowStockAlert, Reservation, ReservationState, Transfer, TransferState,
+    CountSession, Inventory, LowStockAlert, Quantities, Reservation, ReservationState, Transfer,
+    TransferState, check_dispatch, check_receipt,
 };
 pub use model::{
     Level, Location, LocationId, LocationKind, Movement, MovementKind, StockPolicy, levels, suggested_order,

@@ -725,7 +725,7 @@ pub async fn stock_operations<S: Store>(store: Arc<S>) {
         stock
             .dispatch_transfer("TR-1", &location(), &location(), &[(sku("milk"), d(1))], "kim", noon())
             .await,
-        Err(AppError::InvalidField { .. })
+        Err(AppError::Inventory(pos_inventory::InventoryError::InvalidField { .. }))
     ));
     stock
         .dispatch_transfer(
@@ -746,7 +746,7 @@ pub async fn stock_operations<S: Store>(store: Arc<S>) {
     ));
     assert!(matches!(
         stock.receive_transfer("TR-1", &[(sku("milk"), d(11))], "lee", noon()).await,
-        Err(AppError::InvalidField { .. })
+        Err(AppError::Inventory(pos_inventory::InventoryError::InvalidField { .. }))
     ));
     let variance = stock
         .receive_transfer("TR-1", &[(sku("milk"), d(8))], "lee", noon())
