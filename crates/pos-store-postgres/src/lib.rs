@@ -45,6 +45,11 @@ pub struct PostgresStore {
 /// Marks the unique-key race on a sale's idempotency key inside this adapter.
 const IDEMPOTENCY_RACE: &str = "sale idempotency key";
 
+/// Maps a unique-key violation to the business error it means, anything else to `Backend`.
+fn on_unique(e: sqlx::Error, meaning: impl FnOnce() -> StoreError) -> StoreError {
+    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) { meaning() } else { backend(e) }
+}
+
 fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend { message: e.to_string() }
 }
@@ -176,14 +181,8 @@ impl PostgresStore {
         .bind(json(&c.document)?)
         .execute(&mut *tx)
         .await
-        .map_err(|e| {
-            // A concurrent commit with the same key won the race: the caller replays it.
-            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                StoreError::Conflict { what: IDEMPOTENCY_RACE.into() }
-            } else {
-                backend(e)
-            }
-        })?;
+        // A concurrent commit with the same key won the race: the caller replays it.
+        .map_err(|e| on_unique(e, || StoreError::Conflict { what: IDEMPOTENCY_RACE.into() }))?;
         self.fail(CommitStep::Sale)?;
 
         for l in &c.lines {
@@ -440,13 +439,7 @@ impl PostgresStore {
             .bind(kind_of(&c.kind))
             .execute(&mut *tx)
             .await
-            .map_err(|e| {
-                if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                    StoreError::Conflict { what: IDEMPOTENCY_RACE.into() }
-                } else {
-                    backend(e)
-                }
-            })?;
+            .map_err(|e| on_unique(e, || StoreError::Conflict { what: IDEMPOTENCY_RACE.into() }))?;
         for l in &c.lines {
             sqlx::query("INSERT INTO refund_lines (id, store_id, refund_id, sale_id, line_id, amount) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(Uuid::now_v7())
@@ -457,13 +450,7 @@ impl PostgresStore {
                 .bind(l.amount)
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| {
-                    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                        StoreError::AlreadyRefunded { line: l.line_id }
-                    } else {
-                        backend(e)
-                    }
-                })?;
+                .map_err(|e| on_unique(e, || StoreError::AlreadyRefunded { line: l.line_id }))?;
         }
         for p in &c.payments {
             sqlx::query("INSERT INTO refund_payments (id, store_id, refund_id, sale_id, position, kind, amount, reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
@@ -928,13 +915,7 @@ impl MemberStore for PostgresStore {
         .bind(json(member)?)
         .execute(&self.pool)
         .await
-        .map_err(|e| {
-            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                StoreError::Duplicate { what: "phone number".into() }
-            } else {
-                backend(e)
-            }
-        })?;
+        .map_err(|e| on_unique(e, || StoreError::Duplicate { what: "phone number".into() }))?;
         Ok(())
     }
 
@@ -1017,13 +998,7 @@ impl ShiftStore for PostgresStore {
             .bind(json(shift)?)
             .execute(&self.pool)
             .await
-            .map_err(|e| {
-                if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                    StoreError::Duplicate { what: "open shift on terminal".into() }
-                } else {
-                    backend(e)
-                }
-            })?;
+            .map_err(|e| on_unique(e, || StoreError::Duplicate { what: "open shift on terminal".into() }))?;
         Ok(())
     }
 

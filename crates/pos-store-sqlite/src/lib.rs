@@ -44,6 +44,11 @@ pub struct SqliteStore {
     fail_at: Mutex<Option<CommitStep>>,
 }
 
+/// Maps a unique-key violation to the business error it means, anything else to `Backend`.
+fn on_unique(e: sqlx::Error, meaning: impl FnOnce() -> StoreError) -> StoreError {
+    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) { meaning() } else { backend(e) }
+}
+
 fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend { message: e.to_string() }
 }
@@ -464,13 +469,7 @@ impl SqliteStore {
                 .bind(l.amount.to_string())
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| {
-                    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                        StoreError::AlreadyRefunded { line: l.line_id }
-                    } else {
-                        backend(e)
-                    }
-                })?;
+                .map_err(|e| on_unique(e, || StoreError::AlreadyRefunded { line: l.line_id }))?;
         }
         for p in &c.payments {
             sqlx::query("INSERT INTO refund_payments (id, store_id, refund_id, sale_id, position, kind, amount, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -925,13 +924,7 @@ impl MemberStore for SqliteStore {
         .bind(json(member)?)
         .execute(&self.pool)
         .await
-        .map_err(|e| {
-            if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                StoreError::Duplicate { what: "phone number".into() }
-            } else {
-                backend(e)
-            }
-        })?;
+        .map_err(|e| on_unique(e, || StoreError::Duplicate { what: "phone number".into() }))?;
         Ok(())
     }
 
@@ -1018,13 +1011,7 @@ impl ShiftStore for SqliteStore {
             .bind(json(shift)?)
             .execute(&self.pool)
             .await
-            .map_err(|e| {
-                if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
-                    StoreError::Duplicate { what: "open shift on terminal".into() }
-                } else {
-                    backend(e)
-                }
-            })?;
+            .map_err(|e| on_unique(e, || StoreError::Duplicate { what: "open shift on terminal".into() }))?;
         Ok(())
     }
 
