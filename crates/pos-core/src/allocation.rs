@@ -67,64 +67,98 @@ pub fn allocate(total: i64, weights: &[Decimal], caps: &[i64], keys: &[u32]) -> 
 /// [`allocate`] for integer weights, in exact integer arithmetic: the floors and remainders are
 /// computed with `i128`, so equal remainders really are equal and ties go by key.
 pub fn allocate_int(total: i64, weights: &[i64], caps: &[i64], keys: &[u32]) -> Vec<i64> {
-    let n = weights.len();
-    debug_assert_eq!(n, caps.len());
-    debug_assert_eq!(n, keys.len());
-    let mut parts = vec![0_i64; n];
-    let cap_sum: i64 = caps.iter().map(|c| (*c).max(0)).sum();
+    debug_assert_eq!(weights.len(), caps.len());
+    debug_assert_eq!(weights.len(), keys.len());
+    let mut parts = Vec::with_capacity(weights.len());
+    let mut scratch = Vec::with_capacity(weights.len());
+    allocate_int_into(
+        total,
+        weights.len(),
+        |i| weights[i],
+        |i| caps[i],
+        |i| keys[i],
+        &mut parts,
+        &mut scratch,
+    );
+    parts
+}
+
+/// [`allocate_int`] over `n` parts given by accessors, writing into `parts` (cleared first),
+/// with `scratch` for the remainders: callers that allocate many times reuse both buffers and
+/// need not copy their weights into slices.
+pub fn allocate_int_into(
+    total: i64,
+    n: usize,
+    weight: impl Fn(usize) -> i64,
+    cap: impl Fn(usize) -> i64,
+    key: impl Fn(usize) -> u32,
+    parts: &mut Vec<i64>,
+    scratch: &mut Vec<u128>,
+) {
+    parts.clear();
+    parts.resize(n, 0);
+    let cap_sum: i64 = (0..n).map(|i| cap(i).max(0)).sum();
     let total = total.min(cap_sum).max(0);
     if total == 0 {
-        return parts;
+        return;
     }
     if n == 1 {
         parts[0] = total;
-        return parts;
+        return;
     }
-    let weight_sum: i128 = weights.iter().map(|w| i128::from((*w).max(0))).sum();
+    let weight_sum: i128 = (0..n).map(|i| i128::from(weight(i).max(0))).sum();
     let mut given = 0_i64;
-    let mut remainders: Vec<(i128, u32, usize)> = Vec::with_capacity(n);
-    let small_sum = i64::try_from(weight_sum).ok();
-    for i in 0..n {
-        let w = weights[i].max(0);
-        let (floor, rem) = match (total.checked_mul(w), small_sum) {
+    // Each remainder is packed with its key and index into one integer whose order is the
+    // allocation order: larger remainder first, then smaller key. Remainders are below the
+    // weight sum; when that does not fit in 63 bits the exact 128-bit path below is used.
+    let small_sum = i64::try_from(weight_sum).ok().filter(|s| *s > 0);
+    let Some(sum) = small_sum else {
+        return allocate_wide(total, n, weight, cap, key, weight_sum, parts);
+    };
+    let remainders = scratch;
+    remainders.clear();
+    for (i, part) in parts.iter_mut().enumerate() {
+        let w = weight(i).max(0);
+        let (floor, rem) = match total.checked_mul(w) {
             // 64-bit division when it fits: several times faster than 128-bit.
-            (Some(num), Some(sum)) if sum > 0 => (i128::from(num / sum), i128::from(num % sum)),
-            _ if weight_sum > 0 => {
+            Some(num) => (num / sum, num % sum),
+            None => {
                 let num = i128::from(total) * i128::from(w);
-                (num / weight_sum, num % weight_sum)
+                let sum = i128::from(sum);
+                (i64::try_from(num / sum).unwrap_or(i64::MAX), (num % sum) as i64)
             }
-            _ => (0, 0),
         };
-        let f = i64::try_from(floor).unwrap_or(i64::MAX).min(caps[i].max(0));
-        parts[i] = f;
+        let f = floor.min(cap(i).max(0));
+        *part = f;
         given += f;
-        remainders.push((rem, keys[i], i));
+        remainders.push(pack(rem, key(i), i));
     }
     let mut left = total - given;
     if left == 0 {
-        return parts;
+        return;
     }
-    let order = |a: &(i128, u32, usize), b: &(i128, u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    let index = |packed: u128| (packed & 0xFFFF_FFFF) as usize;
     // Fewer than n units are left over: select the `left` best remainders instead of sorting all.
     let k = left as usize;
     if k < n {
-        remainders.select_nth_unstable_by(k - 1, order);
-        if remainders[..k].iter().all(|&(_, _, i)| parts[i] < caps[i]) {
-            for &(_, _, i) in &remainders[..k] {
-                parts[i] += 1;
+        remainders.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
+        if remainders[..k].iter().all(|&r| parts[index(r)] < cap(index(r))) {
+            for &r in &remainders[..k] {
+                parts[index(r)] += 1;
             }
-            return parts;
+            return;
         }
     }
     // Caps bind: hand out units in full remainder order, several rounds if needed.
-    remainders.sort_unstable_by(order);
+    remainders.sort_unstable_by(|a, b| b.cmp(a));
     while left > 0 {
         let mut progressed = false;
-        for &(_, _, i) in &remainders {
+        for &r in remainders.iter() {
             if left == 0 {
                 break;
             }
-            if parts[i] < caps[i] {
+            let i = index(r);
+            if parts[i] < cap(i) {
                 parts[i] += 1;
                 left -= 1;
                 progressed = true;
@@ -134,7 +168,58 @@ pub fn allocate_int(total: i64, weights: &[i64], caps: &[i64], keys: &[u32]) -> 
             break;
         }
     }
-    parts
+}
+
+/// Remainder (63 bits), inverted key and index in one `u128`: descending order of the packed
+/// value is descending remainder, then ascending key.
+fn pack(rem: i64, key: u32, index: usize) -> u128 {
+    debug_assert!(rem >= 0 && index <= u32::MAX as usize);
+    (rem as u128) << 64 | u128::from(u32::MAX - key) << 32 | index as u128
+}
+
+/// The 128-bit path of [`allocate_int_into`], for weight sums beyond 63 bits (or zero).
+fn allocate_wide(
+    total: i64,
+    n: usize,
+    weight: impl Fn(usize) -> i64,
+    cap: impl Fn(usize) -> i64,
+    key: impl Fn(usize) -> u32,
+    weight_sum: i128,
+    parts: &mut [i64],
+) {
+    let mut given = 0_i64;
+    let mut remainders: Vec<(i128, u32, usize)> = Vec::with_capacity(n);
+    for (i, part) in parts.iter_mut().enumerate() {
+        let w = weight(i).max(0);
+        let (floor, rem) = if weight_sum > 0 {
+            let num = i128::from(total) * i128::from(w);
+            (num / weight_sum, num % weight_sum)
+        } else {
+            (0, 0)
+        };
+        let f = i64::try_from(floor).unwrap_or(i64::MAX).min(cap(i).max(0));
+        *part = f;
+        given += f;
+        remainders.push((rem, key(i), i));
+    }
+    remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut left = total - given;
+    while left > 0 {
+        let mut progressed = false;
+        for &(_, _, i) in &remainders {
+            if left == 0 {
+                break;
+            }
+            if parts[i] < cap(i) {
+                parts[i] += 1;
+                left -= 1;
+                progressed = true;
+            }
+        }
+        if !progressed {
+            break;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -66,8 +66,8 @@ pub use error::CoreError;
 pub use journal::{DocumentKind, JournalChain, JournalEntry, JournalError};
 pub use money::Money;
 pub use pricing::{
-    AppliedPromotion, DiscountSource, LineDiscount, PricedBasket, PricedLine, PricingContext, PricingEngine,
-    PricingEngineBuilder, RefundQuote, StoreConfig, TaxBreakdown,
+    AppliedPromotion, DiscountSource, LineDiscount, LineDiscounts, PricedBasket, PricedLine, PricingContext,
+    PricingEngine, PricingEngineBuilder, RefundQuote, StoreConfig, TaxBreakdown,
 };
 pub use promotion::{
     BasketReward, Promotion, PromotionBuilder, PromotionId, PromotionKind, PromotionSpec, Reward, SpendTier,

@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -31,9 +32,9 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use crate::allocation::allocate_int;
+use crate::allocation::{allocate_int, allocate_int_into};
 use crate::basket::{Basket, ManualDiscountKind};
-use crate::catalog::{Catalog, CategoryId, StoreId};
+use crate::catalog::{Catalog, StoreId};
 use crate::currency::Currency;
 use crate::error::CoreError;
 use crate::money::Money;
@@ -156,6 +157,58 @@ pub struct LineDiscount {
     pub amount: Money,
 }
 
+/// The discounts on one line, in the order they were applied. It dereferences to a slice.
+///
+/// Most lines carry one or two discounts (an item promotion, a share of a basket discount):
+/// those are stored inline, so pricing a basket does not allocate once per discounted line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LineDiscounts(SmallVec<[LineDiscount; 2]>);
+
+impl LineDiscounts {
+    /// No discounts.
+    pub fn new() -> Self {
+        LineDiscounts(SmallVec::new())
+    }
+
+    /// Appends a discount.
+    pub fn push(&mut self, discount: LineDiscount) {
+        self.0.push(discount);
+    }
+
+    /// The discounts as a vector.
+    pub fn into_vec(self) -> Vec<LineDiscount> {
+        self.0.into_vec()
+    }
+}
+
+impl std::ops::Deref for LineDiscounts {
+    type Target = [LineDiscount];
+    fn deref(&self) -> &[LineDiscount] {
+        &self.0
+    }
+}
+
+impl FromIterator<LineDiscount> for LineDiscounts {
+    fn from_iter<I: IntoIterator<Item = LineDiscount>>(iter: I) -> Self {
+        LineDiscounts(iter.into_iter().collect())
+    }
+}
+
+impl From<Vec<LineDiscount>> for LineDiscounts {
+    fn from(v: Vec<LineDiscount>) -> Self {
+        LineDiscounts(SmallVec::from_vec(v))
+    }
+}
+
+impl<'a> IntoIterator for &'a LineDiscounts {
+    type Item = &'a LineDiscount;
+    type IntoIter = std::slice::Iter<'a, LineDiscount>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 /// A priced line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PricedLine {
@@ -172,7 +225,7 @@ pub struct PricedLine {
     /// Unit price x quantity, rounded: before any discount.
     pub base: Money,
     /// Discounts in the order they were applied.
-    pub discounts: Vec<LineDiscount>,
+    pub discounts: LineDiscounts,
     /// Tax label ("A", "VAT").
     pub tax_label: String,
     /// Tax rate in percent.
@@ -356,8 +409,8 @@ impl PricingEngineBuilder {
         if let Some(w) = promotions.windows(2).find(|w| w[0].id() == w[1].id()) {
             return Err(CoreError::invalid("promotion.id", format!("`{}` is used twice", w[0].id().0)));
         }
-        let mut by_sku: FxHashMap<Sku, Vec<(u32, u8)>> = FxHashMap::default();
-        let mut by_category: FxHashMap<CategoryId, Vec<(u32, u8)>> = FxHashMap::default();
+        let mut by_sku: FxHashMap<&str, Vec<(u32, u8)>> = FxHashMap::default();
+        let mut by_category: FxHashMap<&str, Vec<(u32, u8)>> = FxHashMap::default();
         let mut all_items = Vec::new();
         let mut basket_level = Vec::new();
         for (i, p) in promotions.iter().enumerate() {
@@ -375,27 +428,30 @@ impl PricingEngineBuilder {
                 match target {
                     Target::Items(skus) => {
                         for s in skus {
-                            by_sku.entry(s.clone()).or_default().push((i, role));
+                            by_sku.entry(s.as_str()).or_default().push((i, role));
                         }
                     }
                     Target::Categories(cats) => {
                         for c in cats {
-                            by_category.entry(c.clone()).or_default().push((i, role));
+                            by_category.entry(c.0.as_str()).or_default().push((i, role));
                         }
                     }
                     Target::AllItems => all_items.push((i, role)),
                 }
             }
         }
-        let names = promotions.iter().map(|p| Arc::from(p.name())).collect();
+        let scale = Decimal::from(10_i64.pow(self.store.currency.minor_units()));
+        let meta = promotions.iter().map(|p| Meta::new(p, scale)).collect();
+        let by_sku = Index::new(by_sku);
+        let by_category = Index::new(by_category);
         Ok(PricingEngine {
             store: self.store,
-            promotions,
-            names,
+            meta,
             by_sku,
             by_category,
             all_items,
             basket_level,
+            promotions,
         })
     }
 }
@@ -406,12 +462,147 @@ impl PricingEngineBuilder {
 pub struct PricingEngine {
     store: StoreConfig,
     promotions: Vec<Promotion>,
-    /// Promotion names, shared by every discount that cites them.
-    names: Vec<Arc<str>>,
-    by_sku: FxHashMap<Sku, Vec<(u32, u8)>>,
-    by_category: FxHashMap<CategoryId, Vec<(u32, u8)>>,
+    /// Per promotion, what the hot path needs: dense, so pricing rarely touches the specs.
+    meta: Vec<Meta>,
+    by_sku: Index,
+    by_category: Index,
     all_items: Vec<(u32, u8)>,
     basket_level: Vec<u32>,
+}
+
+/// What pricing needs to know about a promotion, precomputed when the engine is built.
+#[derive(Debug, Clone)]
+struct Meta {
+    priority: i32,
+    exclusive: bool,
+    /// Whether any gate applies (window, membership, tier, group, coupon, usage limit).
+    gated: bool,
+    /// The cap in minor units, rounded down.
+    cap_minor: Option<i64>,
+    fast: Fast,
+    /// The name, shared by every discount that cites the promotion.
+    name: Arc<str>,
+}
+
+/// An item promotion's figures in integers, when they have an exact integer form. The engine
+/// then computes the discount in integer arithmetic; the result is the same as the `Decimal`
+/// computation (a property test checks the rounding), only cheaper.
+#[derive(Debug, Clone, Copy)]
+enum Fast {
+    /// Percent off: the discount is `amount * num / den`, `den` a power of ten up to 10^9, so
+    /// the quotient is exact at the 9 places `settle` keeps.
+    Percent { num: i128, den: i128 },
+    /// Amount off per unit, in whole minor units.
+    AmountOff(i64),
+    /// Fixed price per unit, in whole minor units.
+    FixedPrice(i64),
+    /// No integer form: the `Decimal` path prices it.
+    None,
+}
+
+impl Meta {
+    fn new(p: &Promotion, scale: Decimal) -> Self {
+        let s = p.spec();
+        let minor = |d: Decimal| {
+            d.checked_mul(scale)
+                .filter(|v| v.fract().is_zero() && *v >= Decimal::ZERO)
+                .and_then(|v| v.to_i64())
+        };
+        let fast = match &s.kind {
+            PromotionKind::PercentOff { percent, .. } if percent.scale() <= 7 => {
+                Fast::Percent { num: percent.mantissa(), den: 10_i128.pow(percent.scale() + 2) }
+            }
+            PromotionKind::AmountOff { amount, .. } => minor(*amount).map_or(Fast::None, Fast::AmountOff),
+            PromotionKind::FixedPrice { price, .. } => minor(*price).map_or(Fast::None, Fast::FixedPrice),
+            _ => Fast::None,
+        };
+        Meta {
+            priority: s.priority,
+            exclusive: s.stacking == Stacking::Exclusive,
+            gated: s.window.is_some()
+                || s.members_only
+                || !s.tiers.is_empty()
+                || !s.customer_groups.is_empty()
+                || s.coupon.is_some()
+                || s.max_uses.is_some(),
+            cap_minor: s.cap.map(|cap| RoundingMode::Down.round(cap * scale, 0).to_i64().unwrap_or(i64::MAX)),
+            fast,
+            name: Arc::from(p.name()),
+        }
+    }
+}
+
+/// Promotion lists by SKU or category id. Keys up to 23 bytes are stored inline in the table,
+/// so a lookup reads the table and the list and nothing else; longer keys have their own map.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    short: FxHashMap<[u64; 3], (u32, u32)>,
+    long: FxHashMap<Box<str>, (u32, u32)>,
+    entries: Vec<(u32, u8)>,
+}
+
+impl Index {
+    fn new(lists: FxHashMap<&str, Vec<(u32, u8)>>) -> Self {
+        let mut index = Index::default();
+        for (key, list) in lists {
+            let range = (index.entries.len() as u32, (index.entries.len() + list.len()) as u32);
+            index.entries.extend(list);
+            match short_key(key) {
+                Some(k) => index.short.insert(k, range),
+                None => index.long.insert(key.into(), range),
+            };
+        }
+        index
+    }
+
+    fn get(&self, key: &str) -> &[(u32, u8)] {
+        if self.entries.is_empty() {
+            return &[];
+        }
+        let range = match short_key(key) {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(key),
+        };
+        range.map_or(&[], |&(start, end)| &self.entries[start as usize..end as usize])
+    }
+}
+
+/// A key of up to 23 bytes packed into three words with its length, so two keys are equal
+/// exactly when their packed forms are.
+fn short_key(key: &str) -> Option<[u64; 3]> {
+    let bytes = key.as_bytes();
+    if bytes.len() > 23 {
+        return None;
+    }
+    let mut buf = [0_u8; 24];
+    buf[..bytes.len()].copy_from_slice(bytes);
+    buf[23] = bytes.len() as u8;
+    let word = |i: usize| {
+        let mut w = [0_u8; 8];
+        w.copy_from_slice(&buf[i * 8..i * 8 + 8]);
+        u64::from_le_bytes(w)
+    };
+    Some([word(0), word(1), word(2)])
+}
+
+/// Buffers reused by every promotion of one pricing run, sized for the basket, so applying a
+/// promotion allocates nothing.
+struct Scratch {
+    ints: Vec<(usize, i64)>,
+    lines: Vec<usize>,
+    shares: Vec<i64>,
+    remainders: Vec<u128>,
+}
+
+impl Scratch {
+    fn with_capacity(n: usize) -> Self {
+        Scratch {
+            ints: Vec::with_capacity(n),
+            lines: Vec::with_capacity(n),
+            shares: Vec::with_capacity(n),
+            remainders: Vec::with_capacity(n),
+        }
+    }
 }
 
 /// Static facts about a line during pricing.
@@ -579,19 +770,17 @@ impl PricingEngine {
             // Promotions that look at this line, from the indexes.
             if !self.promotions.is_empty() {
                 let idx = idx as u32;
-                let mut push = |list: Option<&Vec<(u32, u8)>>| {
-                    if let Some(list) = list {
-                        hits.extend(list.iter().map(|&(p, role)| (p, idx, role)));
-                    }
-                };
-                push(self.by_sku.get(&bl.sku));
+                let mut push = |list: &[(u32, u8)]| hits.extend(list.iter().map(|&(p, role)| (p, idx, role)));
+                push(self.by_sku.get(bl.sku.as_str()));
                 if let Some(parent) = &product.parent {
-                    push(self.by_sku.get(parent));
+                    push(self.by_sku.get(parent.as_str()));
                 }
-                for c in catalog.category_path(&product.category) {
-                    push(self.by_category.get(c));
+                if !self.by_category.entries.is_empty() {
+                    for c in catalog.category_path(&product.category) {
+                        push(self.by_category.get(&c.0));
+                    }
                 }
-                hits.extend(self.all_items.iter().map(|&(p, role)| (p, idx, role)));
+                push(&self.all_items);
             }
         }
 
@@ -615,17 +804,20 @@ impl PricingEngine {
                 }
             }
         }
-        item_promos.retain(|(p, _)| self.eligible(&self.promotions[*p as usize], basket, local, ctx));
+        item_promos.retain(|(p, _)| {
+            !self.meta[*p as usize].gated || self.eligible(&self.promotions[*p as usize], basket, local, ctx)
+        });
         let order = |a: &u32, b: &u32| {
-            let (pa, pb) = (&self.promotions[*a as usize], &self.promotions[*b as usize]);
-            pb.spec().priority.cmp(&pa.spec().priority).then(a.cmp(b))
+            let (pa, pb) = (&self.meta[*a as usize], &self.meta[*b as usize]);
+            pb.priority.cmp(&pa.priority).then(a.cmp(b))
         };
         let mut stackable: Vec<usize> = Vec::new();
         let mut exclusive: Vec<usize> = Vec::new();
         for (i, (p, _)) in item_promos.iter().enumerate() {
-            match self.promotions[*p as usize].spec().stacking {
-                Stacking::Stackable => stackable.push(i),
-                Stacking::Exclusive => exclusive.push(i),
+            if self.meta[*p as usize].exclusive {
+                exclusive.push(i);
+            } else {
+                stackable.push(i);
             }
         }
         stackable.sort_by(|a, b| order(&item_promos[*a].0, &item_promos[*b].0));
@@ -633,14 +825,16 @@ impl PricingEngine {
         let fresh = State {
             remaining: infos.iter().map(|l| l.base).collect(),
             claimed: vec![false; n],
-            log: Vec::new(),
+            log: Vec::with_capacity(if self.promotions.is_empty() { 0 } else { 2 * n }),
         };
 
         // Item phase.
         let mut state = fresh.clone();
+        let mut sc = Scratch::with_capacity(if self.promotions.is_empty() { 0 } else { n });
         if exclusive.is_empty() {
             for &i in &stackable {
-                self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], &infos, &mut state);
+                let lines = &targets[item_promos[i].1.clone()];
+                self.apply_item(item_promos[i].0, lines, &infos, &mut state, &mut sc);
             }
         } else {
             self.apply_item_with_exclusives(
@@ -650,6 +844,7 @@ impl PricingEngine {
                 &exclusive,
                 &infos,
                 &mut state,
+                &mut sc,
             );
         }
         self.apply_manual_lines(&infos, &mut state);
@@ -659,22 +854,25 @@ impl PricingEngine {
             .basket_level
             .iter()
             .copied()
-            .filter(|p| self.eligible(&self.promotions[*p as usize], basket, local, ctx))
+            .filter(|p| {
+                !self.meta[*p as usize].gated
+                    || self.eligible(&self.promotions[*p as usize], basket, local, ctx)
+            })
             .collect();
         basket_promos.sort_by(&order);
         for &p in &basket_promos {
-            if self.promotions[p as usize].spec().stacking == Stacking::Stackable {
-                self.apply_basket(p, &infos, &mut state);
+            if !self.meta[p as usize].exclusive {
+                self.apply_basket(p, &infos, &mut state, &mut sc);
             }
         }
         let mut best_total = state.discount_total();
         let mut ids_sorted = basket_promos.clone();
         ids_sorted.sort_unstable();
         for &p in &ids_sorted {
-            if self.promotions[p as usize].spec().stacking == Stacking::Exclusive {
+            if self.meta[p as usize].exclusive {
                 let mut alt = fresh.clone();
                 self.apply_manual_lines(&infos, &mut alt);
-                self.apply_basket(p, &infos, &mut alt);
+                self.apply_basket(p, &infos, &mut alt, &mut sc);
                 let t = alt.discount_total();
                 if t > best_total {
                     best_total = t;
@@ -702,21 +900,24 @@ impl PricingEngine {
         let taxes = self.taxes(&infos, &state.remaining, tax_slots.len());
 
         // Assemble.
-        let mut counts = vec![0_usize; n];
-        for e in &state.log {
-            counts[e.1] += 1;
-        }
-        let mut per_line: Vec<Vec<LineDiscount>> = counts.into_iter().map(Vec::with_capacity).collect();
+        let mut per_line: Vec<LineDiscounts> = (0..n).map(|_| LineDiscounts::new()).collect();
         let mut applied: Vec<(u32, i64)> = Vec::new();
         for &(src, l, amount) in &state.log {
             let source = match src {
                 Src::Promo(p) => {
-                    match applied.iter_mut().find(|(ap, _)| *ap == p) {
-                        Some(e) => e.1 += amount,
-                        None => applied.push((p, amount)),
+                    // A promotion's entries are contiguous in the log: look at the last one first.
+                    match applied.last_mut() {
+                        Some(e) if e.0 == p => e.1 += amount,
+                        _ => match applied.iter_mut().find(|(ap, _)| *ap == p) {
+                            Some(e) => e.1 += amount,
+                            None => applied.push((p, amount)),
+                        },
                     }
                     let promo = &self.promotions[p as usize];
-                    DiscountSource::Promotion { id: promo.id().clone(), name: self.names[p as usize].clone() }
+                    DiscountSource::Promotion {
+                        id: promo.id().clone(),
+                        name: self.meta[p as usize].name.clone(),
+                    }
                 }
                 Src::ManualLine => DiscountSource::ManualLine {
                     reason: infos[l].manual.map(|m| m.reason().to_owned()).unwrap_or_default(),
@@ -766,7 +967,7 @@ impl PricingEngine {
                 let promo = &self.promotions[p as usize];
                 AppliedPromotion {
                     id: promo.id().clone(),
-                    name: self.names[p as usize].clone(),
+                    name: self.meta[p as usize].name.clone(),
                     amount: self.money(amount),
                     coupon: promo.spec().coupon.clone(),
                 }
@@ -824,6 +1025,7 @@ impl PricingEngine {
     }
 
     /// Item phase with exclusive promotions competing for lines.
+    #[allow(clippy::too_many_arguments)]
     fn apply_item_with_exclusives(
         &self,
         item_promos: &[(u32, std::ops::Range<usize>)],
@@ -832,6 +1034,7 @@ impl PricingEngine {
         exclusive: &[usize],
         infos: &[LineInfo<'_>],
         state: &mut State,
+        sc: &mut Scratch,
     ) {
         // Each exclusive promotion on its own: its discount and the lines it takes.
         struct Candidate {
@@ -843,20 +1046,25 @@ impl PricingEngine {
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut touched = vec![false; state.remaining.len()];
         for &i in exclusive {
-            let mut trial =
-                State { remaining: state.remaining.clone(), claimed: state.claimed.clone(), log: Vec::new() };
+            // A trial on the live state, rolled back at once: applying reads only `remaining`
+            // and `claimed` and appends to the log.
+            let mark = state.log.len();
             let value =
-                self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], infos, &mut trial);
+                self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], infos, state, sc);
+            let log: Vec<(Src, usize, i64)> = state.log.drain(mark..).collect();
+            for &(_, l, amount) in &log {
+                state.remaining[l] += amount;
+            }
             if value <= 0 {
                 continue;
             }
-            let mut lines: Vec<usize> = trial.log.iter().map(|e| e.1).collect();
+            let mut lines: Vec<usize> = log.iter().map(|e| e.1).collect();
             lines.sort_unstable();
             lines.dedup();
             for l in &lines {
                 touched[*l] = true;
             }
-            candidates.push(Candidate { promo: item_promos[i].0, log: trial.log, lines, gain: value });
+            candidates.push(Candidate { promo: item_promos[i].0, log, lines, gain: value });
         }
         // What the stackable promotions would give those lines instead: the gain of an exclusive
         // promotion is its discount minus what it displaces. Stackables that touch none of
@@ -865,7 +1073,7 @@ impl PricingEngine {
         for &i in
             stackable.iter().filter(|i| targets[item_promos[**i].1.clone()].iter().any(|(l, _)| touched[*l]))
         {
-            self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], infos, &mut stacked);
+            self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], infos, &mut stacked, sc);
         }
         for c in &mut candidates {
             c.gain -= c.lines.iter().map(|l| state.remaining[*l] - stacked.remaining[*l]).sum::<i64>();
@@ -943,26 +1151,90 @@ impl PricingEngine {
             }
         }
         for &i in stackable {
-            self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], infos, state);
+            self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], infos, state, sc);
         }
     }
 
     /// Evaluates one item promotion on the unclaimed lines and commits it. Returns the discount.
-    fn apply_item(&self, p: u32, lines: &[(usize, u8)], infos: &[LineInfo<'_>], state: &mut State) -> i64 {
-        let p = &p;
-        let spec = self.promotions[*p as usize].spec();
+    fn apply_item(
+        &self,
+        p: u32,
+        lines: &[(usize, u8)],
+        infos: &[LineInfo<'_>],
+        state: &mut State,
+        sc: &mut Scratch,
+    ) -> i64 {
+        let meta = &self.meta[p as usize];
+        let open = |l: usize| !state.claimed[l] && state.remaining[l] > 0;
+        // Integer fast paths: the exact discount is a whole number of minor units (amount off,
+        // fixed price on whole pieces) or a ratio rounded once (percent off).
+        sc.ints.clear();
+        let exact_minor: Option<i64> = match meta.fast {
+            Fast::Percent { num, den } => {
+                // Proportional to what each line has left: integer weights, one exact total.
+                sc.ints.extend(lines.iter().filter(|(l, _)| open(*l)).map(|&(l, _)| (l, state.remaining[l])));
+                let base: i64 = sc.ints.iter().map(|w| w.1).sum();
+                let rounded = self.store.rounding.round_ratio(i128::from(base) * num, den);
+                Some(i64::try_from(rounded).unwrap_or(i64::MAX))
+            }
+            Fast::AmountOff(per_unit) => {
+                let mut ok = true;
+                for &(l, _) in lines.iter().filter(|(l, _)| open(*l)) {
+                    match infos[l].pieces.and_then(|n| per_unit.checked_mul(i64::from(n))) {
+                        Some(off) => sc.ints.push((l, off.min(state.remaining[l]))),
+                        None => {
+                            ok = false;
+                            break;
+                        }
+                    }
+                }
+                ok.then(|| sc.ints.iter().map(|w| w.1).sum())
+            }
+            Fast::FixedPrice(per_unit) => {
+                let mut ok = true;
+                for &(l, _) in lines.iter().filter(|(l, _)| open(*l)) {
+                    match infos[l].pieces.and_then(|n| per_unit.checked_mul(i64::from(n))) {
+                        Some(target) if state.remaining[l] > target => {
+                            sc.ints.push((l, state.remaining[l] - target));
+                        }
+                        Some(_) => {}
+                        None => {
+                            ok = false;
+                            break;
+                        }
+                    }
+                }
+                ok.then(|| sc.ints.iter().map(|w| w.1).sum())
+            }
+            Fast::None => None,
+        };
+        if let Some(total) = exact_minor {
+            return self.commit_int(p, total, infos, state, sc);
+        }
+        sc.ints.clear();
+        self.apply_item_exact(p, lines, infos, state, sc)
+    }
+
+    /// [`Self::apply_item`] in `Decimal` arithmetic, for any figures and quantities.
+    fn apply_item_exact(
+        &self,
+        p: u32,
+        lines: &[(usize, u8)],
+        infos: &[LineInfo<'_>],
+        state: &mut State,
+        sc: &mut Scratch,
+    ) -> i64 {
+        let spec = self.promotions[p as usize].spec();
         let scale = self.scale();
         let open = |l: usize| !state.claimed[l] && state.remaining[l] > 0;
         // Exact discount per line, in minor units at full precision.
         let mut weights: Vec<(usize, Decimal)> = Vec::new();
         match &spec.kind {
             PromotionKind::PercentOff { percent, .. } => {
-                // Proportional to what each line has left: integer weights, one exact total.
-                let ints: Vec<(usize, i64)> =
-                    lines.iter().filter(|(l, _)| open(*l)).map(|&(l, _)| (l, state.remaining[l])).collect();
-                let base: i64 = ints.iter().map(|w| w.1).sum();
+                sc.ints.extend(lines.iter().filter(|(l, _)| open(*l)).map(|&(l, _)| (l, state.remaining[l])));
+                let base: i64 = sc.ints.iter().map(|w| w.1).sum();
                 let exact = Decimal::from(base) * *percent / Decimal::ONE_HUNDRED;
-                return self.commit_int(*p, exact, &ints, infos, state, spec.cap);
+                return self.commit_int(p, self.round_minor(exact), infos, state, sc);
             }
             PromotionKind::AmountOff { amount, .. } => {
                 for &(l, _) in lines.iter().filter(|(l, _)| open(*l)) {
@@ -988,82 +1260,61 @@ impl PricingEngine {
             _ => {}
         }
         let exact: Decimal = weights.iter().map(|w| w.1).sum();
+        let rounded = self.round_minor(exact);
         if weights.iter().all(|w| w.1.fract().is_zero()) {
-            let ints: Vec<(usize, i64)> =
-                weights.iter().map(|w| (w.0, w.1.to_i64().unwrap_or(i64::MAX))).collect();
-            return self.commit_int(*p, exact, &ints, infos, state, spec.cap);
-        }
-        self.commit_weights(*p, exact, &weights, infos, state, spec.cap)
-    }
-
-    /// The rounded, capped total of a promotion with exact value `exact`, at most `room`.
-    fn promotion_total(&self, exact: Decimal, cap: Option<Decimal>, room: i64) -> i64 {
-        let mut total = self.round_minor(exact);
-        if let Some(cap) = cap {
-            let cap_minor = RoundingMode::Down.round(cap * self.scale(), 0).to_i64().unwrap_or(i64::MAX);
-            total = total.min(cap_minor);
-        }
-        total.min(room)
-    }
-
-    /// [`Self::commit_weights`] for integer weights (exact largest remainder).
-    fn commit_int(
-        &self,
-        p: u32,
-        exact: Decimal,
-        weights: &[(usize, i64)],
-        infos: &[LineInfo<'_>],
-        state: &mut State,
-        cap: Option<Decimal>,
-    ) -> i64 {
-        let room: i64 = weights.iter().map(|w| state.remaining[w.0]).sum();
-        let total = self.promotion_total(exact, cap, room);
-        if total <= 0 {
-            return 0;
-        }
-        if let [(l, _)] = weights {
-            return state.commit(Src::Promo(p), &[*l], &[total]);
-        }
-        let lines: Vec<usize> = weights.iter().map(|w| w.0).collect();
-        let ws: Vec<i64> = weights.iter().map(|w| w.1).collect();
-        let caps: Vec<i64> = lines.iter().map(|l| state.remaining[*l]).collect();
-        let keys: Vec<u32> = lines.iter().map(|l| infos[*l].id).collect();
-        let shares = allocate_int(total, &ws, &caps, &keys);
-        state.commit(Src::Promo(p), &lines, &shares)
-    }
-
-    /// Rounds the exact discount once, caps it, allocates it to the lines and commits.
-    fn commit_weights(
-        &self,
-        p: u32,
-        exact: Decimal,
-        weights: &[(usize, Decimal)],
-        infos: &[LineInfo<'_>],
-        state: &mut State,
-        cap: Option<Decimal>,
-    ) -> i64 {
-        if weights.is_empty() {
-            return 0;
-        }
-        let room: i64 = weights.iter().map(|w| state.remaining[w.0]).sum();
-        let total = self.promotion_total(exact, cap, room);
-        if total <= 0 {
-            return 0;
-        }
-        if let [(l, _)] = weights {
-            return state.commit(Src::Promo(p), &[*l], &[total]);
+            sc.ints.extend(weights.iter().map(|w| (w.0, w.1.to_i64().unwrap_or(i64::MAX))));
+            return self.commit_int(p, rounded, infos, state, sc);
         }
         // Proportional shares need far less precision than the total: weights in thousandths of
         // a minor unit go through the exact integer allocator.
-        let lines: Vec<usize> = weights.iter().map(|w| w.0).collect();
-        let ws: Vec<i64> = weights
-            .iter()
-            .map(|w| (w.1 * Decimal::ONE_THOUSAND).round().to_i64().unwrap_or(i64::MAX / 1024))
-            .collect();
-        let caps: Vec<i64> = lines.iter().map(|l| state.remaining[*l]).collect();
-        let keys: Vec<u32> = lines.iter().map(|l| infos[*l].id).collect();
-        let shares = allocate_int(total, &ws, &caps, &keys);
-        state.commit(Src::Promo(p), &lines, &shares)
+        sc.ints.extend(
+            weights
+                .iter()
+                .map(|w| (w.0, (w.1 * Decimal::ONE_THOUSAND).round().to_i64().unwrap_or(i64::MAX / 1024))),
+        );
+        self.commit_int(p, rounded, infos, state, sc)
+    }
+
+    /// Caps the rounded discount `rounded` of promotion `p` (at most the promotion's cap and
+    /// what the weighted lines in `sc.ints` have left), allocates it over those lines by weight
+    /// and commits it. Returns what was committed.
+    fn commit_int(
+        &self,
+        p: u32,
+        rounded: i64,
+        infos: &[LineInfo<'_>],
+        state: &mut State,
+        sc: &mut Scratch,
+    ) -> i64 {
+        if sc.ints.is_empty() {
+            return 0;
+        }
+        let room: i64 = sc.ints.iter().map(|w| state.remaining[w.0]).sum();
+        let mut total = rounded;
+        if let Some(cap) = self.meta[p as usize].cap_minor {
+            total = total.min(cap);
+        }
+        let total = total.min(room);
+        if total <= 0 {
+            return 0;
+        }
+        if let [(l, _)] = sc.ints[..] {
+            return state.commit(Src::Promo(p), &[l], &[total]);
+        }
+        let ints = &sc.ints;
+        let remaining = &state.remaining;
+        allocate_int_into(
+            total,
+            ints.len(),
+            |i| ints[i].1,
+            |i| remaining[ints[i].0],
+            |i| infos[ints[i].0].id,
+            &mut sc.shares,
+            &mut sc.remainders,
+        );
+        sc.lines.clear();
+        sc.lines.extend(ints.iter().map(|w| w.0));
+        state.commit(Src::Promo(p), &sc.lines, &sc.shares)
     }
 
     fn apply_manual_lines(&self, infos: &[LineInfo<'_>], state: &mut State) {
@@ -1083,7 +1334,7 @@ impl PricingEngine {
         }
     }
 
-    fn apply_basket(&self, p: u32, infos: &[LineInfo<'_>], state: &mut State) -> i64 {
+    fn apply_basket(&self, p: u32, infos: &[LineInfo<'_>], state: &mut State, sc: &mut Scratch) -> i64 {
         let spec = self.promotions[p as usize].spec();
         let subtotal: i64 = state.remaining.iter().sum();
         if subtotal <= 0 {
@@ -1107,9 +1358,9 @@ impl PricingEngine {
             BasketReward::AmountOff(a) => (a * scale).min(sub),
         };
         // Spread in proportion to what each line has left.
-        let weights: Vec<(usize, i64)> =
-            state.remaining.iter().enumerate().filter(|(_, r)| **r > 0).map(|(l, r)| (l, *r)).collect();
-        self.commit_int(p, exact, &weights, infos, state, spec.cap)
+        sc.ints.clear();
+        sc.ints.extend(state.remaining.iter().enumerate().filter(|(_, r)| **r > 0).map(|(l, r)| (l, *r)));
+        self.commit_int(p, self.round_minor(exact), infos, state, sc)
     }
 
     /// Tax per line, rounded per line or per document and rate.
@@ -1219,6 +1470,22 @@ fn buy_x_get_y(
     y: u32,
     reward: Reward,
 ) -> Vec<(usize, Decimal)> {
+    // Enough units for one set? Counting pieces is cheap; valuing them is not.
+    // A set takes `x` buy-units and `y` other get-units.
+    let (mut buy, mut get, mut all) = (0_u64, 0_u64, 0_u64);
+    for &(l, role) in lines.iter().filter(|(l, _)| open(*l)) {
+        let pieces = u64::from(infos[l].pieces.unwrap_or(0));
+        all += pieces;
+        if role & ROLE_MAIN != 0 {
+            buy += pieces;
+        }
+        if role & ROLE_GET != 0 {
+            get += pieces;
+        }
+    }
+    if get < u64::from(y) || buy < u64::from(x) || all < u64::from(x) + u64::from(y) {
+        return Vec::new();
+    }
     let mut groups = unit_groups(lines, infos, state, open);
     // Cheapest first; ties by line id so the order of the basket does not matter.
     groups.sort_by(|a, b| a.value.cmp(&b.value).then(a.key.cmp(&b.key)));
@@ -1274,6 +1541,11 @@ fn mix_and_match(
     n: u32,
     price_minor: Decimal,
 ) -> Vec<(usize, Decimal)> {
+    let units: u64 =
+        lines.iter().filter(|(l, _)| open(*l)).map(|&(l, _)| u64::from(infos[l].pieces.unwrap_or(0))).sum();
+    if units < u64::from(n) {
+        return Vec::new();
+    }
     let mut groups = unit_groups(lines, infos, state, open);
     groups.sort_by(|a, b| b.value.cmp(&a.value).then(a.key.cmp(&b.key)));
     let n = u64::from(n);

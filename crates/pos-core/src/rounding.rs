@@ -39,6 +39,26 @@ impl RoundingMode {
         value.round_dp_with_strategy(dp, self.strategy())
     }
 
+    /// `num / den` rounded to an integer with this mode, in exact integer arithmetic: the same
+    /// result as [`RoundingMode::round`] to 0 places of the exact quotient. `den` must be > 0.
+    pub(crate) fn round_ratio(self, num: i128, den: i128) -> i128 {
+        debug_assert!(den > 0);
+        let (q, r) = (num.div_euclid(den), num.rem_euclid(den));
+        if r == 0 {
+            return q;
+        }
+        // q <= num/den < q + 1; "up" means away from zero.
+        let negative = num < 0;
+        let twice = 2 * r;
+        let round_up = match self {
+            RoundingMode::Down => negative,
+            RoundingMode::Up => !negative,
+            RoundingMode::HalfUp => twice > den || (twice == den && !negative),
+            RoundingMode::HalfEven => twice > den || (twice == den && q % 2 != 0),
+        };
+        if round_up { q + 1 } else { q }
+    }
+
     /// Rounds `value` to a multiple of `increment` (which must be positive).
     pub fn round_to_increment(self, value: Decimal, increment: Decimal) -> Decimal {
         if increment.is_zero() {
@@ -102,5 +122,37 @@ impl CashRounding {
 impl Default for CashRounding {
     fn default() -> Self {
         CashRounding::none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const MODES: [RoundingMode; 4] =
+        [RoundingMode::HalfUp, RoundingMode::HalfEven, RoundingMode::Up, RoundingMode::Down];
+
+    proptest! {
+        /// The integer fast path of the pricing engine rounds exactly like `Decimal`.
+        #[test]
+        fn round_ratio_matches_decimal(num in -10_i64.pow(15)..10_i64.pow(15), digits in 0_u32..10, m in 0_usize..4) {
+            let mode = MODES[m];
+            let den = 10_i128.pow(digits);
+            let exact = Decimal::from_i128_with_scale(i128::from(num), digits);
+            let expected = mode.round(exact, 0);
+            prop_assert_eq!(Decimal::from(mode.round_ratio(i128::from(num), den)), expected);
+        }
+    }
+
+    #[test]
+    fn round_ratio_midpoints() {
+        let cases = [(25, [3, 2, 3, 2]), (-25, [-3, -2, -3, -2]), (35, [4, 4, 4, 3]), (21, [2, 2, 3, 2])];
+        for (num, want) in cases {
+            for (mode, w) in MODES.iter().zip(want) {
+                assert_eq!(mode.round_ratio(num, 10), w, "{num}/10 with {mode:?}");
+            }
+        }
     }
 }
