@@ -480,7 +480,8 @@ struct Meta {
     /// The cap in minor units, rounded down.
     cap_minor: Option<i64>,
     fast: Fast,
-    /// The name, shared by every discount that cites the promotion.
+    /// The id and name, shared by every discount that cites the promotion.
+    id: PromotionId,
     name: Arc<str>,
 }
 
@@ -527,6 +528,7 @@ impl Meta {
                 || s.max_uses.is_some(),
             cap_minor: s.cap.map(|cap| RoundingMode::Down.round(cap * scale, 0).to_i64().unwrap_or(i64::MAX)),
             fast,
+            id: p.id().clone(),
             name: Arc::from(p.name()),
         }
     }
@@ -712,11 +714,15 @@ impl PricingEngine {
 
         // 1. Resolve lines.
         let n = basket.lines().len();
+        if n >= 1 << 30 {
+            return Err(CoreError::invalid("lines", "a basket holds fewer than 2^30 lines"));
+        }
         let mut infos: Vec<LineInfo<'_>> = Vec::with_capacity(n);
         let mut products = Vec::with_capacity(n);
         let mut tax_slots: Vec<(&str, Decimal)> = Vec::new();
-        let mut hits: Vec<(u32, u32, u8)> =
-            Vec::with_capacity(if self.promotions.is_empty() { 0 } else { 4 * n });
+        // (promotion, line, role) packed in one word, so that sorting groups them cheaply:
+        // promotion in the high 32 bits, then the line, then the role in the low 2 bits.
+        let mut hits: Vec<u64> = Vec::with_capacity(if self.promotions.is_empty() { 0 } else { 4 * n });
         for (idx, bl) in basket.lines().iter().enumerate() {
             let product =
                 catalog.product(&bl.sku).ok_or_else(|| CoreError::UnknownSku { sku: bl.sku.to_string() })?;
@@ -770,7 +776,10 @@ impl PricingEngine {
             // Promotions that look at this line, from the indexes.
             if !self.promotions.is_empty() {
                 let idx = idx as u32;
-                let mut push = |list: &[(u32, u8)]| hits.extend(list.iter().map(|&(p, role)| (p, idx, role)));
+                let line = u64::from(idx) << 2;
+                let mut push = |list: &[(u32, u8)]| {
+                    hits.extend(list.iter().map(|&(p, role)| u64::from(p) << 32 | line | u64::from(role)))
+                };
                 push(self.by_sku.get(bl.sku.as_str()));
                 if let Some(parent) = &product.parent {
                     push(self.by_sku.get(parent.as_str()));
@@ -788,18 +797,19 @@ impl PricingEngine {
         hits.sort_unstable();
         // One flat list of (line, role) per promotion, as ranges into `targets`.
         let mut targets: Vec<(usize, u8)> = Vec::with_capacity(hits.len());
-        let mut item_promos: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
-        for &(p, line, role) in &hits {
+        let mut item_promos: Vec<(u32, std::ops::Range<usize>)> = Vec::with_capacity(hits.len());
+        for &hit in &hits {
+            let (p, line, role) = ((hit >> 32) as u32, (hit as u32 >> 2) as usize, (hit & 3) as u8);
             match item_promos.last_mut() {
                 Some((lp, range)) if *lp == p => match targets.last_mut() {
-                    Some((ll, r)) if *ll == line as usize => *r |= role,
+                    Some((ll, r)) if *ll == line => *r |= role,
                     _ => {
-                        targets.push((line as usize, role));
+                        targets.push((line, role));
                         range.end += 1;
                     }
                 },
                 _ => {
-                    targets.push((line as usize, role));
+                    targets.push((line, role));
                     item_promos.push((p, targets.len() - 1..targets.len()));
                 }
             }
@@ -811,7 +821,7 @@ impl PricingEngine {
             let (pa, pb) = (&self.meta[*a as usize], &self.meta[*b as usize]);
             pb.priority.cmp(&pa.priority).then(a.cmp(b))
         };
-        let mut stackable: Vec<usize> = Vec::new();
+        let mut stackable: Vec<usize> = Vec::with_capacity(item_promos.len());
         let mut exclusive: Vec<usize> = Vec::new();
         for (i, (p, _)) in item_promos.iter().enumerate() {
             if self.meta[*p as usize].exclusive {
@@ -820,7 +830,8 @@ impl PricingEngine {
                 stackable.push(i);
             }
         }
-        stackable.sort_by(|a, b| order(&item_promos[*a].0, &item_promos[*b].0));
+        // Unstable is exact here: the order is total (ties broken by promotion index).
+        stackable.sort_unstable_by(|a, b| order(&item_promos[*a].0, &item_promos[*b].0));
 
         let fresh = State {
             remaining: infos.iter().map(|l| l.base).collect(),
@@ -859,7 +870,7 @@ impl PricingEngine {
                     || self.eligible(&self.promotions[*p as usize], basket, local, ctx)
             })
             .collect();
-        basket_promos.sort_by(&order);
+        basket_promos.sort_unstable_by(&order);
         for &p in &basket_promos {
             if !self.meta[p as usize].exclusive {
                 self.apply_basket(p, &infos, &mut state, &mut sc);
@@ -913,11 +924,8 @@ impl PricingEngine {
                             None => applied.push((p, amount)),
                         },
                     }
-                    let promo = &self.promotions[p as usize];
-                    DiscountSource::Promotion {
-                        id: promo.id().clone(),
-                        name: self.meta[p as usize].name.clone(),
-                    }
+                    let meta = &self.meta[p as usize];
+                    DiscountSource::Promotion { id: meta.id.clone(), name: meta.name.clone() }
                 }
                 Src::ManualLine => DiscountSource::ManualLine {
                     reason: infos[l].manual.map(|m| m.reason().to_owned()).unwrap_or_default(),
@@ -1597,4 +1605,120 @@ fn mix_and_match(
         }
     }
     groups.iter().zip(acc).filter(|(_, a)| *a > Decimal::ZERO).map(|(g, a)| (g.line, a)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::catalog::Product;
+    use crate::quantity::Unit;
+
+    /// A generated promotion: kind, SKU pick, figure mantissa and scale, cap, exclusive.
+    type GenPromo = (u8, u8, u32, u16, Option<u32>, bool);
+
+    /// The integer fast paths (percent off, amount off, fixed price) give exactly what the
+    /// `Decimal` computation gives, for whole pieces and weighed goods, with caps, in a
+    /// currency with and one without minor units.
+    fn both_paths(
+        germany: bool,
+        lines: &[(u8, u32, bool)],
+        promos: &[GenPromo],
+    ) -> (PricedBasket, PricedBasket) {
+        let store = if germany { StoreConfig::germany("s") } else { StoreConfig::korea("s") };
+        let mut catalog = Catalog::new(store.currency);
+        catalog.upsert_category("c", "c", None).unwrap();
+        for i in 0..8_u32 {
+            let price = Decimal::new(i64::from(199 + 350 * i), if germany { 2 } else { 0 });
+            let mut p = Product::new(&format!("sku{i}"), "p", "c", "standard", price).unwrap();
+            if i >= 6 {
+                p = p.with_unit(Unit::Kg);
+            }
+            catalog.upsert_product(p).unwrap();
+        }
+        let mut basket = Basket::new();
+        for &(sku, qty, _) in lines {
+            let sku = sku % 8;
+            let quantity = if sku >= 6 {
+                Quantity::new(Decimal::new(i64::from(qty % 3000 + 1), 3), Unit::Kg).unwrap()
+            } else {
+                Quantity::each(qty % 5 + 1).unwrap()
+            };
+            basket.add(Sku::parse(&format!("sku{sku}")).unwrap(), quantity);
+        }
+        let mut list = Vec::new();
+        for (i, &(kind, sku, figure, scale, cap, exclusive)) in promos.iter().enumerate() {
+            let target =
+                Target::items(&[&format!("sku{}", sku % 8), &format!("sku{}", (sku / 8) % 8)]).unwrap();
+            let figure = Decimal::new(i64::from(figure % 5000 + 1), u32::from(scale % 4));
+            let kind = match kind % 3 {
+                0 => PromotionKind::PercentOff { target, percent: figure.min(Decimal::ONE_HUNDRED) },
+                1 => PromotionKind::AmountOff { target, amount: figure },
+                _ => PromotionKind::FixedPrice { target, price: figure },
+            };
+            let mut b = Promotion::builder(&format!("p{i}"), "p", kind).priority(i32::from(kind_priority(i)));
+            if let Some(c) = cap {
+                b = b.cap(Decimal::new(i64::from(c % 100_000 + 1), 2));
+            }
+            if exclusive {
+                b = b.exclusive();
+            }
+            list.push(b.build().unwrap());
+        }
+        let engine = PricingEngine::builder(store).promotions(list).build().unwrap();
+        let mut exact = engine.clone();
+        for m in &mut exact.meta {
+            m.fast = Fast::None;
+        }
+        let ctx = PricingContext::at("2026-11-23T03:00:00Z".parse().unwrap());
+        (engine.price(&catalog, &basket, &ctx).unwrap(), exact.price(&catalog, &basket, &ctx).unwrap())
+    }
+
+    fn kind_priority(i: usize) -> u8 {
+        (i % 3) as u8
+    }
+
+    proptest! {
+        #[test]
+        fn integer_fast_paths_match_decimal(
+            germany in any::<bool>(),
+            lines in prop::collection::vec((any::<u8>(), any::<u32>(), any::<bool>()), 1..8),
+            promos in prop::collection::vec(
+                (any::<u8>(), any::<u8>(), any::<u32>(), any::<u16>(), prop::option::of(any::<u32>()), any::<bool>()),
+                1..6,
+            ),
+        ) {
+            let (fast, exact) = both_paths(germany, &lines, &promos);
+            prop_assert_eq!(fast, exact);
+        }
+    }
+
+    #[test]
+    fn fast_paths_apply_and_match() {
+        // sku0 x2 (each), sku1 x3, sku6 weighed: percent off, amount off, fixed price, with a cap.
+        let lines = [(0, 1, false), (1, 2, false), (6, 1234, false), (9, 3, false)];
+        let promos =
+            [(0, 0, 1250, 2, None, false), (1, 1, 99, 2, Some(30_000), false), (2, 54, 7, 0, None, true)];
+        for germany in [false, true] {
+            let (fast, exact) = both_paths(germany, &lines, &promos);
+            assert_eq!(fast, exact);
+            assert_eq!(fast.promotions.len(), 3, "{:?}", fast.promotions);
+        }
+    }
+
+    #[test]
+    fn short_keys_keep_length_and_bytes() {
+        assert_ne!(short_key("ab"), short_key("ab\0"));
+        assert_eq!(short_key(&"x".repeat(23)).map(|k| k[2] >> 56), Some(23));
+        assert_eq!(short_key(&"x".repeat(24)), None);
+        let mut lists: FxHashMap<&str, Vec<(u32, u8)>> = FxHashMap::default();
+        let long = "a-category-id-longer-than-23-bytes";
+        lists.insert("880123", vec![(1, ROLE_MAIN)]);
+        lists.insert(long, vec![(2, ROLE_GET), (3, ROLE_MAIN)]);
+        let index = Index::new(lists);
+        assert_eq!(index.get("880123"), &[(1, ROLE_MAIN)]);
+        assert_eq!(index.get(long), &[(2, ROLE_GET), (3, ROLE_MAIN)]);
+        assert!(index.get("88012").is_empty());
+    }
 }
