@@ -188,12 +188,30 @@ impl PriceList {
 #[derive(Debug, Clone)]
 pub struct Catalog {
     currency: Currency,
-    products: FxHashMap<Sku, Product>,
+    /// Each product with the slot of its category.
+    products: FxHashMap<Sku, (Product, u32)>,
     barcodes: FxHashMap<String, Sku>,
     categories: BTreeMap<CategoryId, Category>,
     /// Each category followed by its ancestors, root last.
     paths: FxHashMap<CategoryId, Vec<CategoryId>>,
+    /// A dense number per category, kept for the catalog's life, so that the pricing engine
+    /// can look categories up by number instead of by name.
+    slots: FxHashMap<CategoryId, u32>,
+    /// Per slot: the category.
+    slot_ids: Vec<CategoryId>,
+    /// Per slot: the slots of the category and its ancestors, root last.
+    slot_paths: Vec<Vec<u32>>,
+    /// Names this category tree: a new number whenever it changes. Clones share it, because they
+    /// share the tree.
+    tree_version: u64,
     price_lists: Vec<PriceList>,
+}
+
+/// Source of [`Catalog::tree_version`] numbers, unique in the process.
+static TREE_VERSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_tree_version() -> u64 {
+    TREE_VERSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Catalog {
@@ -205,6 +223,10 @@ impl Catalog {
             barcodes: FxHashMap::default(),
             categories: BTreeMap::new(),
             paths: FxHashMap::default(),
+            slots: FxHashMap::default(),
+            slot_ids: Vec::new(),
+            slot_paths: Vec::new(),
+            tree_version: next_tree_version(),
             price_lists: Vec::new(),
         }
     }
@@ -266,6 +288,10 @@ impl Catalog {
                 return Err(CoreError::invalid("category.parent", "would create a cycle"));
             }
         }
+        if !self.slots.contains_key(&id) {
+            self.slots.insert(id.clone(), self.slot_ids.len() as u32);
+            self.slot_ids.push(id.clone());
+        }
         self.categories.insert(id.clone(), Category { id, name: name.to_owned(), parent });
         self.rebuild_paths();
         Ok(())
@@ -285,6 +311,9 @@ impl Catalog {
             }
             self.paths.insert(id.clone(), path);
         }
+        self.slot_paths =
+            self.slot_ids.iter().map(|id| self.paths[id].iter().map(|c| self.slots[c]).collect()).collect();
+        self.tree_version = next_tree_version();
     }
 
     /// Adds or replaces a product. Its category must exist.
@@ -296,7 +325,7 @@ impl Catalog {
         if !self.categories.contains_key(&product.category) {
             return Err(CoreError::invalid("category", format!("unknown category `{}`", product.category.0)));
         }
-        if let Some(old) = self.products.get(&product.sku) {
+        if let Some((old, _)) = self.products.get(&product.sku) {
             for b in &old.barcodes {
                 self.barcodes.remove(b);
             }
@@ -304,7 +333,8 @@ impl Catalog {
         for b in &product.barcodes {
             self.barcodes.insert(b.clone(), product.sku.clone());
         }
-        self.products.insert(product.sku.clone(), product);
+        let slot = self.slots[&product.category];
+        self.products.insert(product.sku.clone(), (product, slot));
         Ok(())
     }
 
@@ -321,12 +351,32 @@ impl Catalog {
 
     /// A product by SKU.
     pub fn product(&self, sku: &Sku) -> Option<&Product> {
-        self.products.get(sku)
+        self.products.get(sku).map(|(p, _)| p)
+    }
+
+    /// A product by SKU with the slot of its category (see [`Catalog::slot_path`]).
+    pub(crate) fn product_in_slot(&self, sku: &Sku) -> Option<(&Product, u32)> {
+        self.products.get(sku).map(|(p, slot)| (p, *slot))
+    }
+
+    /// The version of the category tree: equal versions mean the same slots and paths.
+    pub(crate) fn tree_version(&self) -> u64 {
+        self.tree_version
+    }
+
+    /// Number of category slots.
+    pub(crate) fn slot_count(&self) -> usize {
+        self.slot_ids.len()
+    }
+
+    /// The category in a slot and the slots of its path (itself, then its ancestors).
+    pub(crate) fn slot_path(&self, slot: u32) -> (&CategoryId, &[u32]) {
+        (&self.slot_ids[slot as usize], &self.slot_paths[slot as usize])
     }
 
     /// A product by one of its barcodes (or in-store item code).
     pub fn by_barcode(&self, code: &str) -> Option<&Product> {
-        self.barcodes.get(code).and_then(|s| self.products.get(s))
+        self.barcodes.get(code).and_then(|s| self.product(s))
     }
 
     /// Number of products.
@@ -376,7 +426,7 @@ impl Catalog {
         group: Option<&str>,
         day: NaiveDate,
     ) -> Option<Decimal> {
-        let product = self.products.get(sku)?;
+        let product = self.product(sku)?;
         Some(
             self.applicable_price_lists(store, group, day)
                 .iter()

@@ -449,6 +449,7 @@ impl PricingEngineBuilder {
             meta,
             by_sku,
             by_category,
+            category_table: CategoryCache::default(),
             all_items,
             basket_level,
             promotions,
@@ -466,8 +467,67 @@ pub struct PricingEngine {
     meta: Vec<Meta>,
     by_sku: Index,
     by_category: Index,
+    /// `by_category` resolved for the category tree of the last catalog priced against.
+    category_table: CategoryCache,
     all_items: Vec<(u32, u8)>,
     basket_level: Vec<u32>,
+}
+
+/// The category promotions of every category slot of one catalog tree, each slot with those of
+/// its ancestors: a line finds its category promotions by its product's slot, without names.
+#[derive(Debug)]
+struct CategoryTable {
+    /// The catalog tree version it was built for.
+    version: u64,
+    ranges: Vec<(u32, u32)>,
+    entries: Vec<(u32, u8)>,
+}
+
+impl CategoryTable {
+    fn build(index: &Index, catalog: &Catalog) -> Self {
+        let mut ranges = Vec::with_capacity(catalog.slot_count());
+        let mut entries = Vec::new();
+        for slot in 0..catalog.slot_count() as u32 {
+            let start = entries.len() as u32;
+            for &s in catalog.slot_path(slot).1 {
+                entries.extend_from_slice(index.get(&catalog.slot_path(s).0.0));
+            }
+            ranges.push((start, entries.len() as u32));
+        }
+        CategoryTable { version: catalog.tree_version(), ranges, entries }
+    }
+
+    fn get(&self, slot: u32) -> &[(u32, u8)] {
+        let (start, end) = self.ranges[slot as usize];
+        &self.entries[start as usize..end as usize]
+    }
+}
+
+/// The last [`CategoryTable`] built, shared by concurrent pricing runs. Rebuilt when a catalog
+/// with another tree version comes along. A clone of the engine starts empty.
+#[derive(Debug, Default)]
+struct CategoryCache(std::sync::RwLock<Option<Arc<CategoryTable>>>);
+
+impl Clone for CategoryCache {
+    fn clone(&self) -> Self {
+        CategoryCache::default()
+    }
+}
+
+impl CategoryCache {
+    fn table(&self, index: &Index, catalog: &Catalog) -> Arc<CategoryTable> {
+        let version = catalog.tree_version();
+        if let Ok(guard) = self.0.read()
+            && let Some(table) = guard.as_ref().filter(|t| t.version == version)
+        {
+            return table.clone();
+        }
+        let table = Arc::new(CategoryTable::build(index, catalog));
+        if let Ok(mut guard) = self.0.write() {
+            *guard = Some(table.clone());
+        }
+        table
+    }
 }
 
 /// What pricing needs to know about a promotion, precomputed when the engine is built.
@@ -723,9 +783,12 @@ impl PricingEngine {
         // (promotion, line, role) packed in one word, so that sorting groups them cheaply:
         // promotion in the high 32 bits, then the line, then the role in the low 2 bits.
         let mut hits: Vec<u64> = Vec::with_capacity(if self.promotions.is_empty() { 0 } else { 4 * n });
+        let categories = (!self.by_category.entries.is_empty())
+            .then(|| self.category_table.table(&self.by_category, catalog));
         for (idx, bl) in basket.lines().iter().enumerate() {
-            let product =
-                catalog.product(&bl.sku).ok_or_else(|| CoreError::UnknownSku { sku: bl.sku.to_string() })?;
+            let (product, category_slot) = catalog
+                .product_in_slot(&bl.sku)
+                .ok_or_else(|| CoreError::UnknownSku { sku: bl.sku.to_string() })?;
             if product.unit != bl.quantity.unit() {
                 return Err(CoreError::InvalidQuantity {
                     quantity: bl.quantity.value(),
@@ -784,10 +847,8 @@ impl PricingEngine {
                 if let Some(parent) = &product.parent {
                     push(self.by_sku.get(parent.as_str()));
                 }
-                if !self.by_category.entries.is_empty() {
-                    for c in catalog.category_path(&product.category) {
-                        push(self.by_category.get(&c.0));
-                    }
+                if let Some(table) = &categories {
+                    push(table.get(category_slot));
                 }
                 push(&self.all_items);
             }

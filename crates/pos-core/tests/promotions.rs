@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 use common::*;
 use pos_core::{
     BasketReward, CustomerContext, DiscountSource, ManualDiscount, PriceList, PriceOverride, PricingContext,
-    Promotion, PromotionKind, Reward, Sku, SpendTier, StoreId, Target, TimeWindow,
+    Product, Promotion, PromotionKind, Reward, Sku, SpendTier, StoreId, Target, TimeWindow,
 };
 use rust_decimal::Decimal;
 
@@ -50,6 +50,30 @@ fn percent_off_a_category_includes_subcategories() {
     assert_eq!(discount(&p), 350);
     assert!(p.lines[2].discounts.is_empty());
     assert_consistent(&p);
+}
+
+#[test]
+fn one_engine_follows_changes_to_the_category_tree() {
+    // The engine resolves category promotions per catalog tree and caches that; moving a
+    // category, adding one, or pricing against another catalog must each be seen at once.
+    let mut cat = korean_catalog();
+    let e = engine(vec![
+        promo("drinks10", pct(Target::categories(&["drinks"]), 10)),
+        promo("home20", pct(Target::categories(&["household"]), 20)),
+    ]);
+    let milk = basket(&[("milk", 1)]);
+    assert_eq!(discount(&price(&e, &cat, &milk)), 150);
+    let before = cat.clone();
+    // Milk moves under household: the drinks promotion no longer applies, household's does.
+    cat.upsert_category("milk", "우유", Some("household")).unwrap();
+    assert_eq!(discount(&price(&e, &cat, &milk)), 300);
+    // The clone taken before still has the old tree, and the same engine prices it by that tree.
+    assert_eq!(discount(&price(&e, &before, &milk)), 150);
+    // A new category below drinks, and a product in it.
+    cat.upsert_category("juice", "주스", Some("drinks")).unwrap();
+    cat.upsert_product(Product::new("oj", "오렌지주스", "juice", "standard", Decimal::from(3_000)).unwrap())
+        .unwrap();
+    assert_eq!(discount(&price(&e, &cat, &basket(&[("oj", 1), ("milk", 1)]))), 300 + 300);
 }
 
 #[test]
