@@ -442,11 +442,13 @@ impl PricingEngineBuilder {
         }
         let scale = Decimal::from(10_i64.pow(self.store.currency.minor_units()));
         let meta = promotions.iter().map(|p| Meta::new(p, scale)).collect();
+        let cold = promotions.iter().map(|p| Cold::new(p, scale)).collect();
         let by_sku = Index::new(by_sku);
         let by_category = Index::new(by_category);
         Ok(PricingEngine {
             store: self.store,
             meta,
+            cold,
             by_sku,
             by_category,
             category_table: CategoryCache::default(),
@@ -465,6 +467,8 @@ pub struct PricingEngine {
     promotions: Vec<Promotion>,
     /// Per promotion, what the hot path needs: dense, so pricing rarely touches the specs.
     meta: Vec<Meta>,
+    /// Per promotion, what is needed once it applies.
+    cold: Vec<Cold>,
     by_sku: Index,
     by_category: Index,
     /// `by_category` resolved for the category tree of the last catalog priced against.
@@ -537,9 +541,15 @@ struct Meta {
     exclusive: bool,
     /// Whether any gate applies (window, membership, tier, group, coupon, usage limit).
     gated: bool,
+    fast: Fast,
+}
+
+/// What pricing needs of a promotion only once it applies: kept apart from [`Meta`], which
+/// every candidate promotion is checked against, so that table stays small in the cache.
+#[derive(Debug, Clone)]
+struct Cold {
     /// The cap in minor units, rounded down.
     cap_minor: Option<i64>,
-    fast: Fast,
     /// The id and name, shared by every discount that cites the promotion.
     id: PromotionId,
     name: Arc<str>,
@@ -552,7 +562,7 @@ struct Meta {
 enum Fast {
     /// Percent off: the discount is `amount * num / den`, `den` a power of ten up to 10^9, so
     /// the quotient is exact at the 9 places `settle` keeps.
-    Percent { num: i128, den: i128 },
+    Percent { num: i64, den: i64 },
     /// Amount off per unit, in whole minor units.
     AmountOff(i64),
     /// Fixed price per unit, in whole minor units.
@@ -571,7 +581,8 @@ impl Meta {
         };
         let fast = match &s.kind {
             PromotionKind::PercentOff { percent, .. } if percent.scale() <= 7 => {
-                Fast::Percent { num: percent.mantissa(), den: 10_i128.pow(percent.scale() + 2) }
+                i64::try_from(percent.mantissa())
+                    .map_or(Fast::None, |num| Fast::Percent { num, den: 10_i64.pow(percent.scale() + 2) })
             }
             PromotionKind::AmountOff { amount, .. } => minor(*amount).map_or(Fast::None, Fast::AmountOff),
             PromotionKind::FixedPrice { price, .. } => minor(*price).map_or(Fast::None, Fast::FixedPrice),
@@ -586,8 +597,18 @@ impl Meta {
                 || !s.customer_groups.is_empty()
                 || s.coupon.is_some()
                 || s.max_uses.is_some(),
-            cap_minor: s.cap.map(|cap| RoundingMode::Down.round(cap * scale, 0).to_i64().unwrap_or(i64::MAX)),
             fast,
+        }
+    }
+}
+
+impl Cold {
+    fn new(p: &Promotion, scale: Decimal) -> Self {
+        Cold {
+            cap_minor: p
+                .spec()
+                .cap
+                .map(|cap| RoundingMode::Down.round(cap * scale, 0).to_i64().unwrap_or(i64::MAX)),
             id: p.id().clone(),
             name: Arc::from(p.name()),
         }
@@ -882,17 +903,22 @@ impl PricingEngine {
             let (pa, pb) = (&self.meta[*a as usize], &self.meta[*b as usize]);
             pb.priority.cmp(&pa.priority).then(a.cmp(b))
         };
-        let mut stackable: Vec<usize> = Vec::with_capacity(item_promos.len());
+        // Stackable ones by priority (higher first), then promotion index: `item_promos` is in
+        // promotion order, so the position breaks ties. One sort key per promotion.
+        let mut by_priority: Vec<u64> = Vec::with_capacity(item_promos.len());
         let mut exclusive: Vec<usize> = Vec::new();
         for (i, (p, _)) in item_promos.iter().enumerate() {
-            if self.meta[*p as usize].exclusive {
+            let meta = &self.meta[*p as usize];
+            if meta.exclusive {
                 exclusive.push(i);
             } else {
-                stackable.push(i);
+                // Order-preserving map of i32 onto u32, inverted for descending priority.
+                let rank = !((meta.priority as u32) ^ 0x8000_0000);
+                by_priority.push(u64::from(rank) << 32 | i as u64);
             }
         }
-        // Unstable is exact here: the order is total (ties broken by promotion index).
-        stackable.sort_unstable_by(|a, b| order(&item_promos[*a].0, &item_promos[*b].0));
+        by_priority.sort_unstable();
+        let stackable: Vec<usize> = by_priority.iter().map(|k| (*k & 0xFFFF_FFFF) as usize).collect();
 
         let fresh = State {
             remaining: infos.iter().map(|l| l.base).collect(),
@@ -985,8 +1011,8 @@ impl PricingEngine {
                             None => applied.push((p, amount)),
                         },
                     }
-                    let meta = &self.meta[p as usize];
-                    DiscountSource::Promotion { id: meta.id.clone(), name: meta.name.clone() }
+                    let cold = &self.cold[p as usize];
+                    DiscountSource::Promotion { id: cold.id.clone(), name: cold.name.clone() }
                 }
                 Src::ManualLine => DiscountSource::ManualLine {
                     reason: infos[l].manual.map(|m| m.reason().to_owned()).unwrap_or_default(),
@@ -1036,7 +1062,7 @@ impl PricingEngine {
                 let promo = &self.promotions[p as usize];
                 AppliedPromotion {
                     id: promo.id().clone(),
-                    name: self.meta[p as usize].name.clone(),
+                    name: self.cold[p as usize].name.clone(),
                     amount: self.money(amount),
                     coupon: promo.spec().coupon.clone(),
                 }
@@ -1243,7 +1269,8 @@ impl PricingEngine {
                 // Proportional to what each line has left: integer weights, one exact total.
                 sc.ints.extend(lines.iter().filter(|(l, _)| open(*l)).map(|&(l, _)| (l, state.remaining[l])));
                 let base: i64 = sc.ints.iter().map(|w| w.1).sum();
-                let rounded = self.store.rounding.round_ratio(i128::from(base) * num, den);
+                let rounded =
+                    self.store.rounding.round_ratio(i128::from(base) * i128::from(num), i128::from(den));
                 Some(i64::try_from(rounded).unwrap_or(i64::MAX))
             }
             Fast::AmountOff(per_unit) => {
@@ -1360,7 +1387,7 @@ impl PricingEngine {
         }
         let room: i64 = sc.ints.iter().map(|w| state.remaining[w.0]).sum();
         let mut total = rounded;
-        if let Some(cap) = self.meta[p as usize].cap_minor {
+        if let Some(cap) = self.cold[p as usize].cap_minor {
             total = total.min(cap);
         }
         let total = total.min(room);
