@@ -67,7 +67,8 @@ pub use journal::{DocumentKind, JournalChain, JournalEntry, JournalError};
 pub use money::Money;
 pub use pricing::{
     AppliedPromotion, DiscountSource, LineDiscount, LineDiscounts, PricedBasket, PricedLine, PricingContext,
-    PricingEngine, PricingEngineBuilder, RefundQuote, StoreConfig, TaxBreakdown,
+    PricingEngine, PricingEngineBuilder, PromotionLabel, PromotionRef, RefundQuote, StoreConfig,
+    TaxBreakdown,
 };
 pub use promotion::{
     BasketReward, Promotion, PromotionBuilder, PromotionId, PromotionKind, PromotionSpec, Reward, SpendTier,

@@ -115,17 +115,46 @@ impl PricingContext {
     }
 }
 
+/// A promotion as priced baskets cite it: its id and name behind one shared reference, so the
+/// many discounts and the applied-promotion entry of one promotion cost a pointer each.
+///
+/// It serialises as `{"id": ..., "name": ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PromotionRef(Arc<PromotionLabel>);
+
+/// The id and name of a promotion, shared by [`PromotionRef`]s.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromotionLabel {
+    /// Its id.
+    pub id: PromotionId,
+    /// Its name.
+    pub name: String,
+}
+
+impl PromotionRef {
+    /// A reference to a promotion with this id and name.
+    pub fn new(id: PromotionId, name: &str) -> Self {
+        PromotionRef(Arc::new(PromotionLabel { id, name: name.to_owned() }))
+    }
+
+    /// The promotion's id.
+    pub fn id(&self) -> &PromotionId {
+        &self.0.id
+    }
+
+    /// The promotion's name.
+    pub fn name(&self) -> &str {
+        &self.0.name
+    }
+}
+
 /// What caused a discount on a line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DiscountSource {
-    /// A promotion.
-    Promotion {
-        /// Its id.
-        id: PromotionId,
-        /// Its name.
-        name: Arc<str>,
-    },
+    /// A promotion (serialised with its `id` and `name` beside the tag).
+    Promotion(PromotionRef),
     /// A manual line discount, with the reason staff gave.
     ManualLine {
         /// The reason.
@@ -142,7 +171,7 @@ impl DiscountSource {
     /// Label for receipts.
     pub fn label(&self) -> &str {
         match self {
-            DiscountSource::Promotion { name, .. } => name,
+            DiscountSource::Promotion(p) => p.name(),
             DiscountSource::ManualLine { reason } | DiscountSource::ManualBasket { reason } => reason,
         }
     }
@@ -267,10 +296,9 @@ pub struct TaxBreakdown {
 /// A promotion that gave a discount, with its total.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppliedPromotion {
-    /// Promotion id.
-    pub id: PromotionId,
-    /// Its name.
-    pub name: Arc<str>,
+    /// The promotion (serialised as its `id` and `name` fields).
+    #[serde(flatten)]
+    pub promotion: PromotionRef,
     /// The discount it gave in this basket.
     pub amount: Money,
     /// The coupon that unlocked it, if any.
@@ -442,13 +470,11 @@ impl PricingEngineBuilder {
         }
         let scale = Decimal::from(10_i64.pow(self.store.currency.minor_units()));
         let meta = promotions.iter().map(|p| Meta::new(p, scale)).collect();
-        let cold = promotions.iter().map(|p| Cold::new(p, scale)).collect();
         let by_sku = Index::new(by_sku);
         let by_category = Index::new(by_category);
         Ok(PricingEngine {
             store: self.store,
             meta,
-            cold,
             by_sku,
             by_category,
             category_table: CategoryCache::default(),
@@ -467,8 +493,6 @@ pub struct PricingEngine {
     promotions: Vec<Promotion>,
     /// Per promotion, what the hot path needs: dense, so pricing rarely touches the specs.
     meta: Vec<Meta>,
-    /// Per promotion, what is needed once it applies.
-    cold: Vec<Cold>,
     by_sku: Index,
     by_category: Index,
     /// `by_category` resolved for the category tree of the last catalog priced against.
@@ -534,7 +558,8 @@ impl CategoryCache {
     }
 }
 
-/// What pricing needs to know about a promotion, precomputed when the engine is built.
+/// What pricing needs to know about a promotion, precomputed when the engine is built: one
+/// small record per promotion, so applying one reads one cache line and not the spec.
 #[derive(Debug, Clone)]
 struct Meta {
     priority: i32,
@@ -542,17 +567,10 @@ struct Meta {
     /// Whether any gate applies (window, membership, tier, group, coupon, usage limit).
     gated: bool,
     fast: Fast,
-}
-
-/// What pricing needs of a promotion only once it applies: kept apart from [`Meta`], which
-/// every candidate promotion is checked against, so that table stays small in the cache.
-#[derive(Debug, Clone)]
-struct Cold {
-    /// The cap in minor units, rounded down.
-    cap_minor: Option<i64>,
-    /// The id and name, shared by every discount that cites the promotion.
-    id: PromotionId,
-    name: Arc<str>,
+    /// The cap in minor units, rounded down; `i64::MAX` when there is none.
+    cap_minor: i64,
+    /// The id and name every discount of this promotion cites.
+    label: PromotionRef,
 }
 
 /// An item promotion's figures in integers, when they have an exact integer form. The engine
@@ -598,19 +616,10 @@ impl Meta {
                 || s.coupon.is_some()
                 || s.max_uses.is_some(),
             fast,
-        }
-    }
-}
-
-impl Cold {
-    fn new(p: &Promotion, scale: Decimal) -> Self {
-        Cold {
-            cap_minor: p
-                .spec()
-                .cap
-                .map(|cap| RoundingMode::Down.round(cap * scale, 0).to_i64().unwrap_or(i64::MAX)),
-            id: p.id().clone(),
-            name: Arc::from(p.name()),
+            cap_minor: s.cap.map_or(i64::MAX, |cap| {
+                RoundingMode::Down.round(cap * scale, 0).to_i64().unwrap_or(i64::MAX)
+            }),
+            label: PromotionRef::new(p.id().clone(), p.name()),
         }
     }
 }
@@ -1011,8 +1020,7 @@ impl PricingEngine {
                             None => applied.push((p, amount)),
                         },
                     }
-                    let cold = &self.cold[p as usize];
-                    DiscountSource::Promotion { id: cold.id.clone(), name: cold.name.clone() }
+                    DiscountSource::Promotion(self.meta[p as usize].label.clone())
                 }
                 Src::ManualLine => DiscountSource::ManualLine {
                     reason: infos[l].manual.map(|m| m.reason().to_owned()).unwrap_or_default(),
@@ -1059,12 +1067,12 @@ impl PricingEngine {
         let promotions: Vec<AppliedPromotion> = applied
             .into_iter()
             .map(|(p, amount)| {
-                let promo = &self.promotions[p as usize];
+                let meta = &self.meta[p as usize];
                 AppliedPromotion {
-                    id: promo.id().clone(),
-                    name: self.cold[p as usize].name.clone(),
+                    promotion: meta.label.clone(),
                     amount: self.money(amount),
-                    coupon: promo.spec().coupon.clone(),
+                    // Only a gated promotion can have a coupon: the others' specs stay untouched.
+                    coupon: if meta.gated { self.promotions[p as usize].spec().coupon.clone() } else { None },
                 }
             })
             .collect();
@@ -1386,11 +1394,7 @@ impl PricingEngine {
             return 0;
         }
         let room: i64 = sc.ints.iter().map(|w| state.remaining[w.0]).sum();
-        let mut total = rounded;
-        if let Some(cap) = self.cold[p as usize].cap_minor {
-            total = total.min(cap);
-        }
-        let total = total.min(room);
+        let total = rounded.min(self.meta[p as usize].cap_minor).min(room);
         if total <= 0 {
             return 0;
         }

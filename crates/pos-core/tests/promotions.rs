@@ -5,8 +5,9 @@ mod common;
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use common::*;
 use pos_core::{
-    BasketReward, CustomerContext, DiscountSource, ManualDiscount, PriceList, PriceOverride, PricingContext,
-    Product, Promotion, PromotionKind, Reward, Sku, SpendTier, StoreId, Target, TimeWindow,
+    BasketReward, CustomerContext, DiscountSource, ManualDiscount, PriceList, PriceOverride, PricedBasket,
+    PricingContext, Product, Promotion, PromotionKind, PromotionRef, Reward, Sku, SpendTier, StoreId, Target,
+    TimeWindow,
 };
 use rust_decimal::Decimal;
 
@@ -35,9 +36,16 @@ fn percent_off_an_item() {
     // The discount names its promotion.
     assert_eq!(
         p.lines[0].discounts[0].source,
-        DiscountSource::Promotion { id: pos_core::PromotionId("p".into()), name: "p".into() }
+        DiscountSource::Promotion(PromotionRef::new(pos_core::PromotionId::new("p"), "p"))
     );
     assert!(p.lines[1].discounts.is_empty());
+    // Documents show the promotion's id and name beside the discount, and read back the same.
+    let json = serde_json::to_value(&p.lines[0].discounts[0]).unwrap();
+    assert_eq!(json["source"], serde_json::json!({"type": "promotion", "id": "p", "name": "p"}));
+    let applied = serde_json::to_value(&p.promotions[0]).unwrap();
+    assert_eq!((&applied["id"], &applied["name"]), (&serde_json::json!("p"), &serde_json::json!("p")));
+    let back: PricedBasket = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+    assert_eq!(back, p);
     assert_consistent(&p);
 }
 
@@ -290,7 +298,7 @@ fn member_tier_group_and_coupon_gates() {
     assert_eq!(discount(&p), 200 + 180 + 250 + 100);
     assert_eq!(p.unused_coupons, vec!["NOPE".to_owned()]);
     assert_eq!(
-        p.promotions.iter().find(|a| a.id.as_str() == "cpn").unwrap().coupon.as_deref(),
+        p.promotions.iter().find(|a| a.promotion.id().as_str() == "cpn").unwrap().coupon.as_deref(),
         Some("WELCOME10")
     );
 }
@@ -355,7 +363,7 @@ fn among_conflicting_exclusives_the_best_combination_wins() {
     let c = Promotion::builder("c", "c", pct(items(&["shirt2"]), 30)).exclusive().build().unwrap();
     let p = price(&engine(vec![a, b, c]), &cat2, &basket(&[("tshirt", 1), ("shirt2", 1)]));
     assert_eq!(discount(&p), 9_000);
-    let ids: Vec<&str> = p.promotions.iter().map(|a| a.id.as_str()).collect();
+    let ids: Vec<&str> = p.promotions.iter().map(|a| a.promotion.id().as_str()).collect();
     assert_eq!(ids, vec!["b", "c"]);
 }
 
@@ -366,7 +374,7 @@ fn equal_exclusives_tie_break_by_id() {
     let a = Promotion::builder("aa", "aa", pct(items(&["cola"]), 10)).exclusive().build().unwrap();
     for order in [vec![z.clone(), a.clone()], vec![a, z]] {
         let p = price(&engine(order), &cat, &basket(&[("cola", 1)]));
-        assert_eq!(p.promotions[0].id.as_str(), "aa");
+        assert_eq!(p.promotions[0].promotion.id().as_str(), "aa");
     }
 }
 
