@@ -684,6 +684,19 @@ struct Scratch {
     lines: Vec<usize>,
     shares: Vec<i64>,
     remainders: Vec<u128>,
+    /// Exact per-line discounts of the `Decimal` path.
+    weights: Vec<(usize, Decimal)>,
+    /// Unit-based promotions (buy X get Y, mix-and-match).
+    units: Units,
+}
+
+/// Buffers of the unit-based promotions.
+#[derive(Default)]
+struct Units {
+    groups: Vec<UnitGroup>,
+    acc: Vec<Decimal>,
+    left: Vec<u64>,
+    parts: Vec<(usize, u64)>,
 }
 
 impl Scratch {
@@ -693,6 +706,8 @@ impl Scratch {
             lines: Vec::with_capacity(n),
             shares: Vec::with_capacity(n),
             remainders: Vec::with_capacity(n),
+            weights: Vec::new(),
+            units: Units::default(),
         }
     }
 }
@@ -718,7 +733,6 @@ enum Src {
 }
 
 /// The mutable part of a pricing run: cheap to clone for trial runs.
-#[derive(Clone)]
 struct State {
     remaining: Vec<i64>,
     claimed: Vec<bool>,
@@ -736,6 +750,13 @@ impl State {
             }
         }
         total
+    }
+
+    /// A copy for another run from the same start, with room in the log as the original has.
+    fn restart(&self) -> State {
+        let mut log = Vec::with_capacity(self.log.capacity());
+        log.extend_from_slice(&self.log);
+        State { remaining: self.remaining.clone(), claimed: self.claimed.clone(), log }
     }
 
     fn discount_total(&self) -> i64 {
@@ -932,11 +953,11 @@ impl PricingEngine {
         let fresh = State {
             remaining: infos.iter().map(|l| l.base).collect(),
             claimed: vec![false; n],
-            log: Vec::with_capacity(if self.promotions.is_empty() { 0 } else { 2 * n }),
+            log: Vec::with_capacity(if self.promotions.is_empty() { 0 } else { 4 * n }),
         };
 
         // Item phase.
-        let mut state = fresh.clone();
+        let mut state = fresh.restart();
         let mut sc = Scratch::with_capacity(if self.promotions.is_empty() { 0 } else { n });
         if exclusive.is_empty() {
             for &i in &stackable {
@@ -977,7 +998,7 @@ impl PricingEngine {
         ids_sorted.sort_unstable();
         for &p in &ids_sorted {
             if self.meta[p as usize].exclusive {
-                let mut alt = fresh.clone();
+                let mut alt = fresh.restart();
                 self.apply_manual_lines(&infos, &mut alt);
                 self.apply_basket(p, &infos, &mut alt, &mut sc);
                 let t = alt.discount_total();
@@ -1008,17 +1029,14 @@ impl PricingEngine {
 
         // Assemble.
         let mut per_line: Vec<LineDiscounts> = (0..n).map(|_| LineDiscounts::new()).collect();
-        let mut applied: Vec<(u32, i64)> = Vec::new();
+        let mut applied: Vec<(u32, i64)> = Vec::with_capacity(item_promos.len() + basket_promos.len());
         for &(src, l, amount) in &state.log {
             let source = match src {
                 Src::Promo(p) => {
-                    // A promotion's entries are contiguous in the log: look at the last one first.
+                    // A promotion commits once, so its entries are contiguous in the log.
                     match applied.last_mut() {
                         Some(e) if e.0 == p => e.1 += amount,
-                        _ => match applied.iter_mut().find(|(ap, _)| *ap == p) {
-                            Some(e) => e.1 += amount,
-                            None => applied.push((p, amount)),
-                        },
+                        _ => applied.push((p, amount)),
                     }
                     DiscountSource::Promotion(self.meta[p as usize].label.clone())
                 }
@@ -1031,6 +1049,7 @@ impl PricingEngine {
             };
             per_line[l].push(LineDiscount { source, amount: self.money(amount) });
         }
+        merge_repeats(&mut applied);
         let tax_mode = self.store.tax.mode();
         let mut lines = Vec::with_capacity(n);
         let mut per_slot = vec![(0_i64, 0_i64, 0_i64); tax_slots.len()];
@@ -1139,47 +1158,73 @@ impl PricingEngine {
         state: &mut State,
         sc: &mut Scratch,
     ) {
-        // Each exclusive promotion on its own: its discount and the lines it takes.
+        // Each exclusive promotion on its own: its discount and the lines it takes. The logs and
+        // line lists of all candidates share two flat buffers; a candidate holds ranges.
         struct Candidate {
             promo: u32,
-            log: Vec<(Src, usize, i64)>,
-            lines: Vec<usize>,
+            log: std::ops::Range<usize>,
+            lines: std::ops::Range<usize>,
             gain: i64,
         }
-        let mut candidates: Vec<Candidate> = Vec::new();
-        let mut touched = vec![false; state.remaining.len()];
+        let n = state.remaining.len();
+        let mut candidates: Vec<Candidate> = Vec::with_capacity(exclusive.len());
+        let mut logs: Vec<(Src, usize, i64)> = Vec::with_capacity(n);
+        let mut taken: Vec<usize> = Vec::with_capacity(n);
+        // Per line: whether an exclusive candidate takes it, then what stackables would give it.
+        let mut touched = vec![false; n];
         for &i in exclusive {
             // A trial on the live state, rolled back at once: applying reads only `remaining`
             // and `claimed` and appends to the log.
             let mark = state.log.len();
             let value =
                 self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], infos, state, sc);
-            let log: Vec<(Src, usize, i64)> = state.log.drain(mark..).collect();
-            for &(_, l, amount) in &log {
-                state.remaining[l] += amount;
+            let log_start = logs.len();
+            for e in state.log.drain(mark..) {
+                state.remaining[e.1] += e.2;
+                logs.push(e);
             }
             if value <= 0 {
+                logs.truncate(log_start);
                 continue;
             }
-            let mut lines: Vec<usize> = log.iter().map(|e| e.1).collect();
-            lines.sort_unstable();
-            lines.dedup();
-            for l in &lines {
-                touched[*l] = true;
+            let lines_start = taken.len();
+            taken.extend(logs[log_start..].iter().map(|e| e.1));
+            taken[lines_start..].sort_unstable();
+            let mut kept = lines_start;
+            for j in lines_start..taken.len() {
+                if j == lines_start || taken[j] != taken[kept - 1] {
+                    taken[kept] = taken[j];
+                    kept += 1;
+                }
             }
-            candidates.push(Candidate { promo: item_promos[i].0, log, lines, gain: value });
+            taken.truncate(kept);
+            for &l in &taken[lines_start..] {
+                touched[l] = true;
+            }
+            candidates.push(Candidate {
+                promo: item_promos[i].0,
+                log: log_start..logs.len(),
+                lines: lines_start..taken.len(),
+                gain: value,
+            });
         }
         // What the stackable promotions would give those lines instead: the gain of an exclusive
         // promotion is its discount minus what it displaces. Stackables that touch none of
-        // those lines cannot be displaced and are left out of the estimate.
-        let mut stacked = state.clone();
+        // those lines cannot be displaced and are left out of the estimate. They run on the
+        // live state and are rolled back, like the trials above.
+        let mark = state.log.len();
         for &i in
             stackable.iter().filter(|i| targets[item_promos[**i].1.clone()].iter().any(|(l, _)| touched[*l]))
         {
-            self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], infos, &mut stacked, sc);
+            self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], infos, state, sc);
+        }
+        let mut displaced = vec![0_i64; n];
+        for (_, l, amount) in state.log.drain(mark..) {
+            state.remaining[l] += amount;
+            displaced[l] += amount;
         }
         for c in &mut candidates {
-            c.gain -= c.lines.iter().map(|l| state.remaining[*l] - stacked.remaining[*l]).sum::<i64>();
+            c.gain -= taken[c.lines.clone()].iter().map(|l| displaced[*l]).sum::<i64>();
         }
         candidates.retain(|c| c.gain > 0);
         candidates.sort_by_key(|c| c.promo);
@@ -1195,61 +1240,61 @@ impl PricingEngine {
             }
             false
         };
+        let cands: Vec<(&[usize], i64)> =
+            candidates.iter().map(|c| (&taken[c.lines.clone()], c.gain)).collect();
         // Connected components of the conflict graph, each solved on its own.
         let k = candidates.len();
         let mut component = vec![usize::MAX; k];
         let mut chosen: Vec<usize> = Vec::new();
+        let mut members: Vec<usize> = Vec::with_capacity(k);
+        let mut current: Vec<usize> = Vec::with_capacity(k);
         for start in 0..k {
             if component[start] != usize::MAX {
                 continue;
             }
-            let mut members = vec![start];
+            members.clear();
+            members.push(start);
             component[start] = start;
             let mut q = 0;
             while q < members.len() {
                 let a = members[q];
                 for b in 0..k {
-                    if component[b] == usize::MAX && overlaps(&candidates[a].lines, &candidates[b].lines) {
+                    if component[b] == usize::MAX && overlaps(cands[a].0, cands[b].0) {
                         component[b] = start;
                         members.push(b);
                     }
                 }
                 q += 1;
             }
+            if members.len() == 1 {
+                chosen.push(start);
+                continue;
+            }
             members.sort_unstable();
             if members.len() <= EXHAUSTIVE_LIMIT {
                 let mut best = (0_i64, Vec::new());
-                let mut current = Vec::new();
-                search(
-                    &candidates.iter().map(|c| (&c.lines[..], c.gain)).collect::<Vec<_>>(),
-                    &members,
-                    0,
-                    0,
-                    &mut current,
-                    &mut best,
-                    &overlaps,
-                );
+                current.clear();
+                search(&cands, &members, 0, 0, &mut current, &mut best, &overlaps);
                 chosen.extend(best.1);
             } else {
                 let mut by_gain = members.clone();
-                by_gain.sort_by(|a, b| candidates[*b].gain.cmp(&candidates[*a].gain).then(a.cmp(b)));
-                let mut taken: Vec<usize> = Vec::new();
+                by_gain.sort_by(|a, b| cands[*b].1.cmp(&cands[*a].1).then(a.cmp(b)));
+                let first = chosen.len();
                 for c in by_gain {
-                    if taken.iter().all(|t| !overlaps(&candidates[*t].lines, &candidates[c].lines)) {
-                        taken.push(c);
+                    if chosen[first..].iter().all(|t| !overlaps(cands[*t].0, cands[c].0)) {
+                        chosen.push(c);
                     }
                 }
-                chosen.extend(taken);
             }
         }
         chosen.sort_unstable();
         for c in chosen {
             let cand = &candidates[c];
-            for &(src, l, amount) in &cand.log {
+            for &(src, l, amount) in &logs[cand.log.clone()] {
                 state.remaining[l] -= amount;
                 state.log.push((src, l, amount));
             }
-            for &l in &cand.lines {
+            for &l in &taken[cand.lines.clone()] {
                 state.claimed[l] = true;
             }
         }
@@ -1332,7 +1377,8 @@ impl PricingEngine {
         let scale = self.scale();
         let open = |l: usize| !state.claimed[l] && state.remaining[l] > 0;
         // Exact discount per line, in minor units at full precision.
-        let mut weights: Vec<(usize, Decimal)> = Vec::new();
+        let mut weights = std::mem::take(&mut sc.weights);
+        weights.clear();
         match &spec.kind {
             PromotionKind::PercentOff { percent, .. } => {
                 sc.ints.extend(lines.iter().filter(|(l, _)| open(*l)).map(|&(l, _)| (l, state.remaining[l])));
@@ -1356,10 +1402,12 @@ impl PricingEngine {
                 }
             }
             PromotionKind::BuyXGetY { buy_qty, get_qty, reward, .. } => {
-                weights = buy_x_get_y(lines, infos, state, &open, *buy_qty, *get_qty, *reward);
+                let rule = (*buy_qty, *get_qty, *reward);
+                buy_x_get_y(lines, infos, state, &open, rule, &mut sc.units, &mut weights);
             }
             PromotionKind::MixAndMatch { count, price, .. } => {
-                weights = mix_and_match(lines, infos, state, &open, *count, *price * scale);
+                let rule = (*count, *price * scale);
+                mix_and_match(lines, infos, state, &open, rule, &mut sc.units, &mut weights);
             }
             _ => {}
         }
@@ -1367,15 +1415,16 @@ impl PricingEngine {
         let rounded = self.round_minor(exact);
         if weights.iter().all(|w| w.1.fract().is_zero()) {
             sc.ints.extend(weights.iter().map(|w| (w.0, w.1.to_i64().unwrap_or(i64::MAX))));
-            return self.commit_int(p, rounded, infos, state, sc);
+        } else {
+            // Proportional shares need far less precision than the total: weights in
+            // thousandths of a minor unit go through the exact integer allocator.
+            sc.ints.extend(
+                weights.iter().map(|w| {
+                    (w.0, (w.1 * Decimal::ONE_THOUSAND).round().to_i64().unwrap_or(i64::MAX / 1024))
+                }),
+            );
         }
-        // Proportional shares need far less precision than the total: weights in thousandths of
-        // a minor unit go through the exact integer allocator.
-        sc.ints.extend(
-            weights
-                .iter()
-                .map(|w| (w.0, (w.1 * Decimal::ONE_THOUSAND).round().to_i64().unwrap_or(i64::MAX / 1024))),
-        );
+        sc.weights = weights;
         self.commit_int(p, rounded, infos, state, sc)
     }
 
@@ -1495,6 +1544,27 @@ impl PricingEngine {
     }
 }
 
+/// Merges entries of the same promotion into the first one, keeping the order of first
+/// appearance. Each promotion commits once, so this finds nothing to merge unless that changes.
+fn merge_repeats(applied: &mut Vec<(u32, i64)>) {
+    if applied.len() < 2 {
+        return;
+    }
+    let mut ids: Vec<u32> = applied.iter().map(|a| a.0).collect();
+    ids.sort_unstable();
+    if ids.windows(2).all(|w| w[0] != w[1]) {
+        return;
+    }
+    let mut merged: Vec<(u32, i64)> = Vec::with_capacity(applied.len());
+    for &(p, amount) in applied.iter() {
+        match merged.iter_mut().find(|e| e.0 == p) {
+            Some(e) => e.1 += amount,
+            None => merged.push((p, amount)),
+        }
+    }
+    *applied = merged;
+}
+
 /// Depth-first search for the disjoint subset of `members` with the largest total gain.
 /// Members are visited in id order and only a strictly better total replaces the best, so ties
 /// go to the combination found first.
@@ -1541,21 +1611,19 @@ fn unit_groups(
     infos: &[LineInfo<'_>],
     state: &State,
     open: &dyn Fn(usize) -> bool,
-) -> Vec<UnitGroup> {
-    lines
-        .iter()
-        .filter(|(l, _)| open(*l))
-        .filter_map(|&(l, role)| {
-            let pieces = infos[l].pieces?;
-            (pieces > 0).then(|| UnitGroup {
-                line: l,
-                key: infos[l].id,
-                value: Decimal::from(state.remaining[l]) / Decimal::from(pieces),
-                count: u64::from(pieces),
-                role,
-            })
+    groups: &mut Vec<UnitGroup>,
+) {
+    groups.clear();
+    groups.extend(lines.iter().filter(|(l, _)| open(*l)).filter_map(|&(l, role)| {
+        let pieces = infos[l].pieces?;
+        (pieces > 0).then(|| UnitGroup {
+            line: l,
+            key: infos[l].id,
+            value: Decimal::from(state.remaining[l]) / Decimal::from(pieces),
+            count: u64::from(pieces),
+            role,
         })
-        .collect()
+    }));
 }
 
 /// Buy X get Y, cheapest units rewarded. With `k` sets, the rewarded units are the `k*y`
@@ -1566,10 +1634,10 @@ fn buy_x_get_y(
     infos: &[LineInfo<'_>],
     state: &State,
     open: &dyn Fn(usize) -> bool,
-    x: u32,
-    y: u32,
-    reward: Reward,
-) -> Vec<(usize, Decimal)> {
+    (x, y, reward): (u32, u32, Reward),
+    units: &mut Units,
+    out: &mut Vec<(usize, Decimal)>,
+) {
     // Enough units for one set? Counting pieces is cheap; valuing them is not.
     // A set takes `x` buy-units and `y` other get-units.
     let (mut buy, mut get, mut all) = (0_u64, 0_u64, 0_u64);
@@ -1584,9 +1652,10 @@ fn buy_x_get_y(
         }
     }
     if get < u64::from(y) || buy < u64::from(x) || all < u64::from(x) + u64::from(y) {
-        return Vec::new();
+        return;
     }
-    let mut groups = unit_groups(lines, infos, state, open);
+    unit_groups(lines, infos, state, open, &mut units.groups);
+    let groups = &mut units.groups;
     // Cheapest first; ties by line id so the order of the basket does not matter.
     groups.sort_by(|a, b| a.value.cmp(&b.value).then(a.key.cmp(&b.key)));
     let (x, y) = (u64::from(x), u64::from(y));
@@ -1619,7 +1688,6 @@ fn buy_x_get_y(
         Reward::Free => Decimal::ONE,
         Reward::PercentOff(p) => p / Decimal::ONE_HUNDRED,
     };
-    let mut out = Vec::new();
     for g in groups.iter().filter(|g| g.role & ROLE_GET != 0) {
         if rewarded == 0 {
             break;
@@ -1628,7 +1696,6 @@ fn buy_x_get_y(
         rewarded -= take;
         out.push((g.line, g.value * Decimal::from(take) * factor));
     }
-    out
 }
 
 /// Any `n` units for `price`: the most expensive units are bundled first, while a bundle still
@@ -1638,19 +1705,23 @@ fn mix_and_match(
     infos: &[LineInfo<'_>],
     state: &State,
     open: &dyn Fn(usize) -> bool,
-    n: u32,
-    price_minor: Decimal,
-) -> Vec<(usize, Decimal)> {
-    let units: u64 =
+    (n, price_minor): (u32, Decimal),
+    units: &mut Units,
+    out: &mut Vec<(usize, Decimal)>,
+) {
+    let pieces: u64 =
         lines.iter().filter(|(l, _)| open(*l)).map(|&(l, _)| u64::from(infos[l].pieces.unwrap_or(0))).sum();
-    if units < u64::from(n) {
-        return Vec::new();
+    if pieces < u64::from(n) {
+        return;
     }
-    let mut groups = unit_groups(lines, infos, state, open);
+    unit_groups(lines, infos, state, open, &mut units.groups);
+    let Units { groups, acc, left, parts } = units;
     groups.sort_by(|a, b| b.value.cmp(&a.value).then(a.key.cmp(&b.key)));
     let n = u64::from(n);
-    let mut acc: Vec<Decimal> = vec![Decimal::ZERO; groups.len()];
-    let mut left: Vec<u64> = groups.iter().map(|g| g.count).collect();
+    acc.clear();
+    acc.resize(groups.len(), Decimal::ZERO);
+    left.clear();
+    left.extend(groups.iter().map(|g| g.count));
     let mut g = 0;
     loop {
         while g < groups.len() && left[g] == 0 {
@@ -1673,7 +1744,7 @@ fn mix_and_match(
         }
         // A bundle that spans groups.
         let mut need = n;
-        let mut parts: Vec<(usize, u64)> = Vec::new();
+        parts.clear();
         let mut j = g;
         while need > 0 && j < groups.len() {
             let take = left[j].min(need);
@@ -1691,12 +1762,12 @@ fn mix_and_match(
         if disc <= Decimal::ZERO || sum <= Decimal::ZERO {
             break;
         }
-        for (j, t) in parts {
+        for &(j, t) in parts.iter() {
             acc[j] += disc * groups[j].value * Decimal::from(t) / sum;
             left[j] -= t;
         }
     }
-    groups.iter().zip(acc).filter(|(_, a)| *a > Decimal::ZERO).map(|(g, a)| (g.line, a)).collect()
+    out.extend(groups.iter().zip(acc.iter()).filter(|(_, a)| **a > Decimal::ZERO).map(|(g, a)| (g.line, *a)));
 }
 
 #[cfg(test)]
@@ -1797,6 +1868,16 @@ mod tests {
             assert_eq!(fast, exact);
             assert_eq!(fast.promotions.len(), 3, "{:?}", fast.promotions);
         }
+    }
+
+    #[test]
+    fn repeated_promotions_merge_in_first_order() {
+        let mut applied = vec![(7, 100), (3, 5), (7, 20), (9, 1)];
+        merge_repeats(&mut applied);
+        assert_eq!(applied, vec![(7, 120), (3, 5), (9, 1)]);
+        let mut distinct = vec![(2, 1), (1, 2)];
+        merge_repeats(&mut distinct);
+        assert_eq!(distinct, vec![(2, 1), (1, 2)]);
     }
 
     #[test]
