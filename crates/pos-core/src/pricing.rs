@@ -624,38 +624,135 @@ impl Meta {
     }
 }
 
-/// Promotion lists by SKU or category id. Keys up to 23 bytes are stored inline in the table,
-/// so a lookup reads the table and the list and nothing else; longer keys have their own map.
+/// Promotion lists by SKU or category id, laid out so that a lookup reads one cache line.
+///
+/// Keys of up to 23 bytes (every EAN and most SKUs) live in an open-addressed table of 64-byte
+/// buckets, two slots each, probed linearly from the key's home bucket. A slot holds the packed
+/// key and, for the common key with one promotion, that promotion itself; a key with several
+/// points into `entries`, where its list is stored after a header holding the length. Longer
+/// keys have an ordinary map.
 #[derive(Debug, Clone, Default)]
 struct Index {
-    short: FxHashMap<[u64; 3], (u32, u32)>,
+    buckets: Vec<Bucket>,
     long: FxHashMap<Box<str>, (u32, u32)>,
     entries: Vec<(u32, u8)>,
+    len: usize,
 }
+
+/// One cache line of [`Index`].
+#[derive(Debug, Clone, Copy)]
+#[repr(C, align(64))]
+struct Bucket([Slot; 2]);
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    key: [u64; 3],
+    /// The one promotion of this key, or `(start, 0)`: the list is at `entries[start + 1..]`,
+    /// its length in `entries[start].0` (roles are never 0).
+    one: (u32, u8),
+}
+
+/// A slot no key packs to: its length byte is 255.
+const EMPTY_SLOT: Slot = Slot { key: [0, 0, u64::MAX], one: (0, 0) };
 
 impl Index {
     fn new(lists: FxHashMap<&str, Vec<(u32, u8)>>) -> Self {
         let mut index = Index::default();
+        let mut lists: Vec<(&str, Vec<(u32, u8)>)> =
+            lists.into_iter().filter(|(_, l)| !l.is_empty()).collect();
+        // Sorted, so that the layout does not depend on hash map order.
+        lists.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let short = lists.iter().filter(|(k, _)| short_key(k).is_some()).count();
+        if short > 0 {
+            // At most half the slots used: probes stay short.
+            index.buckets = vec![Bucket([EMPTY_SLOT; 2]); short.next_power_of_two()];
+        }
         for (key, list) in lists {
-            let range = (index.entries.len() as u32, (index.entries.len() + list.len()) as u32);
-            index.entries.extend(list);
-            match short_key(key) {
-                Some(k) => index.short.insert(k, range),
-                None => index.long.insert(key.into(), range),
+            index.len += 1;
+            let one = if let [single] = list[..] {
+                single
+            } else {
+                let start = index.entries.len() as u32;
+                index.entries.push((list.len() as u32, 0));
+                index.entries.extend(&list);
+                (start, 0)
             };
+            match short_key(key) {
+                Some(k) => index.insert(k, one),
+                None => {
+                    let (start, len) = match one {
+                        (start, 0) => (start + 1, list.len() as u32),
+                        _ => {
+                            let start = index.entries.len() as u32;
+                            index.entries.push(one);
+                            (start, 1)
+                        }
+                    };
+                    index.long.insert(key.into(), (start, start + len));
+                }
+            }
         }
         index
     }
 
+    fn home(&self, key: &[u64; 3]) -> usize {
+        let mut h = 0_u64;
+        for w in key {
+            h = (h.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        // High bits of a final multiply: every key byte reaches them.
+        let h = (h ^ (h >> 29)).wrapping_mul(0x9e_37_79_b9_7f_4a_7c_15);
+        (h >> 32) as usize & (self.buckets.len() - 1)
+    }
+
+    fn insert(&mut self, key: [u64; 3], one: (u32, u8)) {
+        let mask = self.buckets.len() - 1;
+        let mut b = self.home(&key);
+        loop {
+            if let Some(slot) = self.buckets[b].0.iter_mut().find(|s| s.key[2] == u64::MAX) {
+                *slot = Slot { key, one };
+                return;
+            }
+            b = (b + 1) & mask;
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     fn get(&self, key: &str) -> &[(u32, u8)] {
-        if self.entries.is_empty() {
+        if self.len == 0 {
             return &[];
         }
-        let range = match short_key(key) {
-            Some(k) => self.short.get(&k),
-            None => self.long.get(key),
+        let Some(k) = short_key(key) else {
+            return self
+                .long
+                .get(key)
+                .map_or(&[], |&(start, end)| &self.entries[start as usize..end as usize]);
         };
-        range.map_or(&[], |&(start, end)| &self.entries[start as usize..end as usize])
+        if self.buckets.is_empty() {
+            return &[];
+        }
+        let mask = self.buckets.len() - 1;
+        let mut b = self.home(&k);
+        loop {
+            for slot in &self.buckets[b].0 {
+                if slot.key[0] == k[0] && slot.key[1] == k[1] && slot.key[2] == k[2] {
+                    return match slot.one {
+                        (start, 0) => {
+                            let start = start as usize;
+                            &self.entries[start + 1..start + 1 + self.entries[start].0 as usize]
+                        }
+                        _ => std::slice::from_ref(&slot.one),
+                    };
+                }
+                if slot.key[2] == u64::MAX {
+                    return &[];
+                }
+            }
+            b = (b + 1) & mask;
+        }
     }
 }
 
@@ -732,7 +829,7 @@ enum Src {
     ManualBasket,
 }
 
-/// The mutable part of a pricing run: cheap to clone for trial runs.
+/// The mutable part of a pricing run; trials append to its log and roll back.
 struct State {
     remaining: Vec<i64>,
     claimed: Vec<bool>,
@@ -834,8 +931,8 @@ impl PricingEngine {
         // (promotion, line, role) packed in one word, so that sorting groups them cheaply:
         // promotion in the high 32 bits, then the line, then the role in the low 2 bits.
         let mut hits: Vec<u64> = Vec::with_capacity(if self.promotions.is_empty() { 0 } else { 4 * n });
-        let categories = (!self.by_category.entries.is_empty())
-            .then(|| self.category_table.table(&self.by_category, catalog));
+        let categories =
+            (!self.by_category.is_empty()).then(|| self.category_table.table(&self.by_category, catalog));
         for (idx, bl) in basket.lines().iter().enumerate() {
             let (product, category_slot) = catalog
                 .product_in_slot(&bl.sku)
@@ -1867,6 +1964,27 @@ mod tests {
             let (fast, exact) = both_paths(germany, &lines, &promos);
             assert_eq!(fast, exact);
             assert_eq!(fast.promotions.len(), 3, "{:?}", fast.promotions);
+        }
+    }
+
+    proptest! {
+        /// The cache-line index finds every key's list, short keys and long, single entries
+        /// and several, and nothing for keys it does not hold.
+        #[test]
+        fn index_finds_exactly_its_keys(
+            keys in prop::collection::btree_map("[a-c0-9]{0,30}", prop::collection::vec((0_u32..50, 1_u8..4), 1..4), 0..120),
+            absent in prop::collection::vec("[a-d0-9]{0,30}", 0..40),
+        ) {
+            let lists: FxHashMap<&str, Vec<(u32, u8)>> =
+                keys.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            let index = Index::new(lists);
+            prop_assert_eq!(index.is_empty(), keys.is_empty());
+            for (k, v) in &keys {
+                prop_assert_eq!(index.get(k), &v[..]);
+            }
+            for k in absent.iter().filter(|k| !keys.contains_key(*k)) {
+                prop_assert!(index.get(k).is_empty());
+            }
         }
     }
 
