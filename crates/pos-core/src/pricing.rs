@@ -147,6 +147,13 @@ impl PromotionRef {
     pub fn name(&self) -> &str {
         &self.0.name
     }
+
+    /// Reads the shared reference count, so that the cache line is present by the time the
+    /// discounts citing this promotion are assembled: a plain load overlaps with other work,
+    /// while the count's increment on a line that is not cached stalls the core.
+    fn warm(&self) {
+        std::hint::black_box(Arc::strong_count(&self.0));
+    }
 }
 
 /// What caused a discount on a line.
@@ -1540,10 +1547,12 @@ impl PricingEngine {
             return 0;
         }
         let room: i64 = sc.ints.iter().map(|w| state.remaining[w.0]).sum();
-        let total = rounded.min(self.meta[p as usize].cap_minor).min(room);
+        let meta = &self.meta[p as usize];
+        let total = rounded.min(meta.cap_minor).min(room);
         if total <= 0 {
             return 0;
         }
+        meta.label.warm();
         if let [(l, _)] = sc.ints[..] {
             return state.commit(Src::Promo(p), &[l], &[total]);
         }
