@@ -43,20 +43,26 @@ impl RoundingMode {
     /// result as [`RoundingMode::round`] to 0 places of the exact quotient. `den` must be > 0.
     pub(crate) fn round_ratio(self, num: i128, den: i128) -> i128 {
         debug_assert!(den > 0);
-        let (q, r) = (num.div_euclid(den), num.rem_euclid(den));
-        if r == 0 {
-            return q;
+        // 64-bit division when both fit: 128-bit division is a slow library call.
+        if let (Ok(num), Ok(den)) = (i64::try_from(num), i64::try_from(den)) {
+            let (q, r) = (num.div_euclid(den), num.rem_euclid(den));
+            return i128::from(q)
+                + i128::from(r != 0 && self.rounds_up(num < 0, r.cmp(&(den - r)), q % 2 != 0));
         }
-        // q <= num/den < q + 1; "up" means away from zero.
-        let negative = num < 0;
-        let twice = 2 * r;
-        let round_up = match self {
+        let (q, r) = (num.div_euclid(den), num.rem_euclid(den));
+        q + i128::from(r != 0 && self.rounds_up(num < 0, r.cmp(&(den - r)), q % 2 != 0))
+    }
+
+    /// Whether `x` with `q < x < q + 1` rounds to `q + 1` ("up" is away from zero for a
+    /// negative `x`): `half` compares the fraction with one half, `odd` is whether `q` is odd.
+    fn rounds_up(self, negative: bool, half: std::cmp::Ordering, odd: bool) -> bool {
+        use std::cmp::Ordering::{Equal, Greater};
+        match self {
             RoundingMode::Down => negative,
             RoundingMode::Up => !negative,
-            RoundingMode::HalfUp => twice > den || (twice == den && !negative),
-            RoundingMode::HalfEven => twice > den || (twice == den && q % 2 != 0),
-        };
-        if round_up { q + 1 } else { q }
+            RoundingMode::HalfUp => half == Greater || (half == Equal && !negative),
+            RoundingMode::HalfEven => half == Greater || (half == Equal && odd),
+        }
     }
 
     /// Rounds `value` to a multiple of `increment` (which must be positive).
@@ -143,6 +149,15 @@ mod tests {
             let exact = Decimal::from_i128_with_scale(i128::from(num), digits);
             let expected = mode.round(exact, 0);
             prop_assert_eq!(Decimal::from(mode.round_ratio(i128::from(num), den)), expected);
+        }
+
+        /// Past 64 bits the 128-bit path rounds the same way.
+        #[test]
+        fn round_ratio_wide_matches_decimal(num in -10_i128.pow(26)..10_i128.pow(26), digits in 0_u32..20, m in 0_usize..4) {
+            let mode = MODES[m];
+            let den = 10_i128.pow(digits);
+            let exact = Decimal::from_i128_with_scale(num, digits);
+            prop_assert_eq!(Decimal::from(mode.round_ratio(num, den)), mode.round(exact, 0));
         }
     }
 
