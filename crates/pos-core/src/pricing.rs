@@ -565,24 +565,49 @@ impl CategoryCache {
     }
 }
 
-/// What pricing needs to know about a promotion, precomputed when the engine is built: one
-/// small record per promotion, so applying one reads one cache line and not the spec.
+/// What pricing needs to know about a promotion, precomputed when the engine is built: 32
+/// bytes per promotion, aligned so that one never straddles two cache lines. Applying an
+/// item promotion with an integer form reads this record and not the spec.
 #[derive(Debug, Clone)]
+#[repr(align(32))]
 struct Meta {
-    priority: i32,
-    exclusive: bool,
-    /// Whether any gate applies (window, membership, tier, group, coupon, usage limit).
-    gated: bool,
-    fast: Fast,
+    /// The integer figures of `kind`, packed (see [`Meta::fast`]).
+    figure: i64,
     /// The cap in minor units, rounded down; `i64::MAX` when there is none.
     cap_minor: i64,
     /// The id and name every discount of this promotion cites.
     label: PromotionRef,
+    priority: i32,
+    kind: FastKind,
+    /// A decimal exponent that goes with `figure`.
+    aux: u8,
+    exclusive: bool,
+    /// Whether any gate applies (window, membership, tier, group, coupon, usage limit).
+    gated: bool,
 }
 
-/// An item promotion's figures in integers, when they have an exact integer form. The engine
-/// then computes the discount in integer arithmetic; the result is the same as the `Decimal`
-/// computation (a property test checks the rounding), only cheaper.
+/// Which integer form [`Meta::figure`] holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FastKind {
+    None,
+    /// `figure` is the percentage's mantissa, `aux` the exponent of ten of its denominator.
+    Percent,
+    /// `figure` is the amount off per unit in minor units.
+    AmountOff,
+    /// `figure` is the price per unit in minor units.
+    FixedPrice,
+    /// `figure` packs buy (16 bits), get (16 bits) and the mantissa of the reward percentage
+    /// (32 bits; 0 with `aux` 255 for a free item); `aux` is the percentage's scale.
+    BuyXGetY,
+    /// `figure` packs the bundle price in minor units as a mantissa (48 bits) and the count
+    /// (16 bits); `aux` is the price's scale.
+    MixAndMatch,
+}
+
+/// A promotion's figures in integers, when they have an exact integer form. The engine then
+/// computes percent, amount off and fixed price in integer arithmetic; the result is the same
+/// as the `Decimal` computation (a property test checks the rounding), only cheaper. The unit
+/// rules get their figures from here instead of reading the spec.
 #[derive(Debug, Clone, Copy)]
 enum Fast {
     /// Percent off: the discount is `amount * num / den`, `den` a power of ten up to 10^9, so
@@ -592,7 +617,12 @@ enum Fast {
     AmountOff(i64),
     /// Fixed price per unit, in whole minor units.
     FixedPrice(i64),
-    /// No integer form: the `Decimal` path prices it.
+    /// Buy `x` get `y` with this reward.
+    BuyXGetY { x: u32, y: u32, reward: Reward },
+    /// Any `count` for `price_minor` (the spec's price times the minor-unit scale, with the
+    /// very mantissa and scale that product has).
+    MixAndMatch { count: u32, price_minor: Decimal },
+    /// No integer form: the `Decimal` path prices it from the spec.
     None,
 }
 
@@ -604,17 +634,51 @@ impl Meta {
                 .filter(|v| v.fract().is_zero() && *v >= Decimal::ZERO)
                 .and_then(|v| v.to_i64())
         };
-        let fast = match &s.kind {
+        let (kind, figure, aux) = match &s.kind {
             PromotionKind::PercentOff { percent, .. } if percent.scale() <= 7 => {
                 i64::try_from(percent.mantissa())
-                    .map_or(Fast::None, |num| Fast::Percent { num, den: 10_i64.pow(percent.scale() + 2) })
+                    .map_or((FastKind::None, 0, 0), |num| (FastKind::Percent, num, percent.scale() as u8 + 2))
             }
-            PromotionKind::AmountOff { amount, .. } => minor(*amount).map_or(Fast::None, Fast::AmountOff),
-            PromotionKind::FixedPrice { price, .. } => minor(*price).map_or(Fast::None, Fast::FixedPrice),
-            _ => Fast::None,
+            PromotionKind::AmountOff { amount, .. } => {
+                minor(*amount).map_or((FastKind::None, 0, 0), |m| (FastKind::AmountOff, m, 0))
+            }
+            PromotionKind::FixedPrice { price, .. } => {
+                minor(*price).map_or((FastKind::None, 0, 0), |m| (FastKind::FixedPrice, m, 0))
+            }
+            PromotionKind::BuyXGetY { buy_qty, get_qty, reward, .. } => {
+                let (mantissa, aux) = match reward {
+                    Reward::Free => (Some(0), 255),
+                    Reward::PercentOff(pc) => (u32::try_from(pc.mantissa()).ok(), pc.scale() as u8),
+                };
+                match (u16::try_from(*buy_qty), u16::try_from(*get_qty), mantissa) {
+                    (Ok(x), Ok(y), Some(m)) => {
+                        (FastKind::BuyXGetY, (i64::from(m) << 32) | (i64::from(y) << 16) | i64::from(x), aux)
+                    }
+                    _ => (FastKind::None, 0, 0),
+                }
+            }
+            PromotionKind::MixAndMatch { count, price, .. } => {
+                let price_minor = price.checked_mul(scale);
+                match (u16::try_from(*count), price_minor) {
+                    (Ok(n), Some(pm)) if pm.mantissa() >= 0 && pm.mantissa() < 1 << 47 => (
+                        FastKind::MixAndMatch,
+                        ((pm.mantissa() as i64) << 16) | i64::from(n),
+                        pm.scale() as u8,
+                    ),
+                    _ => (FastKind::None, 0, 0),
+                }
+            }
+            _ => (FastKind::None, 0, 0),
         };
         Meta {
+            figure,
+            cap_minor: s.cap.map_or(i64::MAX, |cap| {
+                RoundingMode::Down.round(cap * scale, 0).to_i64().unwrap_or(i64::MAX)
+            }),
+            label: PromotionRef::new(p.id().clone(), p.name()),
             priority: s.priority,
+            kind,
+            aux,
             exclusive: s.stacking == Stacking::Exclusive,
             gated: s.window.is_some()
                 || s.members_only
@@ -622,11 +686,32 @@ impl Meta {
                 || !s.customer_groups.is_empty()
                 || s.coupon.is_some()
                 || s.max_uses.is_some(),
-            fast,
-            cap_minor: s.cap.map_or(i64::MAX, |cap| {
-                RoundingMode::Down.round(cap * scale, 0).to_i64().unwrap_or(i64::MAX)
-            }),
-            label: PromotionRef::new(p.id().clone(), p.name()),
+        }
+    }
+
+    /// The integer form, unpacked.
+    fn fast(&self) -> Fast {
+        let f = self.figure;
+        match self.kind {
+            FastKind::None => Fast::None,
+            FastKind::Percent => Fast::Percent { num: f, den: 10_i64.pow(u32::from(self.aux)) },
+            FastKind::AmountOff => Fast::AmountOff(f),
+            FastKind::FixedPrice => Fast::FixedPrice(f),
+            FastKind::BuyXGetY => Fast::BuyXGetY {
+                x: (f & 0xFFFF) as u32,
+                y: ((f >> 16) & 0xFFFF) as u32,
+                reward: match self.aux {
+                    255 => Reward::Free,
+                    scale => Reward::PercentOff(Decimal::from_i128_with_scale(
+                        i128::from(f >> 32),
+                        u32::from(scale),
+                    )),
+                },
+            },
+            FastKind::MixAndMatch => Fast::MixAndMatch {
+                count: (f & 0xFFFF) as u32,
+                price_minor: Decimal::from_i128_with_scale(i128::from(f >> 16), u32::from(self.aux)),
+            },
         }
     }
 }
@@ -1421,7 +1506,7 @@ impl PricingEngine {
         // Integer fast paths: the exact discount is a whole number of minor units (amount off,
         // fixed price on whole pieces) or a ratio rounded once (percent off).
         sc.ints.clear();
-        let exact_minor: Option<i64> = match meta.fast {
+        let exact_minor: Option<i64> = match meta.fast() {
             Fast::Percent { num, den } => {
                 // Proportional to what each line has left: integer weights, one exact total.
                 sc.ints.extend(lines.iter().filter(|(l, _)| open(*l)).map(|&(l, _)| (l, state.remaining[l])));
@@ -1459,6 +1544,19 @@ impl PricingEngine {
                 }
                 ok.then(|| sc.ints.iter().map(|w| w.1).sum())
             }
+            Fast::BuyXGetY { x, y, reward } => {
+                return self.apply_units(p, UnitRule::BuyXGetY(x, y, reward), lines, infos, state, sc);
+            }
+            Fast::MixAndMatch { count, price_minor } => {
+                return self.apply_units(
+                    p,
+                    UnitRule::MixAndMatch(count, price_minor),
+                    lines,
+                    infos,
+                    state,
+                    sc,
+                );
+            }
             Fast::None => None,
         };
         if let Some(total) = exact_minor {
@@ -1485,6 +1583,7 @@ impl PricingEngine {
         weights.clear();
         match &spec.kind {
             PromotionKind::PercentOff { percent, .. } => {
+                sc.weights = weights;
                 sc.ints.extend(lines.iter().filter(|(l, _)| open(*l)).map(|&(l, _)| (l, state.remaining[l])));
                 let base: i64 = sc.ints.iter().map(|w| w.1).sum();
                 let exact = Decimal::from(base) * *percent / Decimal::ONE_HUNDRED;
@@ -1506,17 +1605,57 @@ impl PricingEngine {
                 }
             }
             PromotionKind::BuyXGetY { buy_qty, get_qty, reward, .. } => {
-                let rule = (*buy_qty, *get_qty, *reward);
-                buy_x_get_y(lines, infos, state, &open, rule, &mut sc.units, &mut weights);
+                sc.weights = weights;
+                let rule = UnitRule::BuyXGetY(*buy_qty, *get_qty, *reward);
+                return self.apply_units(p, rule, lines, infos, state, sc);
             }
             PromotionKind::MixAndMatch { count, price, .. } => {
-                let rule = (*count, *price * scale);
-                mix_and_match(lines, infos, state, &open, rule, &mut sc.units, &mut weights);
+                sc.weights = weights;
+                let rule = UnitRule::MixAndMatch(*count, *price * scale);
+                return self.apply_units(p, rule, lines, infos, state, sc);
             }
             _ => {}
         }
+        self.commit_weights(p, weights, infos, state, sc)
+    }
+
+    /// A unit-based promotion (buy X get Y, mix-and-match) on the unclaimed lines, committed.
+    fn apply_units(
+        &self,
+        p: u32,
+        rule: UnitRule,
+        lines: &[(usize, u8)],
+        infos: &[LineInfo<'_>],
+        state: &mut State,
+        sc: &mut Scratch,
+    ) -> i64 {
+        let open = |l: usize| !state.claimed[l] && state.remaining[l] > 0;
+        let mut weights = std::mem::take(&mut sc.weights);
+        weights.clear();
+        match rule {
+            UnitRule::BuyXGetY(x, y, reward) => {
+                buy_x_get_y(lines, infos, state, &open, (x, y, reward), &mut sc.units, &mut weights);
+            }
+            UnitRule::MixAndMatch(count, price_minor) => {
+                mix_and_match(lines, infos, state, &open, (count, price_minor), &mut sc.units, &mut weights);
+            }
+        }
+        self.commit_weights(p, weights, infos, state, sc)
+    }
+
+    /// Rounds the sum of the exact per-line discounts `weights` once, allocates it over those
+    /// lines by weight and commits it; gives the buffer back to `sc`.
+    fn commit_weights(
+        &self,
+        p: u32,
+        weights: Vec<(usize, Decimal)>,
+        infos: &[LineInfo<'_>],
+        state: &mut State,
+        sc: &mut Scratch,
+    ) -> i64 {
         let exact: Decimal = weights.iter().map(|w| w.1).sum();
         let rounded = self.round_minor(exact);
+        sc.ints.clear();
         if weights.iter().all(|w| w.1.fract().is_zero()) {
             sc.ints.extend(weights.iter().map(|w| (w.0, w.1.to_i64().unwrap_or(i64::MAX))));
         } else {
@@ -1701,6 +1840,14 @@ fn search(
         current.pop();
     }
     search(cands, members, at + 1, gain, current, best, overlaps);
+}
+
+/// A unit-based promotion's rule: buy X get Y with a reward, or any N for a price in minor
+/// units.
+#[derive(Clone, Copy)]
+enum UnitRule {
+    BuyXGetY(u32, u32, Reward),
+    MixAndMatch(u32, Decimal),
 }
 
 /// Units of one line that take part in a unit-based promotion: `count` units of `value` each.
@@ -1888,8 +2035,9 @@ mod tests {
     type GenPromo = (u8, u8, u32, u16, Option<u32>, bool);
 
     /// The integer fast paths (percent off, amount off, fixed price) give exactly what the
-    /// `Decimal` computation gives, for whole pieces and weighed goods, with caps, in a
-    /// currency with and one without minor units.
+    /// `Decimal` computation gives, and buy-X-get-Y and mix-and-match priced from the packed
+    /// figures give what they give from the spec, for whole pieces and weighed goods, with
+    /// caps, in a currency with and one without minor units.
     fn both_paths(
         germany: bool,
         lines: &[(u8, u32, bool)],
@@ -1921,10 +2069,26 @@ mod tests {
             let target =
                 Target::items(&[&format!("sku{}", sku % 8), &format!("sku{}", (sku / 8) % 8)]).unwrap();
             let figure = Decimal::new(i64::from(figure % 5000 + 1), u32::from(scale % 4));
-            let kind = match kind % 3 {
+            let kind = match kind % 5 {
                 0 => PromotionKind::PercentOff { target, percent: figure.min(Decimal::ONE_HUNDRED) },
                 1 => PromotionKind::AmountOff { target, amount: figure },
-                _ => PromotionKind::FixedPrice { target, price: figure },
+                2 => PromotionKind::FixedPrice { target, price: figure },
+                3 => PromotionKind::BuyXGetY {
+                    buy: target.clone(),
+                    buy_qty: 1 + figure.mantissa() as u32 % 3,
+                    get: target,
+                    get_qty: 1 + u32::from(scale % 2),
+                    reward: if sku % 2 == 0 {
+                        Reward::Free
+                    } else {
+                        Reward::PercentOff(figure.min(Decimal::ONE_HUNDRED))
+                    },
+                },
+                _ => PromotionKind::MixAndMatch {
+                    group: target,
+                    count: 2 + figure.mantissa() as u32 % 3,
+                    price: figure,
+                },
             };
             let mut b = Promotion::builder(&format!("p{i}"), "p", kind).priority(i32::from(kind_priority(i)));
             if let Some(c) = cap {
@@ -1938,7 +2102,7 @@ mod tests {
         let engine = PricingEngine::builder(store).promotions(list).build().unwrap();
         let mut exact = engine.clone();
         for m in &mut exact.meta {
-            m.fast = Fast::None;
+            m.kind = FastKind::None;
         }
         let ctx = PricingContext::at("2026-11-23T03:00:00Z".parse().unwrap());
         (engine.price(&catalog, &basket, &ctx).unwrap(), exact.price(&catalog, &basket, &ctx).unwrap())
