@@ -184,12 +184,23 @@ impl PriceList {
     }
 }
 
+/// What the catalog keeps beside each product for pricing: a small record next to the
+/// product's key, so pricing a line with no variant parent does not read the product's
+/// `parent` field.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ProductSlot {
+    /// The slot of the product's category (see [`Catalog::slot_path`]).
+    pub(crate) category: u32,
+    /// Whether the product is a variant of a parent SKU.
+    pub(crate) has_parent: bool,
+}
+
 /// The catalog of one currency: products, categories and price lists.
 #[derive(Debug, Clone)]
 pub struct Catalog {
     currency: Currency,
-    /// Each product with the slot of its category.
-    products: FxHashMap<Sku, (Product, u32)>,
+    /// Each product with the facts pricing needs before it reads the product.
+    products: FxHashMap<Sku, (Product, ProductSlot)>,
     barcodes: FxHashMap<String, Sku>,
     categories: BTreeMap<CategoryId, Category>,
     /// Each category followed by its ancestors, root last.
@@ -333,7 +344,8 @@ impl Catalog {
         for b in &product.barcodes {
             self.barcodes.insert(b.clone(), product.sku.clone());
         }
-        let slot = self.slots[&product.category];
+        let slot =
+            ProductSlot { category: self.slots[&product.category], has_parent: product.parent.is_some() };
         self.products.insert(product.sku.clone(), (product, slot));
         Ok(())
     }
@@ -355,7 +367,7 @@ impl Catalog {
     }
 
     /// A product by SKU with the slot of its category (see [`Catalog::slot_path`]).
-    pub(crate) fn product_in_slot(&self, sku: &Sku) -> Option<(&Product, u32)> {
+    pub(crate) fn product_in_slot(&self, sku: &Sku) -> Option<(&Product, ProductSlot)> {
         self.products.get(sku).map(|(p, slot)| (p, *slot))
     }
 

@@ -1026,7 +1026,7 @@ impl PricingEngine {
         let categories =
             (!self.by_category.is_empty()).then(|| self.category_table.table(&self.by_category, catalog));
         for (idx, bl) in basket.lines().iter().enumerate() {
-            let (product, category_slot) = catalog
+            let (product, slot_facts) = catalog
                 .product_in_slot(&bl.sku)
                 .ok_or_else(|| CoreError::UnknownSku { sku: bl.sku.to_string() })?;
             if product.unit != bl.quantity.unit() {
@@ -1084,11 +1084,13 @@ impl PricingEngine {
                     hits.extend(list.iter().map(|&(p, role)| u64::from(p) << 32 | line | u64::from(role)))
                 };
                 push(self.by_sku.get(bl.sku.as_str()));
-                if let Some(parent) = &product.parent {
+                if slot_facts.has_parent
+                    && let Some(parent) = &product.parent
+                {
                     push(self.by_sku.get(parent.as_str()));
                 }
                 if let Some(table) = &categories {
-                    push(table.get(category_slot));
+                    push(table.get(slot_facts.category));
                 }
                 push(&self.all_items);
             }
