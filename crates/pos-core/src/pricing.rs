@@ -2293,8 +2293,10 @@ mod tests {
             let kind = PromotionKind::PercentOff { target, percent: Decimal::TEN };
             let mut b = Promotion::builder("g", "g", kind);
             if windowed {
-                let mut w = TimeWindow::default();
-                w.weekdays = (0..7).filter(|d| days & (1 << d) != 0).collect();
+                let mut w = TimeWindow {
+                    weekdays: (0..7).filter(|d| days & (1 << d) != 0).collect(),
+                    ..TimeWindow::default()
+                };
                 if let Some((from, to, fnano, tnano)) = hours {
                     let t = |s: u32, n: u32| chrono::NaiveTime::from_num_seconds_from_midnight_opt(s, n).unwrap();
                     w.hours = Some((t(from, fnano), t(to, tnano)));
