@@ -1329,33 +1329,11 @@ impl PricingEngine {
         // 6. Tax.
         let taxes = self.taxes(&infos, &state.remaining, tax_slots.len());
 
-        // Assemble.
-        let mut per_line: Vec<LineDiscounts> = (0..n).map(|_| LineDiscounts::new()).collect();
-        let mut applied: Vec<(u32, i64)> = Vec::with_capacity(item_promos.len() + basket_promos.len());
-        for &(src, l, amount) in &state.log {
-            let source = match src {
-                Src::Promo(p) => {
-                    // A promotion commits once, so its entries are contiguous in the log.
-                    match applied.last_mut() {
-                        Some(e) if e.0 == p => e.1 += amount,
-                        _ => applied.push((p, amount)),
-                    }
-                    DiscountSource::Promotion(self.meta[p as usize].label.clone())
-                }
-                Src::ManualLine => DiscountSource::ManualLine {
-                    reason: infos[l].manual.map(|m| m.reason().to_owned()).unwrap_or_default(),
-                },
-                Src::ManualBasket => DiscountSource::ManualBasket {
-                    reason: basket.discount().map(|m| m.reason().to_owned()).unwrap_or_default(),
-                },
-            };
-            per_line[l].push(LineDiscount { source, amount: self.money(amount) });
-        }
-        merge_repeats(&mut applied);
+        // Assemble: the lines first, then each discount straight into its line.
         let tax_mode = self.store.tax.mode();
         let mut lines = Vec::with_capacity(n);
         let mut per_slot = vec![(0_i64, 0_i64, 0_i64); tax_slots.len()];
-        for (i, (info, discounts)) in infos.iter().zip(per_line).enumerate() {
+        for (i, info) in infos.iter().enumerate() {
             let rest = state.remaining[i];
             let tax = taxes[i];
             let (net, gross) = match tax_mode {
@@ -1374,7 +1352,7 @@ impl PricingEngine {
                 quantity: bl.quantity,
                 unit_price: Money::new(info.unit_price, currency),
                 base: self.money(info.base),
-                discounts,
+                discounts: LineDiscounts::new(),
                 tax_label: tax_slots[info.tax_slot].0.to_owned(),
                 tax_rate: (info.tax_rate * Decimal::ONE_HUNDRED).normalize(),
                 net: self.money(net),
@@ -1382,6 +1360,27 @@ impl PricingEngine {
                 total: self.money(gross),
             });
         }
+        let mut applied: Vec<(u32, i64)> = Vec::with_capacity(item_promos.len() + basket_promos.len());
+        for &(src, l, amount) in &state.log {
+            let source = match src {
+                Src::Promo(p) => {
+                    // A promotion commits once, so its entries are contiguous in the log.
+                    match applied.last_mut() {
+                        Some(e) if e.0 == p => e.1 += amount,
+                        _ => applied.push((p, amount)),
+                    }
+                    DiscountSource::Promotion(self.meta[p as usize].label.clone())
+                }
+                Src::ManualLine => DiscountSource::ManualLine {
+                    reason: infos[l].manual.map(|m| m.reason().to_owned()).unwrap_or_default(),
+                },
+                Src::ManualBasket => DiscountSource::ManualBasket {
+                    reason: basket.discount().map(|m| m.reason().to_owned()).unwrap_or_default(),
+                },
+            };
+            lines[l].discounts.push(LineDiscount { source, amount: self.money(amount) });
+        }
+        merge_repeats(&mut applied);
         let subtotal: i64 = infos.iter().map(|l| l.base).sum();
         let total: i64 = lines.iter().filter_map(|l| l.total.to_minor()).sum();
         let tax_total: i64 = taxes.iter().sum();
