@@ -191,6 +191,8 @@ impl PriceList {
 pub(crate) struct ProductSlot {
     /// The slot of the product's category (see [`Catalog::slot_path`]).
     pub(crate) category: u32,
+    /// The product's tax class, as a number (see [`Catalog::tax_class`]).
+    pub(crate) tax_class: u32,
     /// Whether the product is a variant of a parent SKU.
     pub(crate) has_parent: bool,
 }
@@ -215,6 +217,10 @@ pub struct Catalog {
     /// Names this category tree: a new number whenever it changes. Clones share it, because they
     /// share the tree.
     tree_version: u64,
+    /// The tax classes products use, each numbered once, so that pricing resolves a class's
+    /// rate once per basket and not by name on every line.
+    tax_classes: Vec<TaxClassId>,
+    tax_class_numbers: FxHashMap<TaxClassId, u32>,
     price_lists: Vec<PriceList>,
 }
 
@@ -238,6 +244,8 @@ impl Catalog {
             slot_ids: Vec::new(),
             slot_paths: Vec::new(),
             tree_version: next_tree_version(),
+            tax_classes: Vec::new(),
+            tax_class_numbers: FxHashMap::default(),
             price_lists: Vec::new(),
         }
     }
@@ -344,8 +352,20 @@ impl Catalog {
         for b in &product.barcodes {
             self.barcodes.insert(b.clone(), product.sku.clone());
         }
-        let slot =
-            ProductSlot { category: self.slots[&product.category], has_parent: product.parent.is_some() };
+        let tax_class = match self.tax_class_numbers.get(&product.tax_class) {
+            Some(n) => *n,
+            None => {
+                let n = self.tax_classes.len() as u32;
+                self.tax_classes.push(product.tax_class.clone());
+                self.tax_class_numbers.insert(product.tax_class.clone(), n);
+                n
+            }
+        };
+        let slot = ProductSlot {
+            category: self.slots[&product.category],
+            tax_class,
+            has_parent: product.parent.is_some(),
+        };
         self.products.insert(product.sku.clone(), (product, slot));
         Ok(())
     }
@@ -364,6 +384,16 @@ impl Catalog {
     /// A product by SKU.
     pub fn product(&self, sku: &Sku) -> Option<&Product> {
         self.products.get(sku).map(|(p, _)| p)
+    }
+
+    /// The tax class numbered `n` (see [`ProductSlot::tax_class`]).
+    pub(crate) fn tax_class(&self, n: u32) -> &TaxClassId {
+        &self.tax_classes[n as usize]
+    }
+
+    /// How many tax classes are numbered.
+    pub(crate) fn tax_class_count(&self) -> usize {
+        self.tax_classes.len()
     }
 
     /// A product by SKU with the slot of its category (see [`Catalog::slot_path`]).

@@ -269,3 +269,25 @@ fn rounding_modes() {
     assert_eq!(Money::new(d("1.0005"), Currency::KWD).round(HalfUp).amount(), d("1.001"));
     let _ = Decimal::ZERO;
 }
+
+#[test]
+fn a_product_whose_tax_class_has_no_rate() {
+    let mut cat = korean_catalog();
+    cat.upsert_product(Product::new("cigar", "시가", "household", "luxury", Decimal::from(9_000)).unwrap())
+        .unwrap();
+    let ctx = pos_core::PricingContext::at(at("2026-11-23T03:00:00Z"));
+    let engine = engine(Vec::new());
+    // Lines of known classes price; a line whose class the store has no rate for is refused,
+    // naming the field, wherever it stands in the basket.
+    assert!(engine.price(&cat, &basket(&[("cola", 1), ("tissue", 1)]), &ctx).is_ok());
+    for items in [&[("cigar", 1), ("cola", 1)][..], &[("cola", 2), ("cigar", 1)][..]] {
+        let e = engine.price(&cat, &basket(items), &ctx).unwrap_err();
+        assert_eq!(field(&e), "tax_class", "{e}");
+        assert!(e.to_string().contains("luxury"), "{e}");
+    }
+    // Replacing the product with a class the store knows makes it sellable.
+    cat.upsert_product(Product::new("cigar", "시가", "household", "standard", Decimal::from(9_000)).unwrap())
+        .unwrap();
+    let priced = engine.price(&cat, &basket(&[("cigar", 1), ("cola", 1)]), &ctx).unwrap();
+    assert_eq!(priced.total.to_minor(), Some(11_000));
+}

@@ -816,6 +816,9 @@ impl PricingEngine {
         let mut infos: Vec<LineInfo<'_>> = Vec::with_capacity(n);
         let mut products = Vec::with_capacity(n);
         let mut tax_slots: Vec<(&str, Decimal)> = Vec::new();
+        // Per catalog tax class: its slot in `tax_slots`, resolved at its first line.
+        let mut class_slots: SmallVec<[usize; 8]> =
+            SmallVec::from_elem(usize::MAX, catalog.tax_class_count());
         // (promotion, line, role) packed in one word, so that sorting groups them cheaply:
         // promotion in the high 32 bits, then the line, then the role in the low 2 bits.
         let mut hits: Vec<u64> = Vec::with_capacity(if self.promotions.is_empty() { 0 } else { 4 * n });
@@ -849,14 +852,19 @@ impl PricingEngine {
                     unit_price.checked_mul(qty).ok_or(CoreError::Overflow { operation: "line amount" })?,
                 )?,
             };
-            let rate = self.store.tax.rate(&product.tax_class)?;
-            let slot = match tax_slots.iter().position(|(l, r)| *l == rate.label() && *r == rate.rate()) {
-                Some(s) => s,
-                None => {
-                    tax_slots.push((rate.label(), rate.rate()));
-                    tax_slots.len() - 1
-                }
-            };
+            let class = slot_facts.tax_class as usize;
+            if class_slots[class] == usize::MAX {
+                let rate = self.store.tax.rate(catalog.tax_class(slot_facts.tax_class))?;
+                class_slots[class] =
+                    match tax_slots.iter().position(|(l, r)| *l == rate.label() && *r == rate.rate()) {
+                        Some(s) => s,
+                        None => {
+                            tax_slots.push((rate.label(), rate.rate()));
+                            tax_slots.len() - 1
+                        }
+                    };
+            }
+            let slot = class_slots[class];
             infos.push(LineInfo {
                 id: bl.id,
                 pieces: bl.quantity.pieces(),
@@ -866,7 +874,7 @@ impl PricingEngine {
                     _ => unit_price,
                 },
                 base,
-                tax_rate: rate.rate(),
+                tax_rate: tax_slots[slot].1,
                 tax_slot: slot,
                 manual: bl.discount.as_ref(),
             });
