@@ -1379,17 +1379,27 @@ impl PricingEngine {
         let spec = self.promotions[p as usize].spec();
         let scale = self.scale();
         let open = |l: usize| !state.claimed[l] && state.remaining[l] > 0;
-        // Exact discount per line, in minor units at full precision.
-        let mut weights = std::mem::take(&mut sc.weights);
-        weights.clear();
         match &spec.kind {
             PromotionKind::PercentOff { percent, .. } => {
-                sc.weights = weights;
                 sc.ints.extend(lines.iter().filter(|(l, _)| open(*l)).map(|&(l, _)| (l, state.remaining[l])));
                 let base: i64 = sc.ints.iter().map(|w| w.1).sum();
                 let exact = Decimal::from(base) * *percent / Decimal::ONE_HUNDRED;
                 return self.commit_int(p, self.round_minor(exact), infos, state, sc);
             }
+            PromotionKind::BuyXGetY { buy_qty, get_qty, reward, .. } => {
+                let rule = UnitRule::BuyXGetY(*buy_qty, *get_qty, *reward);
+                return self.apply_units(p, rule, lines, infos, state, sc);
+            }
+            PromotionKind::MixAndMatch { count, price, .. } => {
+                let rule = UnitRule::MixAndMatch(*count, *price * scale);
+                return self.apply_units(p, rule, lines, infos, state, sc);
+            }
+            _ => {}
+        }
+        // Exact discount per line, in minor units at full precision.
+        let mut weights = std::mem::take(&mut sc.weights);
+        weights.clear();
+        match &spec.kind {
             PromotionKind::AmountOff { amount, .. } => {
                 for &(l, _) in lines.iter().filter(|(l, _)| open(*l)) {
                     let off = *amount * scale * infos[l].quantity;
@@ -1404,16 +1414,6 @@ impl PricingEngine {
                         weights.push((l, off));
                     }
                 }
-            }
-            PromotionKind::BuyXGetY { buy_qty, get_qty, reward, .. } => {
-                sc.weights = weights;
-                let rule = UnitRule::BuyXGetY(*buy_qty, *get_qty, *reward);
-                return self.apply_units(p, rule, lines, infos, state, sc);
-            }
-            PromotionKind::MixAndMatch { count, price, .. } => {
-                sc.weights = weights;
-                let rule = UnitRule::MixAndMatch(*count, *price * scale);
-                return self.apply_units(p, rule, lines, infos, state, sc);
             }
             _ => {}
         }
