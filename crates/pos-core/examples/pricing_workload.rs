@@ -5,6 +5,7 @@
 //! cargo build --release -p pos-core --example pricing_workload
 //! target/release/examples/pricing_workload 10000 20000   # promotions, baskets: time per basket
 //! target/release/examples/pricing_workload ratio          # 0, 1,000, 10,000 interleaved
+//! target/release/examples/pricing_workload digest         # SHA-256 of 1,800 priced baskets
 //! valgrind --tool=callgrind target/release/examples/pricing_workload 10000 2000
 //! ```
 //!
@@ -13,6 +14,10 @@
 //! three alike, so the ratio of the minima is steadier than separate criterion runs. For
 //! instructions per basket, run callgrind with two basket counts and divide the difference:
 //! that removes the catalog and engine set-up.
+//!
+//! `digest` prices 600 varied baskets (tiers, coupons, manual discounts, overrides, weekend
+//! evenings) against 0, 1,000 and 10,000 promotions and prints one SHA-256 over their JSON: a
+//! change to the engine that must not change its results must not change the digest.
 #![allow(missing_docs)]
 
 #[path = "../benches/workload/mod.rs"]
@@ -22,7 +27,8 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use pos_core::{Basket, Catalog, PricingContext, PricingEngine, StoreConfig};
-use workload::{Lcg, basket, catalog, promotions};
+use sha2::{Digest, Sha256};
+use workload::{Lcg, basket, catalog, promotions, varied_basket};
 
 /// Baskets per batch in `ratio` mode: long enough that the first, cache-cold baskets of a batch
 /// weigh little.
@@ -55,6 +61,23 @@ fn main() {
     let mut rng = Lcg(42);
     let catalog = catalog(&mut rng);
     let baskets: Vec<Basket> = (0..16).map(|_| basket(&mut rng)).collect();
+    if first == "digest" {
+        let mut hash = Sha256::new();
+        let mut applied = 0;
+        for n in [0, 1_000, 10_000] {
+            let engine = engine(n);
+            let mut rng = Lcg(99);
+            for i in 0..600 {
+                let (basket, at) = varied_basket(&mut rng, i);
+                let priced = engine.price(&catalog, &basket, &PricingContext::at(at)).expect("prices");
+                applied += priced.promotions.len();
+                hash.update(serde_json::to_vec(&priced).expect("serialises"));
+            }
+        }
+        let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        println!("{hex} ({applied} promotions applied over 1,800 baskets)");
+        return;
+    }
     if first == "ratio" {
         let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(40);
         let engines: Vec<(usize, PricingEngine)> = [0, 1_000, 10_000].map(|n| (n, engine(n))).into();

@@ -15,10 +15,10 @@
 //! SKU, so a 100-line basket meets dozens of them; the bench prints how many apply.
 #![allow(dead_code)]
 
-use chrono::{NaiveTime, Weekday};
+use chrono::{DateTime, NaiveTime, Utc, Weekday};
 use pos_core::{
-    Basket, BasketReward, Catalog, Currency, CustomerContext, Product, Promotion, PromotionKind, Quantity,
-    Reward, Sku, SpendTier, Target, TimeWindow,
+    Basket, BasketReward, Catalog, Currency, CustomerContext, ManualDiscount, PriceOverride, Product,
+    Promotion, PromotionKind, Quantity, Reward, Sku, SpendTier, Target, TimeWindow,
 };
 use rust_decimal::Decimal;
 
@@ -181,4 +181,53 @@ pub(crate) fn basket(rng: &mut Lcg) -> Basket {
         group: None,
     });
     b
+}
+
+/// A basket for checking that the engine's results stay the same: 1 to 120 lines, some SKUs
+/// repeated on several lines, every tier and no member, the basket and item coupons, manual line
+/// and basket discounts, price overrides, and a weekday noon or a weekend evening (Seoul time).
+pub(crate) fn varied_basket(rng: &mut Lcg, i: u64) -> (Basket, DateTime<Utc>) {
+    let mut b = Basket::new();
+    let lines = 1 + rng.below(120);
+    let mut skus = Vec::new();
+    for _ in 0..lines {
+        let s = if !skus.is_empty() && rng.below(8) == 0 {
+            skus[rng.below(skus.len() as u64) as usize]
+        } else {
+            rng.below(SKUS)
+        };
+        skus.push(s);
+        let id = b.add(Sku::parse(&sku(s)).unwrap(), Quantity::each(1 + rng.below(6) as u32).unwrap());
+        match rng.below(40) {
+            0 => b
+                .set_line_discount(id, Some(ManualDiscount::percent(Decimal::from(10), "파손").unwrap()))
+                .unwrap(),
+            1 => b
+                .set_line_discount(id, Some(ManualDiscount::amount(Decimal::from(300), "단골").unwrap()))
+                .unwrap(),
+            2 => b.override_price(id, PriceOverride::new(Decimal::from(990), "가격 확인").unwrap()).unwrap(),
+            _ => {}
+        }
+    }
+    match rng.below(10) {
+        0 => b.set_discount(Some(ManualDiscount::percent(Decimal::from(5), "직원").unwrap())),
+        1 => b.set_discount(Some(ManualDiscount::amount(Decimal::from(1_000), "사과").unwrap())),
+        _ => {}
+    }
+    for _ in 0..rng.below(3) {
+        let code = match rng.below(3) {
+            0 => format!("B{}", 1 + rng.below(3)),
+            _ => format!("CPN{}", rng.below(10_000)),
+        };
+        b.add_coupon(&code).unwrap();
+    }
+    let tier = ["silver", "gold", "bronze"][rng.below(3) as usize];
+    b.set_customer(if i.is_multiple_of(5) {
+        CustomerContext::default()
+    } else {
+        CustomerContext { member_id: Some(format!("m-{i}")), tier: Some(tier.into()), group: None }
+    });
+    // Monday noon, or Saturday 18:30, in Seoul.
+    let at = if rng.below(3) == 0 { "2026-11-28T09:30:00Z" } else { "2026-11-23T03:00:00Z" };
+    (b, at.parse().unwrap())
 }
