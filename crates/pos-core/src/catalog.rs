@@ -185,16 +185,16 @@ impl PriceList {
 }
 
 /// What the catalog keeps beside each product for pricing: a small record next to the
-/// product's key, so pricing a line with no variant parent does not read the product's
-/// `parent` field.
+/// product's key, so that pricing a line reads numbers instead of names.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ProductSlot {
     /// The slot of the product's category (see [`Catalog::slot_path`]).
     pub(crate) category: u32,
     /// The product's tax class, as a number (see [`Catalog::tax_class`]).
     pub(crate) tax_class: u32,
-    /// Whether the product is a variant of a parent SKU.
-    pub(crate) has_parent: bool,
+    /// The product's number: dense, given when its SKU is first added and kept for the
+    /// catalog's life, so that the pricing engine can keep per-product facts in an array.
+    pub(crate) number: u32,
 }
 
 /// The catalog of one currency: products, categories and price lists.
@@ -217,6 +217,9 @@ pub struct Catalog {
     /// Names this category tree: a new number whenever it changes. Clones share it, because they
     /// share the tree.
     tree_version: u64,
+    /// Names the set of products with their categories and parents: a new number whenever a
+    /// product is added or replaced. Clones share it, like `tree_version`.
+    product_version: u64,
     /// The tax classes products use, each numbered once, so that pricing resolves a class's
     /// rate once per basket and not by name on every line.
     tax_classes: Vec<TaxClassId>,
@@ -244,6 +247,7 @@ impl Catalog {
             slot_ids: Vec::new(),
             slot_paths: Vec::new(),
             tree_version: next_tree_version(),
+            product_version: next_tree_version(),
             tax_classes: Vec::new(),
             tax_class_numbers: FxHashMap::default(),
             price_lists: Vec::new(),
@@ -361,12 +365,14 @@ impl Catalog {
                 n
             }
         };
-        let slot = ProductSlot {
-            category: self.slots[&product.category],
-            tax_class,
-            has_parent: product.parent.is_some(),
+        let number = match self.products.get(&product.sku) {
+            Some((_, old)) => old.number,
+            None => u32::try_from(self.products.len())
+                .map_err(|_| CoreError::invalid("sku", "a catalog holds fewer than 2^32 products"))?,
         };
+        let slot = ProductSlot { category: self.slots[&product.category], tax_class, number };
         self.products.insert(product.sku.clone(), (product, slot));
+        self.product_version = next_tree_version();
         Ok(())
     }
 
@@ -404,6 +410,17 @@ impl Catalog {
     /// The version of the category tree: equal versions mean the same slots and paths.
     pub(crate) fn tree_version(&self) -> u64 {
         self.tree_version
+    }
+
+    /// The version of the products, their categories and parents: equal versions mean the
+    /// same products under the same numbers.
+    pub(crate) fn product_version(&self) -> u64 {
+        self.product_version
+    }
+
+    /// Every product with its slot, in no particular order.
+    pub(crate) fn slotted_products(&self) -> impl Iterator<Item = (&Product, ProductSlot)> {
+        self.products.values().map(|(p, slot)| (p, *slot))
     }
 
     /// Number of category slots.

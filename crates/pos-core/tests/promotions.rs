@@ -85,6 +85,29 @@ fn one_engine_follows_changes_to_the_category_tree() {
 }
 
 #[test]
+fn one_engine_follows_changes_to_products() {
+    // The engine resolves each product's promotions per catalog and caches that; a product
+    // moved to another category, a new variant of a promoted product, and a product that stops
+    // being a variant must each be seen at once.
+    let mut cat = korean_catalog();
+    let e = engine(vec![
+        promo("drinks10", pct(Target::categories(&["drinks"]), 10)),
+        promo("shirts", pct(items(&["tshirt"]), 50)),
+    ]);
+    assert_eq!(discount(&price(&e, &cat, &basket(&[("chips", 1)]))), 0);
+    cat.upsert_product(Product::new("chips", "감자칩", "drinks", "standard", Decimal::from(2_500)).unwrap())
+        .unwrap();
+    assert_eq!(discount(&price(&e, &cat, &basket(&[("chips", 1)]))), 250);
+    let xl = Product::new("tshirt-xl", "티셔츠 XL", "household", "standard", Decimal::from(16_000)).unwrap();
+    cat.upsert_product(xl.clone().variant_of("tshirt", &[("size", "XL")]).unwrap()).unwrap();
+    assert_eq!(discount(&price(&e, &cat, &basket(&[("tshirt-xl", 1)]))), 8_000);
+    cat.upsert_product(xl).unwrap();
+    assert_eq!(discount(&price(&e, &cat, &basket(&[("tshirt-xl", 1)]))), 0);
+    // Replacing a product keeps its number: the others keep their promotions.
+    assert_eq!(discount(&price(&e, &cat, &basket(&[("tshirt-l", 1), ("cola", 1)]))), 7_500 + 200);
+}
+
+#[test]
 fn promotion_on_a_parent_applies_to_its_variants() {
     let cat = korean_catalog();
     let e = engine(vec![promo("shirts", pct(items(&["tshirt"]), 50))]);

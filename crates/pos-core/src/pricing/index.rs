@@ -1,5 +1,6 @@
 //! Where a line finds its promotions: the SKU index, laid out so that a lookup reads one cache
-//! line, and the category table of one catalog tree.
+//! line, and the product table of one catalog, which resolves every product's promotions (its
+//! own, its parent's, its categories' and those on all items) once, by product number.
 
 use std::sync::Arc;
 
@@ -7,56 +8,109 @@ use rustc_hash::FxHashMap;
 
 use crate::catalog::Catalog;
 
-/// The category promotions of every category slot of one catalog tree, each slot with those of
-/// its ancestors: a line finds its category promotions by its product's slot, without names.
+/// Every promotion that looks at each product of one catalog, by product number: what the
+/// SKU index holds for the product and its variant parent, what the category index holds for
+/// its category and that category's ancestors, and the promotions on all items.
+///
+/// A line reads one bit of `present` (a bit per product: 6 KB for 50,000 products, small
+/// enough to stay in the cache) and, only when it is set, the product's row.
 #[derive(Debug)]
-pub(super) struct CategoryTable {
-    /// The catalog tree version it was built for.
-    version: u64,
-    ranges: Vec<(u32, u32)>,
+pub(super) struct ProductTable {
+    /// The catalog versions it was built for.
+    versions: (u64, u64),
+    present: Vec<u64>,
+    /// Per product number: its one promotion, or `(start, 0)` for a list at
+    /// `entries[start + 1..]` whose length is in `entries[start].0` (roles are never 0).
+    rows: Vec<(u32, u8)>,
     entries: Vec<(u32, u8)>,
 }
 
-impl CategoryTable {
-    fn build(index: &Index, catalog: &Catalog) -> Self {
-        let mut ranges = Vec::with_capacity(catalog.slot_count());
-        let mut entries = Vec::new();
+impl ProductTable {
+    fn build(by_sku: &Index, by_category: &Index, all_items: &[(u32, u8)], catalog: &Catalog) -> Self {
+        // Each category slot's promotions with those of its ancestors.
+        let mut category_ranges = Vec::with_capacity(catalog.slot_count());
+        let mut category_entries = Vec::new();
         for slot in 0..catalog.slot_count() as u32 {
-            let start = entries.len() as u32;
+            let start = category_entries.len();
             for &s in catalog.slot_path(slot).1 {
-                entries.extend_from_slice(index.get(&catalog.slot_path(s).0.0));
+                category_entries.extend_from_slice(by_category.get(&catalog.slot_path(s).0.0));
             }
-            ranges.push((start, entries.len() as u32));
+            category_ranges.push(start..category_entries.len());
         }
-        CategoryTable { version: catalog.tree_version(), ranges, entries }
+        let count = catalog.slotted_products().map(|(_, slot)| slot.number as usize + 1).max().unwrap_or(0);
+        let mut table = ProductTable {
+            versions: (catalog.product_version(), catalog.tree_version()),
+            present: vec![0; count.div_ceil(64)],
+            rows: vec![(0, 0); count],
+            entries: Vec::new(),
+        };
+        let mut list = Vec::new();
+        for (product, slot) in catalog.slotted_products() {
+            list.clear();
+            list.extend_from_slice(by_sku.get(product.sku.as_str()));
+            if let Some(parent) = &product.parent {
+                list.extend_from_slice(by_sku.get(parent.as_str()));
+            }
+            list.extend_from_slice(&category_entries[category_ranges[slot.category as usize].clone()]);
+            list.extend_from_slice(all_items);
+            let n = slot.number as usize;
+            match list[..] {
+                [] => continue,
+                [one] => table.rows[n] = one,
+                _ => {
+                    table.rows[n] = (table.entries.len() as u32, 0);
+                    table.entries.push((list.len() as u32, 0));
+                    table.entries.extend_from_slice(&list);
+                }
+            }
+            table.present[n / 64] |= 1 << (n % 64);
+        }
+        table
     }
 
-    pub(super) fn get(&self, slot: u32) -> &[(u32, u8)] {
-        let (start, end) = self.ranges[slot as usize];
-        &self.entries[start as usize..end as usize]
+    /// The promotions that look at product `number`, as `(promotion, role)`.
+    pub(super) fn get(&self, number: u32) -> &[(u32, u8)] {
+        let n = number as usize;
+        if self.present.get(n / 64).is_none_or(|bits| bits & (1 << (n % 64)) == 0) {
+            return &[];
+        }
+        match &self.rows[n] {
+            &(start, 0) => {
+                let start = start as usize;
+                &self.entries[start + 1..start + 1 + self.entries[start].0 as usize]
+            }
+            one => std::slice::from_ref(one),
+        }
     }
 }
 
-/// The last [`CategoryTable`] built, shared by concurrent pricing runs. Rebuilt when a catalog
-/// with another tree version comes along. A clone of the engine starts empty.
+/// The last [`ProductTable`] built, shared by concurrent pricing runs. Rebuilt when a catalog
+/// with other products or another category tree comes along. A clone of the engine starts
+/// empty.
 #[derive(Debug, Default)]
-pub(super) struct CategoryCache(std::sync::RwLock<Option<Arc<CategoryTable>>>);
+pub(super) struct ProductCache(std::sync::RwLock<Option<Arc<ProductTable>>>);
 
-impl Clone for CategoryCache {
+impl Clone for ProductCache {
     fn clone(&self) -> Self {
-        CategoryCache::default()
+        ProductCache::default()
     }
 }
 
-impl CategoryCache {
-    pub(super) fn table(&self, index: &Index, catalog: &Catalog) -> Arc<CategoryTable> {
-        let version = catalog.tree_version();
+impl ProductCache {
+    pub(super) fn table(
+        &self,
+        by_sku: &Index,
+        by_category: &Index,
+        all_items: &[(u32, u8)],
+        catalog: &Catalog,
+    ) -> Arc<ProductTable> {
+        let versions = (catalog.product_version(), catalog.tree_version());
         if let Ok(guard) = self.0.read()
-            && let Some(table) = guard.as_ref().filter(|t| t.version == version)
+            && let Some(table) = guard.as_ref().filter(|t| t.versions == versions)
         {
             return table.clone();
         }
-        let table = Arc::new(CategoryTable::build(index, catalog));
+        let table = Arc::new(ProductTable::build(by_sku, by_category, all_items, catalog));
         if let Ok(mut guard) = self.0.write() {
             *guard = Some(table.clone());
         }
@@ -64,207 +118,84 @@ impl CategoryCache {
     }
 }
 
-/// Promotion lists by SKU or category id, laid out so that a lookup reads one cache line.
-///
-/// Keys of up to 23 bytes (every EAN and most SKUs) live in an open-addressed table of 64-byte
-/// buckets, two slots each, probed linearly from the key's home bucket. A slot holds the packed
-/// key and, for the common key with one promotion, that promotion itself; a key with several
-/// points into `entries`, where its list is stored after a header holding the length. Longer
-/// keys have an ordinary map.
-///
-/// Most SKUs of a basket have no promotion at all. A filter byte per bucket, with one of its
-/// bits set for each key whose home that bucket is, answers most of those lookups without
-/// reading the bucket, from a table small enough to stay in the cache (32 KB for 30,000 keys).
+/// Promotion lists by SKU or by category id. Pricing does not read it: the [`ProductTable`]
+/// resolves it once per catalog.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Index {
-    buckets: Vec<Bucket>,
-    filters: Vec<u8>,
-    long: FxHashMap<Box<str>, (u32, u32)>,
-    entries: Vec<(u32, u8)>,
-    len: usize,
-}
-
-/// One cache line of [`Index`].
-#[derive(Debug, Clone, Copy)]
-#[repr(C, align(64))]
-struct Bucket([Slot; 2]);
-
-#[derive(Debug, Clone, Copy)]
-struct Slot {
-    key: [u64; 3],
-    /// The one promotion of this key, or `(start, 0)`: the list is at `entries[start + 1..]`,
-    /// its length in `entries[start].0` (roles are never 0).
-    one: (u32, u8),
-}
-
-/// A slot no key packs to: its length byte is 255.
-const EMPTY_SLOT: Slot = Slot { key: [0, 0, u64::MAX], one: (0, 0) };
+pub(super) struct Index(FxHashMap<Box<str>, Box<[(u32, u8)]>>);
 
 impl Index {
     pub(super) fn new(lists: FxHashMap<&str, Vec<(u32, u8)>>) -> Self {
-        let mut index = Index::default();
-        let mut lists: Vec<(&str, Vec<(u32, u8)>)> =
-            lists.into_iter().filter(|(_, l)| !l.is_empty()).collect();
-        // Sorted, so that the layout does not depend on hash map order.
-        lists.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let short = lists.iter().filter(|(k, _)| short_key(k).is_some()).count();
-        if short > 0 {
-            // At most half the slots used: probes stay short.
-            index.buckets = vec![Bucket([EMPTY_SLOT; 2]); short.next_power_of_two()];
-            index.filters = vec![0; index.buckets.len()];
-        }
-        for (key, list) in lists {
-            index.len += 1;
-            let one = if let [single] = list[..] {
-                single
-            } else {
-                let start = index.entries.len() as u32;
-                index.entries.push((list.len() as u32, 0));
-                index.entries.extend(&list);
-                (start, 0)
-            };
-            match short_key(key) {
-                Some(k) => index.insert(k, one),
-                None => {
-                    let (start, len) = match one {
-                        (start, 0) => (start + 1, list.len() as u32),
-                        _ => {
-                            let start = index.entries.len() as u32;
-                            index.entries.push(one);
-                            (start, 1)
-                        }
-                    };
-                    index.long.insert(key.into(), (start, start + len));
-                }
-            }
-        }
-        index
-    }
-
-    /// The key's home bucket and its bit in that bucket's filter.
-    fn home(&self, key: &[u64; 3]) -> (usize, u8) {
-        let mut h = 0_u64;
-        for w in key {
-            h = (h.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-        // High bits of a final multiply: every key byte reaches them.
-        let h = (h ^ (h >> 29)).wrapping_mul(0x9e_37_79_b9_7f_4a_7c_15);
-        ((h >> 32) as usize & (self.buckets.len() - 1), 1 << ((h >> 16) & 7))
-    }
-
-    fn insert(&mut self, key: [u64; 3], one: (u32, u8)) {
-        let mask = self.buckets.len() - 1;
-        let (mut b, bit) = self.home(&key);
-        self.filters[b] |= bit;
-        loop {
-            if let Some(slot) = self.buckets[b].0.iter_mut().find(|s| s.key[2] == u64::MAX) {
-                *slot = Slot { key, one };
-                return;
-            }
-            b = (b + 1) & mask;
-        }
-    }
-
-    pub(super) fn is_empty(&self) -> bool {
-        self.len == 0
+        Index(lists.into_iter().filter(|(_, l)| !l.is_empty()).map(|(k, l)| (k.into(), l.into())).collect())
     }
 
     pub(super) fn get(&self, key: &str) -> &[(u32, u8)] {
-        if self.len == 0 {
-            return &[];
-        }
-        let Some(k) = short_key(key) else {
-            return self
-                .long
-                .get(key)
-                .map_or(&[], |&(start, end)| &self.entries[start as usize..end as usize]);
-        };
-        if self.buckets.is_empty() {
-            return &[];
-        }
-        let mask = self.buckets.len() - 1;
-        let (mut b, bit) = self.home(&k);
-        if self.filters[b] & bit == 0 {
-            return &[];
-        }
-        loop {
-            for slot in &self.buckets[b].0 {
-                if slot.key[0] == k[0] && slot.key[1] == k[1] && slot.key[2] == k[2] {
-                    return match slot.one {
-                        (start, 0) => {
-                            let start = start as usize;
-                            &self.entries[start + 1..start + 1 + self.entries[start].0 as usize]
-                        }
-                        _ => std::slice::from_ref(&slot.one),
-                    };
-                }
-                if slot.key[2] == u64::MAX {
-                    return &[];
-                }
-            }
-            b = (b + 1) & mask;
-        }
+        self.0.get(key).map_or(&[], |l| l)
     }
-}
-
-/// A key of up to 23 bytes packed into three words with its length, so two keys are equal
-/// exactly when their packed forms are.
-fn short_key(key: &str) -> Option<[u64; 3]> {
-    let bytes = key.as_bytes();
-    if bytes.len() > 23 {
-        return None;
-    }
-    let mut buf = [0_u8; 24];
-    buf[..bytes.len()].copy_from_slice(bytes);
-    buf[23] = bytes.len() as u8;
-    let word = |i: usize| {
-        let mut w = [0_u8; 8];
-        w.copy_from_slice(&buf[i * 8..i * 8 + 8]);
-        u64::from_le_bytes(w)
-    };
-    Some([word(0), word(1), word(2)])
 }
 
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use rust_decimal::Decimal;
 
     use super::*;
+    use crate::catalog::Product;
+    use crate::currency::Currency;
     use crate::pricing::{ROLE_GET, ROLE_MAIN};
 
     proptest! {
-        /// The cache-line index finds every key's list, short keys and long, single entries
-        /// and several, and nothing for keys it does not hold.
+        /// Each product's row holds exactly its own, its parent's, its categories' and the
+        /// all-items promotions, whatever the number of each (none, one, several).
         #[test]
-        fn index_finds_exactly_its_keys(
-            keys in prop::collection::btree_map("[a-c0-9]{0,30}", prop::collection::vec((0_u32..50, 1_u8..4), 1..4), 0..120),
-            absent in prop::collection::vec("[a-d0-9]{0,30}", 0..40),
+        fn product_rows_hold_exactly_their_promotions(
+            skus in prop::collection::vec(prop::collection::vec((0_u32..50, 1_u8..4), 0..3), 1..40),
+            parents in prop::collection::vec(prop::option::of(0_usize..40), 1..40),
+            cats in prop::collection::vec((0_usize..3, prop::collection::vec((50_u32..60, 1_u8..4), 0..3)), 3),
+            all in prop::collection::vec((60_u32..64, 1_u8..4), 0..2),
         ) {
-            let lists: FxHashMap<&str, Vec<(u32, u8)>> =
-                keys.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-            let index = Index::new(lists);
-            prop_assert_eq!(index.is_empty(), keys.is_empty());
-            for (k, v) in &keys {
-                prop_assert_eq!(index.get(k), &v[..]);
+            let mut catalog = Catalog::new(Currency::KRW);
+            catalog.upsert_category("c0", "c0", None).unwrap();
+            catalog.upsert_category("c1", "c1", Some("c0")).unwrap();
+            catalog.upsert_category("c2", "c2", Some("c1")).unwrap();
+            let names: Vec<String> = (0..skus.len()).map(|i| format!("s{i}")).collect();
+            for (i, name) in names.iter().enumerate() {
+                let mut p = Product::new(name, "p", &format!("c{}", i % 3), "standard", Decimal::ONE).unwrap();
+                if let Some(parent) = parents.get(i).copied().flatten().filter(|j| *j < names.len() && *j != i) {
+                    p = p.variant_of(&names[parent], &[]).unwrap();
+                }
+                catalog.upsert_product(p).unwrap();
             }
-            for k in absent.iter().filter(|k| !keys.contains_key(*k)) {
-                prop_assert!(index.get(k).is_empty());
+            let by_sku = Index::new(names.iter().map(String::as_str).zip(skus.iter().cloned()).collect());
+            let by_category = Index::new(
+                cats.iter().enumerate().map(|(i, (_, l))| (["c0", "c1", "c2"][i], l.clone())).collect(),
+            );
+            let table = ProductTable::build(&by_sku, &by_category, &all, &catalog);
+            for (product, slot) in catalog.slotted_products() {
+                let mut want = by_sku.get(product.sku.as_str()).to_vec();
+                if let Some(parent) = &product.parent {
+                    want.extend_from_slice(by_sku.get(parent.as_str()));
+                }
+                for c in catalog.category_path(&product.category) {
+                    want.extend_from_slice(by_category.get(&c.0));
+                }
+                want.extend_from_slice(&all);
+                prop_assert_eq!(table.get(slot.number), &want[..]);
             }
+            // Numbers past the catalog's are simply empty.
+            prop_assert!(table.get(catalog.len() as u32 + 64).is_empty());
         }
     }
 
     #[test]
-    fn short_keys_keep_length_and_bytes() {
-        assert_ne!(short_key("ab"), short_key("ab\0"));
-        assert_eq!(short_key(&"x".repeat(23)).map(|k| k[2] >> 56), Some(23));
-        assert_eq!(short_key(&"x".repeat(24)), None);
+    fn an_index_finds_its_keys_and_nothing_else() {
         let mut lists: FxHashMap<&str, Vec<(u32, u8)>> = FxHashMap::default();
-        let long = "a-category-id-longer-than-23-bytes";
         lists.insert("880123", vec![(1, ROLE_MAIN)]);
-        lists.insert(long, vec![(2, ROLE_GET), (3, ROLE_MAIN)]);
+        lists.insert("a-category-id", vec![(2, ROLE_GET), (3, ROLE_MAIN)]);
+        lists.insert("none", Vec::new());
         let index = Index::new(lists);
         assert_eq!(index.get("880123"), &[(1, ROLE_MAIN)]);
-        assert_eq!(index.get(long), &[(2, ROLE_GET), (3, ROLE_MAIN)]);
+        assert_eq!(index.get("a-category-id"), &[(2, ROLE_GET), (3, ROLE_MAIN)]);
         assert!(index.get("88012").is_empty());
+        assert!(index.get("none").is_empty());
     }
 }

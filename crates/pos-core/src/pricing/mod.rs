@@ -49,7 +49,7 @@ mod index;
 mod units;
 
 use gate::{Gate, GateFacts};
-use index::{CategoryCache, Index};
+use index::{Index, ProductCache};
 use units::{UnitRule, Units, buy_x_get_y, mix_and_match};
 
 /// Store settings the engine needs.
@@ -494,7 +494,7 @@ impl PricingEngineBuilder {
             gates,
             by_sku,
             by_category,
-            category_table: CategoryCache::default(),
+            product_table: ProductCache::default(),
             all_items,
             basket_level,
             promotions,
@@ -514,8 +514,8 @@ pub struct PricingEngine {
     gates: Vec<Gate>,
     by_sku: Index,
     by_category: Index,
-    /// `by_category` resolved for the category tree of the last catalog priced against.
-    category_table: CategoryCache,
+    /// The indexes resolved for the products of the last catalog priced against.
+    product_table: ProductCache,
     all_items: Vec<(u32, u8)>,
     basket_level: Vec<u32>,
 }
@@ -822,8 +822,8 @@ impl PricingEngine {
         // (promotion, line, role) packed in one word, so that sorting groups them cheaply:
         // promotion in the high 32 bits, then the line, then the role in the low 2 bits.
         let mut hits: Vec<u64> = Vec::with_capacity(if self.promotions.is_empty() { 0 } else { 4 * n });
-        let categories =
-            (!self.by_category.is_empty()).then(|| self.category_table.table(&self.by_category, catalog));
+        let table = (!self.promotions.is_empty())
+            .then(|| self.product_table.table(&self.by_sku, &self.by_category, &self.all_items, catalog));
         for (idx, bl) in basket.lines().iter().enumerate() {
             let (product, slot_facts) = catalog
                 .product_in_slot(&bl.sku)
@@ -880,23 +880,15 @@ impl PricingEngine {
             });
             products.push(product);
 
-            // Promotions that look at this line, from the indexes.
-            if !self.promotions.is_empty() {
-                let idx = idx as u32;
-                let line = u64::from(idx) << 2;
-                let mut push = |list: &[(u32, u8)]| {
-                    hits.extend(list.iter().map(|&(p, role)| u64::from(p) << 32 | line | u64::from(role)))
-                };
-                push(self.by_sku.get(bl.sku.as_str()));
-                if slot_facts.has_parent
-                    && let Some(parent) = &product.parent
-                {
-                    push(self.by_sku.get(parent.as_str()));
-                }
-                if let Some(table) = &categories {
-                    push(table.get(slot_facts.category));
-                }
-                push(&self.all_items);
+            // Promotions that look at this line.
+            if let Some(table) = &table {
+                let line = u64::from(idx as u32) << 2;
+                hits.extend(
+                    table
+                        .get(slot_facts.number)
+                        .iter()
+                        .map(|&(p, role)| u64::from(p) << 32 | line | u64::from(role)),
+                );
             }
         }
 
