@@ -44,8 +44,11 @@ impl Money {
     }
 
     /// Creates an amount from integer minor units (cents, won).
+    #[inline]
     pub fn from_minor(minor: i64, currency: Currency) -> Self {
-        Money { amount: Decimal::new(minor, currency.minor_units()), currency }
+        let abs = minor.unsigned_abs();
+        let amount = Decimal::from_parts(abs as u32, (abs >> 32) as u32, 0, minor < 0, currency.minor_units());
+        Money { amount, currency }
     }
 
     /// The amount as a decimal.
