@@ -203,11 +203,12 @@ pub struct LineDiscount {
 
 /// The discounts on one line, in the order they were applied. It dereferences to a slice.
 ///
-/// Most lines carry one or two discounts (an item promotion, a share of a basket discount):
-/// those are stored inline, so pricing a basket does not allocate once per discounted line.
+/// Lines carry up to four discounts inline (item promotions that stack, a member discount, a
+/// share of a basket discount), so pricing a basket does not allocate once per discounted
+/// line; a line with more moves its list to the heap.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct LineDiscounts(SmallVec<[LineDiscount; 2]>);
+pub struct LineDiscounts(SmallVec<[LineDiscount; 4]>);
 
 impl LineDiscounts {
     /// No discounts.
