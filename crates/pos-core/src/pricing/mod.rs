@@ -738,11 +738,13 @@ impl State {
         total
     }
 
-    /// A copy for another run from the same start, with room in the log as the original has.
-    fn restart(&self) -> State {
-        let mut log = Vec::with_capacity(self.log.capacity());
-        log.extend_from_slice(&self.log);
-        State { remaining: self.remaining.clone(), claimed: self.claimed.clone(), log }
+    /// The state before any discount: every line has its base amount left.
+    fn start(infos: &[LineInfo<'_>], log_capacity: usize) -> State {
+        State {
+            remaining: infos.iter().map(|l| l.base).collect(),
+            claimed: vec![false; infos.len()],
+            log: Vec::with_capacity(log_capacity),
+        }
     }
 
     fn discount_total(&self) -> i64 {
@@ -942,14 +944,8 @@ impl PricingEngine {
         by_priority.sort_unstable();
         let stackable: Vec<usize> = by_priority.iter().map(|k| (*k & 0xFFFF_FFFF) as usize).collect();
 
-        let fresh = State {
-            remaining: infos.iter().map(|l| l.base).collect(),
-            claimed: vec![false; n],
-            log: Vec::with_capacity(if self.promotions.is_empty() { 0 } else { 4 * n }),
-        };
-
         // Item phase.
-        let mut state = fresh.restart();
+        let mut state = State::start(&infos, if self.promotions.is_empty() { 0 } else { 4 * n });
         let mut sc = Scratch::with_capacity(if self.promotions.is_empty() { 0 } else { n });
         if exclusive.is_empty() {
             for &i in &stackable {
@@ -982,7 +978,7 @@ impl PricingEngine {
         ids_sorted.sort_unstable();
         for &p in &ids_sorted {
             if self.meta[p as usize].exclusive {
-                let mut alt = fresh.restart();
+                let mut alt = State::start(&infos, state.log.capacity());
                 self.apply_manual_lines(&infos, &mut alt);
                 self.apply_basket(p, &infos, &mut alt, &mut sc);
                 let t = alt.discount_total();
