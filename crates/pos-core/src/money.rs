@@ -47,7 +47,8 @@ impl Money {
     #[inline]
     pub fn from_minor(minor: i64, currency: Currency) -> Self {
         let abs = minor.unsigned_abs();
-        let amount = Decimal::from_parts(abs as u32, (abs >> 32) as u32, 0, minor < 0, currency.minor_units());
+        let amount =
+            Decimal::from_parts(abs as u32, (abs >> 32) as u32, 0, minor < 0, currency.minor_units());
         Money { amount, currency }
     }
 

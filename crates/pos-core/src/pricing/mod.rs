@@ -499,6 +499,7 @@ impl PricingEngineBuilder {
             all_items,
             basket_level,
             promotions,
+            workspaces: Pool::default(),
         })
     }
 }
@@ -519,6 +520,7 @@ pub struct PricingEngine {
     product_table: ProductCache,
     all_items: Vec<(u32, u8)>,
     basket_level: Vec<u32>,
+    workspaces: Pool,
 }
 
 /// What pricing needs to know about a promotion, precomputed when the engine is built: 32
@@ -672,8 +674,9 @@ impl Meta {
     }
 }
 
-/// Buffers reused by every promotion of one pricing run, sized for the basket, so applying a
-/// promotion allocates nothing.
+/// Buffers reused by every promotion of one pricing run, so applying a promotion allocates
+/// nothing.
+#[derive(Default)]
 struct Scratch {
     ints: Vec<(usize, i64)>,
     lines: Vec<usize>,
@@ -685,21 +688,100 @@ struct Scratch {
     units: Units,
 }
 
-impl Scratch {
-    fn with_capacity(n: usize) -> Self {
-        Scratch {
-            ints: Vec::with_capacity(n),
-            lines: Vec::with_capacity(n),
-            shares: Vec::with_capacity(n),
-            remainders: Vec::with_capacity(n),
-            weights: Vec::new(),
-            units: Units::default(),
+/// The buffers of one pricing run. The engine keeps a few between runs (see [`Pool`]), so
+/// that pricing a basket allocates little besides its result.
+#[derive(Default)]
+struct Workspace {
+    infos: Vec<LineInfo>,
+    /// (promotion, line, role) packed in one word, so that sorting groups them cheaply:
+    /// promotion in the high 32 bits, then the line, then the role in the low 2 bits.
+    hits: Vec<u64>,
+    /// The lines (with their roles) each item promotion looks at, as ranges of `targets`.
+    targets: Vec<(usize, u8)>,
+    item_promos: Vec<(u32, std::ops::Range<usize>)>,
+    by_priority: Vec<u64>,
+    stackable: Vec<usize>,
+    exclusive: Vec<usize>,
+    basket_promos: Vec<u32>,
+    state: State,
+    alt: State,
+    sc: Scratch,
+    ex: Exclusives,
+    applied: Vec<(u32, i64)>,
+}
+
+impl Workspace {
+    /// Whether keeping it is worth its memory: not after a giant basket.
+    fn worth_keeping(&self) -> bool {
+        self.infos.capacity() <= 4_096 && self.state.log.capacity() <= 65_536
+    }
+}
+
+/// Buffers of the exclusive item promotions' trials.
+#[derive(Default)]
+struct Exclusives {
+    candidates: Vec<Candidate>,
+    /// The trial logs of all candidates, one after the other.
+    logs: Vec<(Src, usize, i64)>,
+    /// The lines each candidate takes, sorted, one list after the other.
+    taken: Vec<usize>,
+    /// Per line: whether a candidate takes it.
+    touched: Vec<bool>,
+    /// Per line: what the stackable promotions would give it.
+    displaced: Vec<i64>,
+    component: Vec<usize>,
+    chosen: Vec<usize>,
+    members: Vec<usize>,
+    current: Vec<usize>,
+}
+
+/// An exclusive promotion tried on its own: its discount and the lines it takes, as ranges of
+/// the buffers in [`Exclusives`].
+struct Candidate {
+    promo: u32,
+    log: std::ops::Range<usize>,
+    lines: std::ops::Range<usize>,
+    gain: i64,
+}
+
+/// Workspaces kept by an engine for its next pricing runs, one per run in flight. A clone of
+/// the engine starts with none.
+#[derive(Default)]
+#[allow(clippy::vec_box, reason = "a workspace is dozens of vectors: a box moves as one pointer")]
+struct Pool(std::sync::Mutex<Vec<Box<Workspace>>>);
+
+/// More workspaces than this are dropped: as many pricing runs in flight at once are rare.
+const POOLED: usize = 16;
+
+impl Pool {
+    fn take(&self) -> Box<Workspace> {
+        self.0.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default()
+    }
+
+    fn put_back(&self, ws: Box<Workspace>) {
+        if ws.worth_keeping()
+            && let Ok(mut pool) = self.0.lock()
+            && pool.len() < POOLED
+        {
+            pool.push(ws);
         }
     }
 }
 
+impl Clone for Pool {
+    fn clone(&self) -> Self {
+        Pool::default()
+    }
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pool")
+    }
+}
+
 /// Static facts about a line during pricing.
-struct LineInfo<'a> {
+struct LineInfo {
     id: u32,
     pieces: Option<u32>,
     quantity: Decimal,
@@ -707,7 +789,8 @@ struct LineInfo<'a> {
     base: i64,
     tax_rate: Decimal,
     tax_slot: usize,
-    manual: Option<&'a crate::basket::ManualDiscount>,
+    /// Whether the basket line has a manual discount.
+    manual: bool,
 }
 
 /// Who caused a committed discount: a promotion index or a manual action.
@@ -719,6 +802,7 @@ enum Src {
 }
 
 /// The mutable part of a pricing run; trials append to its log and roll back.
+#[derive(Default)]
 struct State {
     remaining: Vec<i64>,
     claimed: Vec<bool>,
@@ -738,13 +822,13 @@ impl State {
         total
     }
 
-    /// The state before any discount: every line has its base amount left.
-    fn start(infos: &[LineInfo<'_>], log_capacity: usize) -> State {
-        State {
-            remaining: infos.iter().map(|l| l.base).collect(),
-            claimed: vec![false; infos.len()],
-            log: Vec::with_capacity(log_capacity),
-        }
+    /// Back to the state before any discount: every line has its base amount left.
+    fn reset(&mut self, infos: &[LineInfo]) {
+        self.remaining.clear();
+        self.remaining.extend(infos.iter().map(|l| l.base));
+        self.claimed.clear();
+        self.claimed.resize(infos.len(), false);
+        self.log.clear();
     }
 
     fn discount_total(&self) -> i64 {
@@ -799,6 +883,35 @@ impl PricingEngine {
         basket: &Basket,
         ctx: &PricingContext,
     ) -> Result<PricedBasket, CoreError> {
+        let mut ws = self.workspaces.take();
+        let priced = self.price_in(&mut ws, catalog, basket, ctx);
+        self.workspaces.put_back(ws);
+        priced
+    }
+
+    /// [`Self::price`] with the buffers of `ws`.
+    fn price_in(
+        &self,
+        ws: &mut Workspace,
+        catalog: &Catalog,
+        basket: &Basket,
+        ctx: &PricingContext,
+    ) -> Result<PricedBasket, CoreError> {
+        let Workspace {
+            infos,
+            hits,
+            targets,
+            item_promos,
+            by_priority,
+            stackable,
+            exclusive,
+            basket_promos,
+            state,
+            alt,
+            sc,
+            ex,
+            applied,
+        } = ws;
         let currency = self.store.currency;
         if catalog.currency() != currency {
             return Err(CoreError::CurrencyMismatch {
@@ -816,15 +929,13 @@ impl PricingEngine {
         if n >= 1 << 30 {
             return Err(CoreError::invalid("lines", "a basket holds fewer than 2^30 lines"));
         }
-        let mut infos: Vec<LineInfo<'_>> = Vec::with_capacity(n);
+        infos.clear();
         let mut products = Vec::with_capacity(n);
         let mut tax_slots: Vec<(&str, Decimal)> = Vec::new();
         // Per catalog tax class: its slot in `tax_slots`, resolved at its first line.
         let mut class_slots: SmallVec<[usize; 8]> =
             SmallVec::from_elem(usize::MAX, catalog.tax_class_count());
-        // (promotion, line, role) packed in one word, so that sorting groups them cheaply:
-        // promotion in the high 32 bits, then the line, then the role in the low 2 bits.
-        let mut hits: Vec<u64> = Vec::with_capacity(if self.promotions.is_empty() { 0 } else { 4 * n });
+        hits.clear();
         let table = (!self.promotions.is_empty())
             .then(|| self.product_table.table(&self.by_sku, &self.by_category, &self.all_items, catalog));
         for (idx, bl) in basket.lines().iter().enumerate() {
@@ -879,7 +990,7 @@ impl PricingEngine {
                 base,
                 tax_rate: tax_slots[slot].1,
                 tax_slot: slot,
-                manual: bl.discount.as_ref(),
+                manual: bl.discount.is_some(),
             });
             products.push(product);
 
@@ -898,9 +1009,9 @@ impl PricingEngine {
         // 2. Eligible item promotions with the lines each one looks at.
         hits.sort_unstable();
         // One flat list of (line, role) per promotion, as ranges into `targets`.
-        let mut targets: Vec<(usize, u8)> = Vec::with_capacity(hits.len());
-        let mut item_promos: Vec<(u32, std::ops::Range<usize>)> = Vec::with_capacity(hits.len());
-        for &hit in &hits {
+        targets.clear();
+        item_promos.clear();
+        for &hit in hits.iter() {
             let (p, line, role) = ((hit >> 32) as u32, (hit as u32 >> 2) as usize, (hit & 3) as u8);
             match item_promos.last_mut() {
                 Some((lp, range)) if *lp == p => match targets.last_mut() {
@@ -929,8 +1040,8 @@ impl PricingEngine {
         };
         // Stackable ones by priority (higher first), then promotion index: `item_promos` is in
         // promotion order, so the position breaks ties. One sort key per promotion.
-        let mut by_priority: Vec<u64> = Vec::with_capacity(item_promos.len());
-        let mut exclusive: Vec<usize> = Vec::new();
+        by_priority.clear();
+        exclusive.clear();
         for (i, (p, _)) in item_promos.iter().enumerate() {
             let meta = &self.meta[*p as usize];
             if meta.exclusive {
@@ -942,50 +1053,44 @@ impl PricingEngine {
             }
         }
         by_priority.sort_unstable();
-        let stackable: Vec<usize> = by_priority.iter().map(|k| (*k & 0xFFFF_FFFF) as usize).collect();
+        stackable.clear();
+        stackable.extend(by_priority.iter().map(|k| (*k & 0xFFFF_FFFF) as usize));
 
         // Item phase.
-        let mut state = State::start(&infos, if self.promotions.is_empty() { 0 } else { 4 * n });
-        let mut sc = Scratch::with_capacity(if self.promotions.is_empty() { 0 } else { n });
+        state.reset(infos);
         if exclusive.is_empty() {
-            for &i in &stackable {
+            for &i in stackable.iter() {
                 let lines = &targets[item_promos[i].1.clone()];
-                self.apply_item(item_promos[i].0, lines, &infos, &mut state, &mut sc);
+                self.apply_item(item_promos[i].0, lines, infos, state, sc);
             }
         } else {
-            self.apply_item_with_exclusives(
-                &item_promos,
-                &targets,
-                &stackable,
-                &exclusive,
-                &infos,
-                &mut state,
-                &mut sc,
-            );
+            self.apply_item_with_exclusives(item_promos, targets, stackable, exclusive, infos, state, sc, ex);
         }
-        self.apply_manual_lines(&infos, &mut state);
+        self.apply_manual_lines(basket, infos, state);
 
         // 4. Basket phase.
-        let mut basket_promos: Vec<u32> = self.basket_level.iter().copied().filter(|p| passes(*p)).collect();
+        basket_promos.clear();
+        basket_promos.extend(self.basket_level.iter().copied().filter(|p| passes(*p)));
         basket_promos.sort_unstable_by(&order);
-        for &p in &basket_promos {
+        for &p in basket_promos.iter() {
             if !self.meta[p as usize].exclusive {
-                self.apply_basket(p, &infos, &mut state, &mut sc);
+                self.apply_basket(p, infos, state, sc);
             }
         }
+        // An exclusive basket promotion excludes all others: priced on its own, in id order, it
+        // replaces the result when it gives the customer more.
         let mut best_total = state.discount_total();
-        let mut ids_sorted = basket_promos.clone();
-        ids_sorted.sort_unstable();
-        for &p in &ids_sorted {
-            if self.meta[p as usize].exclusive {
-                let mut alt = State::start(&infos, state.log.capacity());
-                self.apply_manual_lines(&infos, &mut alt);
-                self.apply_basket(p, &infos, &mut alt, &mut sc);
-                let t = alt.discount_total();
-                if t > best_total {
-                    best_total = t;
-                    state = alt;
-                }
+        let mut exclusive_basket: SmallVec<[u32; 8]> =
+            basket_promos.iter().copied().filter(|p| self.meta[*p as usize].exclusive).collect();
+        exclusive_basket.sort_unstable();
+        for p in exclusive_basket {
+            alt.reset(infos);
+            self.apply_manual_lines(basket, infos, alt);
+            self.apply_basket(p, infos, alt, sc);
+            let t = alt.discount_total();
+            if t > best_total {
+                best_total = t;
+                std::mem::swap(state, alt);
             }
         }
 
@@ -1005,7 +1110,7 @@ impl PricingEngine {
         }
 
         // 6. Tax.
-        let taxes = self.taxes(&infos, &state.remaining, tax_slots.len());
+        let taxes = self.taxes(infos, &state.remaining, tax_slots.len());
 
         // Assemble: the lines first, then each discount straight into its line.
         let tax_mode = self.store.tax.mode();
@@ -1038,7 +1143,7 @@ impl PricingEngine {
                 total: self.money(gross),
             });
         }
-        let mut applied: Vec<(u32, i64)> = Vec::with_capacity(item_promos.len() + basket_promos.len());
+        applied.clear();
         for &(src, l, amount) in &state.log {
             let source = match src {
                 Src::Promo(p) => {
@@ -1050,7 +1155,11 @@ impl PricingEngine {
                     DiscountSource::Promotion(self.meta[p as usize].label.clone())
                 }
                 Src::ManualLine => DiscountSource::ManualLine {
-                    reason: infos[l].manual.map(|m| m.reason().to_owned()).unwrap_or_default(),
+                    reason: basket.lines()[l]
+                        .discount
+                        .as_ref()
+                        .map(|m| m.reason().to_owned())
+                        .unwrap_or_default(),
                 },
                 Src::ManualBasket => DiscountSource::ManualBasket {
                     reason: basket.discount().map(|m| m.reason().to_owned()).unwrap_or_default(),
@@ -1058,13 +1167,13 @@ impl PricingEngine {
             };
             lines[l].discounts.push(LineDiscount { source, amount: self.money(amount) });
         }
-        merge_repeats(&mut applied);
+        merge_repeats(applied);
         let subtotal: i64 = infos.iter().map(|l| l.base).sum();
         let total: i64 = lines.iter().filter_map(|l| l.total.to_minor()).sum();
         let tax_total: i64 = taxes.iter().sum();
         let promotions: Vec<AppliedPromotion> = applied
-            .into_iter()
-            .map(|(p, amount)| {
+            .iter()
+            .map(|&(p, amount)| {
                 let meta = &self.meta[p as usize];
                 AppliedPromotion {
                     promotion: meta.label.clone(),
@@ -1133,24 +1242,21 @@ impl PricingEngine {
         targets: &[(usize, u8)],
         stackable: &[usize],
         exclusive: &[usize],
-        infos: &[LineInfo<'_>],
+        infos: &[LineInfo],
         state: &mut State,
         sc: &mut Scratch,
+        ex: &mut Exclusives,
     ) {
         // Each exclusive promotion on its own: its discount and the lines it takes. The logs and
         // line lists of all candidates share two flat buffers; a candidate holds ranges.
-        struct Candidate {
-            promo: u32,
-            log: std::ops::Range<usize>,
-            lines: std::ops::Range<usize>,
-            gain: i64,
-        }
+        let Exclusives { candidates, logs, taken, touched, displaced, component, chosen, members, current } =
+            ex;
         let n = state.remaining.len();
-        let mut candidates: Vec<Candidate> = Vec::with_capacity(exclusive.len());
-        let mut logs: Vec<(Src, usize, i64)> = Vec::with_capacity(n);
-        let mut taken: Vec<usize> = Vec::with_capacity(n);
-        // Per line: whether an exclusive candidate takes it, then what stackables would give it.
-        let mut touched = vec![false; n];
+        candidates.clear();
+        logs.clear();
+        taken.clear();
+        touched.clear();
+        touched.resize(n, false);
         for &i in exclusive {
             // A trial on the live state, rolled back at once: applying reads only `remaining`
             // and `claimed` and appends to the log.
@@ -1197,12 +1303,13 @@ impl PricingEngine {
         {
             self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], infos, state, sc);
         }
-        let mut displaced = vec![0_i64; n];
+        displaced.clear();
+        displaced.resize(n, 0);
         for (_, l, amount) in state.log.drain(mark..) {
             state.remaining[l] += amount;
             displaced[l] += amount;
         }
-        for c in &mut candidates {
+        for c in candidates.iter_mut() {
             c.gain -= taken[c.lines.clone()].iter().map(|l| displaced[*l]).sum::<i64>();
         }
         candidates.retain(|c| c.gain > 0);
@@ -1223,10 +1330,9 @@ impl PricingEngine {
             candidates.iter().map(|c| (&taken[c.lines.clone()], c.gain)).collect();
         // Connected components of the conflict graph, each solved on its own.
         let k = candidates.len();
-        let mut component = vec![usize::MAX; k];
-        let mut chosen: Vec<usize> = Vec::new();
-        let mut members: Vec<usize> = Vec::with_capacity(k);
-        let mut current: Vec<usize> = Vec::with_capacity(k);
+        component.clear();
+        component.resize(k, usize::MAX);
+        chosen.clear();
         for start in 0..k {
             if component[start] != usize::MAX {
                 continue;
@@ -1253,7 +1359,7 @@ impl PricingEngine {
             if members.len() <= EXHAUSTIVE_LIMIT {
                 let mut best = (0_i64, Vec::new());
                 current.clear();
-                search(&cands, &members, 0, 0, &mut current, &mut best, &overlaps);
+                search(&cands, members, 0, 0, current, &mut best, &overlaps);
                 chosen.extend(best.1);
             } else {
                 let mut by_gain = members.clone();
@@ -1267,7 +1373,7 @@ impl PricingEngine {
             }
         }
         chosen.sort_unstable();
-        for c in chosen {
+        for &c in chosen.iter() {
             let cand = &candidates[c];
             for &(src, l, amount) in &logs[cand.log.clone()] {
                 state.remaining[l] -= amount;
@@ -1287,7 +1393,7 @@ impl PricingEngine {
         &self,
         p: u32,
         lines: &[(usize, u8)],
-        infos: &[LineInfo<'_>],
+        infos: &[LineInfo],
         state: &mut State,
         sc: &mut Scratch,
     ) -> i64 {
@@ -1361,7 +1467,7 @@ impl PricingEngine {
         &self,
         p: u32,
         lines: &[(usize, u8)],
-        infos: &[LineInfo<'_>],
+        infos: &[LineInfo],
         state: &mut State,
         sc: &mut Scratch,
     ) -> i64 {
@@ -1415,7 +1521,7 @@ impl PricingEngine {
         p: u32,
         rule: UnitRule,
         lines: &[(usize, u8)],
-        infos: &[LineInfo<'_>],
+        infos: &[LineInfo],
         state: &mut State,
         sc: &mut Scratch,
     ) -> i64 {
@@ -1439,7 +1545,7 @@ impl PricingEngine {
         &self,
         p: u32,
         weights: Vec<(usize, Decimal)>,
-        infos: &[LineInfo<'_>],
+        infos: &[LineInfo],
         state: &mut State,
         sc: &mut Scratch,
     ) -> i64 {
@@ -1468,7 +1574,7 @@ impl PricingEngine {
         &self,
         p: u32,
         rounded: i64,
-        infos: &[LineInfo<'_>],
+        infos: &[LineInfo],
         state: &mut State,
         sc: &mut Scratch,
     ) -> i64 {
@@ -1501,9 +1607,11 @@ impl PricingEngine {
         state.commit(Src::Promo(p), &sc.lines, &sc.shares)
     }
 
-    fn apply_manual_lines(&self, infos: &[LineInfo<'_>], state: &mut State) {
+    fn apply_manual_lines(&self, basket: &Basket, infos: &[LineInfo], state: &mut State) {
         for (l, info) in infos.iter().enumerate() {
-            let Some(d) = info.manual else { continue };
+            let Some(d) = info.manual.then(|| basket.lines()[l].discount.as_ref()).flatten() else {
+                continue;
+            };
             let rest = state.remaining[l];
             let off = match d.kind() {
                 ManualDiscountKind::Percent(p) => {
@@ -1518,7 +1626,7 @@ impl PricingEngine {
         }
     }
 
-    fn apply_basket(&self, p: u32, infos: &[LineInfo<'_>], state: &mut State, sc: &mut Scratch) -> i64 {
+    fn apply_basket(&self, p: u32, infos: &[LineInfo], state: &mut State, sc: &mut Scratch) -> i64 {
         let spec = self.promotions[p as usize].spec();
         let subtotal: i64 = state.remaining.iter().sum();
         if subtotal <= 0 {
@@ -1548,7 +1656,7 @@ impl PricingEngine {
     }
 
     /// Tax per line, rounded per line or per document and rate.
-    fn taxes(&self, infos: &[LineInfo<'_>], amounts: &[i64], slots: usize) -> Vec<i64> {
+    fn taxes(&self, infos: &[LineInfo], amounts: &[i64], slots: usize) -> Vec<i64> {
         let tax = &self.store.tax;
         let round = |d: Decimal| tax.rounding_mode().round(settle(d), 0).to_i64().unwrap_or(0);
         match tax.rounding() {

@@ -34,7 +34,7 @@ struct UnitGroup {
 
 fn unit_groups(
     lines: &[(usize, u8)],
-    infos: &[LineInfo<'_>],
+    infos: &[LineInfo],
     state: &State,
     open: &dyn Fn(usize) -> bool,
     groups: &mut Vec<UnitGroup>,
@@ -57,7 +57,7 @@ fn unit_groups(
 /// outside the rewarded ones.
 pub(super) fn buy_x_get_y(
     lines: &[(usize, u8)],
-    infos: &[LineInfo<'_>],
+    infos: &[LineInfo],
     state: &State,
     open: &dyn Fn(usize) -> bool,
     (x, y, reward): (u32, u32, Reward),
@@ -128,7 +128,7 @@ pub(super) fn buy_x_get_y(
 /// costs more than `price`. Each bundle's discount is spread over its units by value.
 pub(super) fn mix_and_match(
     lines: &[(usize, u8)],
-    infos: &[LineInfo<'_>],
+    infos: &[LineInfo],
     state: &State,
     open: &dyn Fn(usize) -> bool,
     (n, price_minor): (u32, Decimal),
