@@ -791,6 +791,8 @@ struct LineInfo {
     tax_slot: usize,
     /// Whether the basket line has a manual discount.
     manual: bool,
+    /// The product's number in the catalog.
+    product: u32,
 }
 
 /// Who caused a committed discount: a promotion index or a manual action.
@@ -938,7 +940,7 @@ impl PricingEngine {
         hits.clear();
         let table = (!self.promotions.is_empty())
             .then(|| self.product_table.table(&self.by_sku, &self.by_category, &self.all_items, catalog));
-        for (idx, bl) in basket.lines().iter().enumerate() {
+        for bl in basket.lines() {
             let (product, slot_facts) = catalog
                 .product_in_slot(&bl.sku)
                 .ok_or_else(|| CoreError::UnknownSku { sku: bl.sku.to_string() })?;
@@ -991,17 +993,17 @@ impl PricingEngine {
                 tax_rate: tax_slots[slot].1,
                 tax_slot: slot,
                 manual: bl.discount.is_some(),
+                product: slot_facts.number,
             });
             products.push(product);
-
-            // Promotions that look at this line.
-            if let Some(table) = &table {
+        }
+        // Promotions that look at each line. A loop of its own, so that the reads of many
+        // lines' rows are in flight at once instead of each waiting behind a line's arithmetic.
+        if let Some(table) = &table {
+            for (idx, info) in infos.iter().enumerate() {
                 let line = u64::from(idx as u32) << 2;
                 hits.extend(
-                    table
-                        .get(slot_facts.number)
-                        .iter()
-                        .map(|&(p, role)| u64::from(p) << 32 | line | u64::from(role)),
+                    table.get(info.product).iter().map(|&(p, role)| u64::from(p) << 32 | line | u64::from(role)),
                 );
             }
         }
