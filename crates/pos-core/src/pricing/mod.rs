@@ -32,7 +32,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
-use crate::allocation::{allocate_int, allocate_int_into};
+use crate::allocation::allocate_int_into;
 use crate::basket::{Basket, ManualDiscountKind};
 use crate::catalog::{Catalog, StoreId};
 use crate::currency::Currency;
@@ -708,6 +708,8 @@ struct Workspace {
     sc: Scratch,
     ex: Exclusives,
     applied: Vec<(u32, i64)>,
+    /// Per line: its tax.
+    taxes: Vec<i64>,
 }
 
 impl Workspace {
@@ -913,6 +915,7 @@ impl PricingEngine {
             sc,
             ex,
             applied,
+            taxes,
         } = ws;
         let currency = self.store.currency;
         if catalog.currency() != currency {
@@ -1003,7 +1006,10 @@ impl PricingEngine {
             for (idx, info) in infos.iter().enumerate() {
                 let line = u64::from(idx as u32) << 2;
                 hits.extend(
-                    table.get(info.product).iter().map(|&(p, role)| u64::from(p) << 32 | line | u64::from(role)),
+                    table
+                        .get(info.product)
+                        .iter()
+                        .map(|&(p, role)| u64::from(p) << 32 | line | u64::from(role)),
                 );
             }
         }
@@ -1105,14 +1111,23 @@ impl PricingEngine {
                 }
                 ManualDiscountKind::Amount(a) => self.to_minor_exact(a)?,
             };
-            let lines: Vec<usize> = (0..n).collect();
-            let keys: Vec<u32> = infos.iter().map(|l| l.id).collect();
-            let shares = allocate_int(want, &state.remaining, &state.remaining, &keys);
-            state.commit(Src::ManualBasket, &lines, &shares);
+            let remaining = &state.remaining;
+            allocate_int_into(
+                want,
+                n,
+                |l| remaining[l],
+                |l| remaining[l],
+                |l| infos[l].id,
+                &mut sc.shares,
+                &mut sc.remainders,
+            );
+            sc.lines.clear();
+            sc.lines.extend(0..n);
+            state.commit(Src::ManualBasket, &sc.lines, &sc.shares);
         }
 
         // 6. Tax.
-        let taxes = self.taxes(infos, &state.remaining, tax_slots.len());
+        self.taxes(infos, &state.remaining, tax_slots.len(), sc, taxes);
 
         // Assemble: the lines first, then each discount straight into its line.
         let tax_mode = self.store.tax.mode();
@@ -1658,32 +1673,40 @@ impl PricingEngine {
     }
 
     /// Tax per line, rounded per line or per document and rate.
-    fn taxes(&self, infos: &[LineInfo], amounts: &[i64], slots: usize) -> Vec<i64> {
+    /// Tax per line into `out`, rounded per line or per document and rate; `sc` lends its
+    /// buffers.
+    fn taxes(&self, infos: &[LineInfo], amounts: &[i64], slots: usize, sc: &mut Scratch, out: &mut Vec<i64>) {
         let tax = &self.store.tax;
         let round = |d: Decimal| tax.rounding_mode().round(settle(d), 0).to_i64().unwrap_or(0);
+        out.clear();
         match tax.rounding() {
-            TaxRounding::PerLine => infos
-                .iter()
-                .zip(amounts)
-                .map(|(i, a)| round(tax.exact_tax(Decimal::from(*a), i.tax_rate)))
-                .collect(),
+            TaxRounding::PerLine => out.extend(
+                infos.iter().zip(amounts).map(|(i, a)| round(tax.exact_tax(Decimal::from(*a), i.tax_rate))),
+            ),
             TaxRounding::PerDocument => {
                 // Within one rate each line's exact tax is proportional to its amount, so the
                 // document tax, rounded once, is allocated by amount in exact integer arithmetic.
-                let mut out = vec![0_i64; infos.len()];
+                out.resize(infos.len(), 0);
                 for slot in 0..slots {
-                    let members: Vec<usize> =
-                        (0..infos.len()).filter(|i| infos[*i].tax_slot == slot).collect();
-                    let Some(first) = members.first() else { continue };
-                    let weights: Vec<i64> = members.iter().map(|i| amounts[*i]).collect();
-                    let sum: i64 = weights.iter().sum();
-                    let total = round(tax.exact_tax(Decimal::from(sum), infos[*first].tax_rate));
-                    let keys: Vec<u32> = members.iter().map(|i| infos[*i].id).collect();
-                    for (i, share) in members.iter().zip(allocate_int(total, &weights, &weights, &keys)) {
-                        out[*i] = share;
+                    let members = &mut sc.lines;
+                    members.clear();
+                    members.extend((0..infos.len()).filter(|i| infos[*i].tax_slot == slot));
+                    let Some(&first) = members.first() else { continue };
+                    let sum: i64 = members.iter().map(|i| amounts[*i]).sum();
+                    let total = round(tax.exact_tax(Decimal::from(sum), infos[first].tax_rate));
+                    allocate_int_into(
+                        total,
+                        members.len(),
+                        |k| amounts[members[k]],
+                        |k| amounts[members[k]],
+                        |k| infos[members[k]].id,
+                        &mut sc.shares,
+                        &mut sc.remainders,
+                    );
+                    for (i, share) in members.iter().zip(&sc.shares) {
+                        out[*i] = *share;
                     }
                 }
-                out
             }
         }
     }
