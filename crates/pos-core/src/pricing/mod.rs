@@ -1184,7 +1184,13 @@ impl PricingEngine {
             };
             lines[l].discounts.push(LineDiscount { source, amount: self.money(amount) });
         }
-        merge_repeats(applied);
+        // Each promotion commits once (a trial that is not kept is rolled back), so its
+        // entries are one run of the log and it appears once here.
+        debug_assert!({
+            let mut ids: Vec<u32> = applied.iter().map(|a| a.0).collect();
+            ids.sort_unstable();
+            ids.windows(2).all(|w| w[0] != w[1])
+        });
         let subtotal: i64 = infos.iter().map(|l| l.base).sum();
         let total: i64 = lines.iter().filter_map(|l| l.total.to_minor()).sum();
         let tax_total: i64 = taxes.iter().sum();
@@ -1712,27 +1718,6 @@ impl PricingEngine {
     }
 }
 
-/// Merges entries of the same promotion into the first one, keeping the order of first
-/// appearance. Each promotion commits once, so this finds nothing to merge unless that changes.
-fn merge_repeats(applied: &mut Vec<(u32, i64)>) {
-    if applied.len() < 2 {
-        return;
-    }
-    let mut ids: Vec<u32> = applied.iter().map(|a| a.0).collect();
-    ids.sort_unstable();
-    if ids.windows(2).all(|w| w[0] != w[1]) {
-        return;
-    }
-    let mut merged: Vec<(u32, i64)> = Vec::with_capacity(applied.len());
-    for &(p, amount) in applied.iter() {
-        match merged.iter_mut().find(|e| e.0 == p) {
-            Some(e) => e.1 += amount,
-            None => merged.push((p, amount)),
-        }
-    }
-    *applied = merged;
-}
-
 /// Depth-first search for the disjoint subset of `members` with the largest total gain.
 /// Members are visited in id order and only a strictly better total replaces the best, so ties
 /// go to the combination found first.
@@ -1880,15 +1865,5 @@ mod tests {
             assert_eq!(fast, exact);
             assert_eq!(fast.promotions.len(), 3, "{:?}", fast.promotions);
         }
-    }
-
-    #[test]
-    fn repeated_promotions_merge_in_first_order() {
-        let mut applied = vec![(7, 100), (3, 5), (7, 20), (9, 1)];
-        merge_repeats(&mut applied);
-        assert_eq!(applied, vec![(7, 120), (3, 5), (9, 1)]);
-        let mut distinct = vec![(2, 1), (1, 2)];
-        merge_repeats(&mut distinct);
-        assert_eq!(distinct, vec![(2, 1), (1, 2)]);
     }
 }
