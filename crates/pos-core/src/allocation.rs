@@ -70,7 +70,7 @@ pub fn allocate_int(total: i64, weights: &[i64], caps: &[i64], keys: &[u32]) -> 
     debug_assert_eq!(weights.len(), caps.len());
     debug_assert_eq!(weights.len(), keys.len());
     let mut parts = Vec::with_capacity(weights.len());
-    let mut scratch = Vec::with_capacity(weights.len());
+    let mut scratch = Vec::with_capacity(2 * weights.len());
     allocate_int_into(
         total,
         weights.len(),
@@ -93,12 +93,16 @@ pub fn allocate_int_into(
     cap: impl Fn(usize) -> i64,
     key: impl Fn(usize) -> u32,
     parts: &mut Vec<i64>,
-    scratch: &mut Vec<u128>,
+    scratch: &mut Vec<u64>,
 ) {
     parts.clear();
     parts.resize(n, 0);
-    let cap_sum: i64 = (0..n).map(|i| cap(i).max(0)).sum();
-    let total = total.min(cap_sum).max(0);
+    let (mut cap_sum, mut weight_sum) = (0_i128, 0_i128);
+    for i in 0..n {
+        cap_sum += i128::from(cap(i).max(0));
+        weight_sum += i128::from(weight(i).max(0));
+    }
+    let total = i128::from(total).min(cap_sum).max(0) as i64;
     if total == 0 {
         return;
     }
@@ -106,58 +110,84 @@ pub fn allocate_int_into(
         parts[0] = total;
         return;
     }
-    let weight_sum: i128 = (0..n).map(|i| i128::from(weight(i).max(0))).sum();
-    let mut given = 0_i64;
-    // Each remainder is packed with its key and index into one integer whose order is the
-    // allocation order: larger remainder first, then smaller key. Remainders are below the
-    // weight sum; when that does not fit in 63 bits the exact 128-bit path below is used.
-    let small_sum = i64::try_from(weight_sum).ok().filter(|s| *s > 0);
-    let Some(sum) = small_sum else {
+    // Remainders are below the weight sum; when that does not fit in 63 bits the exact 128-bit
+    // path below is used.
+    let Some(sum) = u64::try_from(weight_sum).ok().filter(|s| *s > 0 && *s <= i64::MAX as u64) else {
         return allocate_wide(total, n, weight, cap, key, weight_sum, parts);
     };
-    let remainders = scratch;
-    remainders.clear();
-    for (i, part) in parts.iter_mut().enumerate() {
-        let w = weight(i).max(0);
-        let (floor, rem) = match total.checked_mul(w) {
-            // 64-bit division when it fits: several times faster than 128-bit.
-            Some(num) => (num / sum, num % sum),
+    let divide = Divider::new(sum);
+    scratch.clear();
+    scratch.resize(2 * n, 0);
+    let (remainders, spare) = scratch.split_at_mut(n);
+    let mut given = 0_i64;
+    for (i, (part, rem)) in parts.iter_mut().zip(remainders.iter_mut()).enumerate() {
+        let w = weight(i).max(0) as u64;
+        let (floor, r) = match (total as u64).checked_mul(w) {
+            Some(num) => divide.div_rem(num),
             None => {
-                let num = i128::from(total) * i128::from(w);
-                let sum = i128::from(sum);
-                (i64::try_from(num / sum).unwrap_or(i64::MAX), (num % sum) as i64)
+                let num = u128::from(total as u64) * u128::from(w);
+                let sum = u128::from(sum);
+                (u64::try_from(num / sum).unwrap_or(u64::MAX), (num % sum) as u64)
             }
         };
-        let f = floor.min(cap(i).max(0));
+        let f = i64::try_from(floor).unwrap_or(i64::MAX).min(cap(i).max(0));
         *part = f;
         given += f;
-        remainders.push(pack(rem, key(i), i));
+        *rem = r;
     }
-    let mut left = total - given;
+    let left = total - given;
     if left == 0 {
         return;
     }
-    let index = |packed: u128| (packed & 0xFFFF_FFFF) as usize;
-    // Fewer than n units are left over: select the `left` best remainders instead of sorting all.
+    // Fewer than n units are left over: they go to the `k` largest remainders, ties to the
+    // smaller key. The k-th largest remainder is the threshold: every part above it gets a
+    // unit, and of those exactly at it the ones with the smaller keys.
     let k = left as usize;
     if k < n {
-        remainders.select_nth_unstable_by(k - 1, |a, b| b.cmp(a));
-        if remainders[..k].iter().all(|&r| parts[index(r)] < cap(index(r))) {
-            for &r in &remainders[..k] {
-                parts[index(r)] += 1;
+        spare.copy_from_slice(remainders);
+        let threshold = *spare.select_nth_unstable_by(k - 1, |a, b| b.cmp(a)).1;
+        let above = remainders.iter().filter(|r| **r > threshold).count();
+        // Those at the threshold, as (key, index) in allocation order: smaller key first, then
+        // (for equal keys) the larger index, as a full sort of the packed remainders orders them.
+        let mut at = 0;
+        for (i, r) in remainders.iter().enumerate() {
+            if *r == threshold {
+                spare[at] = u64::from(key(i)) << 32 | u64::from(u32::MAX - i as u32);
+                at += 1;
+            }
+        }
+        let ties = &mut spare[..at];
+        let wanted = k - above;
+        if wanted < ties.len() {
+            ties.select_nth_unstable(wanted);
+        }
+        let chosen = &ties[..wanted];
+        let index = |tie: u64| (u32::MAX - tie as u32) as usize;
+        let fits = remainders.iter().enumerate().all(|(i, r)| *r <= threshold || parts[i] < cap(i))
+            && chosen.iter().all(|t| parts[index(*t)] < cap(index(*t)));
+        if fits {
+            for (part, r) in parts.iter_mut().zip(remainders.iter()) {
+                if *r > threshold {
+                    *part += 1;
+                }
+            }
+            for t in chosen {
+                parts[index(*t)] += 1;
             }
             return;
         }
     }
     // Caps bind: hand out units in full remainder order, several rounds if needed.
-    remainders.sort_unstable_by(|a, b| b.cmp(a));
+    let mut order: Vec<u128> = (0..n).map(|i| pack(remainders[i], key(i), i)).collect();
+    order.sort_unstable_by(|a, b| b.cmp(a));
+    let mut left = left;
     while left > 0 {
         let mut progressed = false;
-        for &r in remainders.iter() {
+        for &r in &order {
             if left == 0 {
                 break;
             }
-            let i = index(r);
+            let i = (r & 0xFFFF_FFFF) as usize;
             if parts[i] < cap(i) {
                 parts[i] += 1;
                 left -= 1;
@@ -172,9 +202,45 @@ pub fn allocate_int_into(
 
 /// Remainder (63 bits), inverted key and index in one `u128`: descending order of the packed
 /// value is descending remainder, then ascending key.
-fn pack(rem: i64, key: u32, index: usize) -> u128 {
-    debug_assert!(rem >= 0 && index <= u32::MAX as usize);
-    (rem as u128) << 64 | u128::from(u32::MAX - key) << 32 | index as u128
+fn pack(rem: u64, key: u32, index: usize) -> u128 {
+    debug_assert!(index <= u32::MAX as usize);
+    u128::from(rem) << 64 | u128::from(u32::MAX - key) << 32 | index as u128
+}
+
+/// Division of 64-bit numbers by one divisor, by a multiplication and shifts: the divisor's
+/// reciprocal is computed once (Granlund and Montgomery, "Division by invariant integers using
+/// multiplication", 1994, figure 4.1), so dividing many numbers by it costs a few cycles each
+/// instead of a division each.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Divider {
+    d: u64,
+    multiplier: u64,
+    /// ceil(log2 d); 0 for d = 1.
+    log: u32,
+}
+
+impl Divider {
+    /// A divider by `d` (> 0).
+    pub(crate) fn new(d: u64) -> Self {
+        debug_assert!(d > 0);
+        if d == 1 {
+            return Divider { d, multiplier: 0, log: 0 };
+        }
+        let log = 64 - (d - 1).leading_zeros();
+        // floor(2^64 (2^log - d) / d) + 1 < 2^64, because 2^log - d < d.
+        let multiplier = ((((1_u128 << log) - u128::from(d)) << 64) / u128::from(d)) as u64 + 1;
+        Divider { d, multiplier, log }
+    }
+
+    /// `(n / d, n % d)`.
+    pub(crate) fn div_rem(&self, n: u64) -> (u64, u64) {
+        if self.log == 0 {
+            return (n, 0);
+        }
+        let t = ((u128::from(self.multiplier) * u128::from(n)) >> 64) as u64;
+        let q = (t + ((n - t) >> 1)) >> (self.log - 1);
+        (q, n - q * self.d)
+    }
 }
 
 /// The 128-bit path of [`allocate_int_into`], for weight sums beyond 63 bits (or zero).
@@ -247,6 +313,15 @@ mod tests {
     }
 
     #[test]
+    fn divider_edges() {
+        for d in [1, 2, 3, 7, 10, 1 << 32, (1 << 63) - 1, 1 << 63, u64::MAX - 1, u64::MAX] {
+            for n in [0, 1, d - 1, d, d.wrapping_add(1), u64::MAX - 1, u64::MAX, 12_345_678_901] {
+                assert_eq!(Divider::new(d).div_rem(n), (n / d, n % d), "{n} / {d}");
+            }
+        }
+    }
+
+    #[test]
     fn respects_caps() {
         let w = [Decimal::from(10), Decimal::from(1)];
         assert_eq!(allocate(10, &w, &[5, 100], &[1, 2]), vec![5, 5]);
@@ -283,6 +358,37 @@ mod props {
             let rkeys: Vec<u32> = keys.iter().rev().copied().collect();
             let back = allocate_int(total, &rev(&weights), &rev(&caps), &rkeys);
             prop_assert_eq!(rev(&back), parts);
+        }
+
+        /// With many equal weights (so many equal remainders) and keys in any order, the units
+        /// left over go by remainder, then key, exactly as the reference allocator gives them.
+        #[test]
+        fn ties_go_to_the_smaller_key(
+            total in 0_i64..10_000,
+            rows in prop::collection::vec((1_i64..4, any::<u32>(), 1_i64..10_000), 1..60),
+        ) {
+            let weights: Vec<i64> = rows.iter().map(|r| r.0 * 100).collect();
+            let mut keys: Vec<u32> = rows.iter().map(|r| r.1).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            prop_assume!(keys.len() == rows.len());
+            let keys: Vec<u32> = rows.iter().map(|r| r.1).collect();
+            let caps: Vec<i64> = rows.iter().map(|r| r.2).collect();
+            let wd: Vec<Decimal> = weights.iter().map(|w| Decimal::from(*w)).collect();
+            prop_assert_eq!(allocate_int(total, &weights, &caps, &keys), allocate(total, &wd, &caps, &keys));
+        }
+
+        /// The reciprocal divider gives the quotient and remainder of a division, for any
+        /// 64-bit number and divisor.
+        #[test]
+        fn divider_divides(n in any::<u64>(), d in 1_u64..) {
+            let (q, r) = Divider::new(d).div_rem(n);
+            prop_assert_eq!((q, r), (n / d, n % d));
+        }
+
+        #[test]
+        fn divider_divides_small(n in any::<u64>(), d in 1_u64..1_000_000) {
+            prop_assert_eq!(Divider::new(d).div_rem(n), (n / d, n % d));
         }
     }
 }

@@ -681,7 +681,7 @@ struct Scratch {
     ints: Vec<(usize, i64)>,
     lines: Vec<usize>,
     shares: Vec<i64>,
-    remainders: Vec<u128>,
+    remainders: Vec<u64>,
     /// Exact per-line discounts of the `Decimal` path.
     weights: Vec<(usize, Decimal)>,
     /// Unit-based promotions (buy X get Y, mix-and-match).
