@@ -1572,6 +1572,10 @@ impl PricingEngine {
         state: &mut State,
         sc: &mut Scratch,
     ) -> i64 {
+        if weights.is_empty() {
+            sc.weights = weights;
+            return 0;
+        }
         let exact: Decimal = weights.iter().map(|w| w.1).sum();
         let rounded = self.round_minor(exact);
         sc.ints.clear();

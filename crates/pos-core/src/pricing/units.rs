@@ -45,7 +45,11 @@ fn unit_groups(
         (pieces > 0).then(|| UnitGroup {
             line: l,
             key: infos[l].id,
-            value: Decimal::from(state.remaining[l]) / Decimal::from(pieces),
+            // The value of one unit; a whole number of minor units needs no decimal division.
+            value: match state.remaining[l] % i64::from(pieces) {
+                0 => Decimal::from(state.remaining[l] / i64::from(pieces)),
+                _ => Decimal::from(state.remaining[l]) / Decimal::from(pieces),
+            },
             count: u64::from(pieces),
             role,
         })
