@@ -50,7 +50,7 @@ mod units;
 
 use gate::{Gate, GateFacts};
 use index::{Index, ProductCache};
-use units::{UnitRule, Units, buy_x_get_y, mix_and_match};
+use units::{Fractions, UnitRule, Units, buy_x_get_y, buy_x_get_y_whole, mix_and_match, mix_and_match_whole};
 
 /// Store settings the engine needs.
 #[derive(Debug, Clone)]
@@ -684,6 +684,8 @@ struct Scratch {
     remainders: Vec<u64>,
     /// Exact per-line discounts of the `Decimal` path.
     weights: Vec<(usize, Decimal)>,
+    /// Exact per-line discounts of the integer path of unit promotions.
+    fractions: Vec<(usize, i128)>,
     /// Unit-based promotions (buy X get Y, mix-and-match).
     units: Units,
 }
@@ -1464,12 +1466,13 @@ impl PricingEngine {
                 ok.then(|| sc.ints.iter().map(|w| w.1).sum())
             }
             Fast::BuyXGetY { x, y, reward } => {
-                return self.apply_units(p, UnitRule::BuyXGetY(x, y, reward), lines, infos, state, sc);
+                return self.apply_units(p, UnitRule::BuyXGetY(x, y, reward), true, lines, infos, state, sc);
             }
             Fast::MixAndMatch { count, price_minor } => {
                 return self.apply_units(
                     p,
                     UnitRule::MixAndMatch(count, price_minor),
+                    true,
                     lines,
                     infos,
                     state,
@@ -1506,11 +1509,11 @@ impl PricingEngine {
             }
             PromotionKind::BuyXGetY { buy_qty, get_qty, reward, .. } => {
                 let rule = UnitRule::BuyXGetY(*buy_qty, *get_qty, *reward);
-                return self.apply_units(p, rule, lines, infos, state, sc);
+                return self.apply_units(p, rule, false, lines, infos, state, sc);
             }
             PromotionKind::MixAndMatch { count, price, .. } => {
                 let rule = UnitRule::MixAndMatch(*count, *price * scale);
-                return self.apply_units(p, rule, lines, infos, state, sc);
+                return self.apply_units(p, rule, false, lines, infos, state, sc);
             }
             _ => {}
         }
@@ -1539,15 +1542,42 @@ impl PricingEngine {
     }
 
     /// A unit-based promotion (buy X get Y, mix-and-match) on the unclaimed lines, committed.
+    /// With `whole`, units worth whole minor units are priced in integers (the same result).
+    #[allow(clippy::too_many_arguments)]
     fn apply_units(
         &self,
         p: u32,
         rule: UnitRule,
+        whole: bool,
         lines: &[(usize, u8)],
         infos: &[LineInfo],
         state: &mut State,
         sc: &mut Scratch,
     ) -> i64 {
+        if whole {
+            let open = |l: usize| !state.claimed[l] && state.remaining[l] > 0;
+            let mut parts = std::mem::take(&mut sc.fractions);
+            let fractions = match rule {
+                UnitRule::BuyXGetY(x, y, reward) => {
+                    buy_x_get_y_whole(lines, infos, state, &open, (x, y, reward), &mut sc.units, &mut parts)
+                }
+                UnitRule::MixAndMatch(count, price_minor) => mix_and_match_whole(
+                    lines,
+                    infos,
+                    state,
+                    &open,
+                    (count, price_minor),
+                    &mut sc.units,
+                    &mut parts,
+                ),
+            };
+            let committed = fractions.and_then(|f| self.commit_fractions(p, f, infos, state, sc));
+            sc.fractions = parts;
+            if let Some(c) = committed {
+                return c;
+            }
+        }
+        // Units of fractional value: the `Decimal` path.
         let open = |l: usize| !state.claimed[l] && state.remaining[l] > 0;
         let mut weights = std::mem::take(&mut sc.weights);
         weights.clear();
@@ -1560,6 +1590,44 @@ impl PricingEngine {
             }
         }
         self.commit_weights(p, weights, infos, state, sc)
+    }
+
+    /// [`Self::commit_weights`] for discounts given as exact fractions of minor units: the same
+    /// rounding and weights in integers. `None` when an amount is beyond what the decimal path
+    /// represents exactly; that path then prices the promotion.
+    fn commit_fractions(
+        &self,
+        p: u32,
+        f: Fractions<'_>,
+        infos: &[LineInfo],
+        state: &mut State,
+        sc: &mut Scratch,
+    ) -> Option<i64> {
+        if f.parts.is_empty() {
+            return Some(0);
+        }
+        let den = i128::from(f.den);
+        let mut sum = 0_i128;
+        for &(_, num) in f.parts {
+            sum = sum.checked_add(num)?;
+        }
+        // Within 10^26 a sum with at most 9 decimals is exact in `Decimal`.
+        if !(0..100_000_000_000_000_000_000_000_000).contains(&sum) {
+            return None;
+        }
+        let rounded = i64::try_from(self.store.rounding.round_ratio(sum, den)).ok()?;
+        sc.ints.clear();
+        if f.parts.iter().all(|(_, num)| num % den == 0) {
+            for &(l, num) in f.parts {
+                sc.ints.push((l, i64::try_from(num / den).ok()?));
+            }
+        } else {
+            // Weights in thousandths of a minor unit, rounded half to even as `Decimal::round`.
+            for &(l, num) in f.parts {
+                sc.ints.push((l, i64::try_from(RoundingMode::HalfEven.round_ratio(num * 1000, den)).ok()?));
+            }
+        }
+        Some(self.commit_int(p, rounded, infos, state, sc))
     }
 
     /// Rounds the sum of the exact per-line discounts `weights` once, allocates it over those

@@ -1,5 +1,11 @@
 //! Unit-based promotions: buy X get Y (cheapest units rewarded) and mix-and-match (any N for a
 //! price).
+//!
+//! Each has two paths with the same results. When every unit taking part is worth a whole
+//! number of minor units (a line's amount left divides by its pieces, as it does until another
+//! discount takes an odd amount off), the discounts are computed in integers: exact sums over
+//! one denominator. Otherwise units are valued in `Decimal` and the discounts rounded from
+//! there. A property test (`integer_fast_paths_match_decimal`) prices baskets both ways.
 
 use rust_decimal::Decimal;
 
@@ -9,8 +15,10 @@ use crate::promotion::Reward;
 /// Buffers of the unit-based promotions.
 #[derive(Default)]
 pub(super) struct Units {
-    groups: Vec<UnitGroup>,
+    groups: Vec<UnitGroup<Decimal>>,
+    whole: Vec<UnitGroup<i64>>,
     acc: Vec<Decimal>,
+    whole_acc: Vec<i128>,
     left: Vec<u64>,
     parts: Vec<(usize, u64)>,
 }
@@ -24,12 +32,19 @@ pub(super) enum UnitRule {
 }
 
 /// Units of one line that take part in a unit-based promotion: `count` units of `value` each.
-struct UnitGroup {
+struct UnitGroup<V> {
     line: usize,
     key: u32,
-    value: Decimal,
+    value: V,
     count: u64,
     role: u8,
+}
+
+/// Discounts in whole minor units over one denominator: each `(line, numerator)` is worth
+/// `numerator / den` minor units, exactly.
+pub(super) struct Fractions<'a> {
+    pub(super) den: i64,
+    pub(super) parts: &'a [(usize, i128)],
 }
 
 fn unit_groups(
@@ -37,7 +52,7 @@ fn unit_groups(
     infos: &[LineInfo],
     state: &State,
     open: &dyn Fn(usize) -> bool,
-    groups: &mut Vec<UnitGroup>,
+    groups: &mut Vec<UnitGroup<Decimal>>,
 ) {
     groups.clear();
     groups.extend(lines.iter().filter(|(l, _)| open(*l)).filter_map(|&(l, role)| {
@@ -45,31 +60,43 @@ fn unit_groups(
         (pieces > 0).then(|| UnitGroup {
             line: l,
             key: infos[l].id,
-            // The value of one unit; a whole number of minor units needs no decimal division.
-            value: match state.remaining[l] % i64::from(pieces) {
-                0 => Decimal::from(state.remaining[l] / i64::from(pieces)),
-                _ => Decimal::from(state.remaining[l]) / Decimal::from(pieces),
-            },
+            value: Decimal::from(state.remaining[l]) / Decimal::from(pieces),
             count: u64::from(pieces),
             role,
         })
     }));
 }
 
-/// Buy X get Y, cheapest units rewarded. With `k` sets, the rewarded units are the `k*y`
-/// cheapest get-units; `k` is the largest number of sets for which enough buy-units remain
-/// outside the rewarded ones.
-pub(super) fn buy_x_get_y(
+/// [`unit_groups`] when every unit is worth a whole number of minor units; `false` (and the
+/// decimal path) when one is not.
+fn whole_groups(
     lines: &[(usize, u8)],
     infos: &[LineInfo],
     state: &State,
     open: &dyn Fn(usize) -> bool,
-    (x, y, reward): (u32, u32, Reward),
-    units: &mut Units,
-    out: &mut Vec<(usize, Decimal)>,
-) {
-    // Enough units for one set? Counting pieces is cheap; valuing them is not.
-    // A set takes `x` buy-units and `y` other get-units.
+    groups: &mut Vec<UnitGroup<i64>>,
+) -> bool {
+    groups.clear();
+    for &(l, role) in lines.iter().filter(|(l, _)| open(*l)) {
+        let Some(pieces) = infos[l].pieces.filter(|p| *p > 0) else { continue };
+        let (left, pieces) = (state.remaining[l], i64::from(pieces));
+        if left % pieces != 0 {
+            return false;
+        }
+        groups.push(UnitGroup {
+            line: l,
+            key: infos[l].id,
+            value: left / pieces,
+            count: pieces as u64,
+            role,
+        });
+    }
+    true
+}
+
+/// Whether the open lines hold enough units for one set of buy X get Y: `x` buy-units and
+/// `y` other get-units. Counting pieces is cheap; valuing them is not.
+fn one_set(lines: &[(usize, u8)], infos: &[LineInfo], open: &dyn Fn(usize) -> bool, x: u32, y: u32) -> bool {
     let (mut buy, mut get, mut all) = (0_u64, 0_u64, 0_u64);
     for &(l, role) in lines.iter().filter(|(l, _)| open(*l)) {
         let pieces = u64::from(infos[l].pieces.unwrap_or(0));
@@ -81,11 +108,18 @@ pub(super) fn buy_x_get_y(
             get += pieces;
         }
     }
-    if get < u64::from(y) || buy < u64::from(x) || all < u64::from(x) + u64::from(y) {
-        return;
-    }
-    unit_groups(lines, infos, state, open, &mut units.groups);
-    let groups = &mut units.groups;
+    get >= u64::from(y) && buy >= u64::from(x) && all >= u64::from(x) + u64::from(y)
+}
+
+/// The units buy X get Y rewards, cheapest first: calls `reward(group, units)` for each group
+/// that has some. With `k` sets, the rewarded units are the `k*y` cheapest get-units; `k` is the
+/// largest number of sets for which enough buy-units remain outside the rewarded ones.
+fn rewarded_units<V: Ord>(
+    groups: &mut [UnitGroup<V>],
+    x: u32,
+    y: u32,
+    mut reward: impl FnMut(&UnitGroup<V>, u64),
+) {
     // Cheapest first; ties by line id so the order of the basket does not matter.
     groups.sort_by(|a, b| a.value.cmp(&b.value).then(a.key.cmp(&b.key)));
     let (x, y) = (u64::from(x), u64::from(y));
@@ -114,18 +148,69 @@ pub(super) fn buy_x_get_y(
         if feasible(mid) { lo = mid } else { hi = mid - 1 }
     }
     let mut rewarded = lo * y;
-    let factor = match reward {
-        Reward::Free => Decimal::ONE,
-        Reward::PercentOff(p) => p / Decimal::ONE_HUNDRED,
-    };
     for g in groups.iter().filter(|g| g.role & ROLE_GET != 0) {
         if rewarded == 0 {
             break;
         }
         let take = g.count.min(rewarded);
         rewarded -= take;
-        out.push((g.line, g.value * Decimal::from(take) * factor));
+        reward(g, take);
     }
+}
+
+/// Buy X get Y, cheapest units rewarded, in `Decimal`: the exact discount per line into `out`.
+pub(super) fn buy_x_get_y(
+    lines: &[(usize, u8)],
+    infos: &[LineInfo],
+    state: &State,
+    open: &dyn Fn(usize) -> bool,
+    (x, y, reward): (u32, u32, Reward),
+    units: &mut Units,
+    out: &mut Vec<(usize, Decimal)>,
+) {
+    if !one_set(lines, infos, open, x, y) {
+        return;
+    }
+    unit_groups(lines, infos, state, open, &mut units.groups);
+    let factor = match reward {
+        Reward::Free => Decimal::ONE,
+        Reward::PercentOff(p) => p / Decimal::ONE_HUNDRED,
+    };
+    rewarded_units(&mut units.groups, x, y, |g, take| {
+        out.push((g.line, g.value * Decimal::from(take) * factor))
+    });
+}
+
+/// [`buy_x_get_y`] in integers, when every unit is worth whole minor units and the reward
+/// percentage has at most 7 decimals: `None` sends the promotion to the decimal path.
+pub(super) fn buy_x_get_y_whole<'a>(
+    lines: &[(usize, u8)],
+    infos: &[LineInfo],
+    state: &State,
+    open: &dyn Fn(usize) -> bool,
+    (x, y, reward): (u32, u32, Reward),
+    units: &mut Units,
+    out: &'a mut Vec<(usize, i128)>,
+) -> Option<Fractions<'a>> {
+    out.clear();
+    // Free: one unit's value each; percent off: value * mantissa / (100 * 10^scale).
+    let (num, den) = match reward {
+        Reward::Free => (1, 1),
+        Reward::PercentOff(p) if p.scale() <= 7 && p.mantissa() >= 0 => {
+            (p.mantissa(), 100 * 10_i64.pow(p.scale()))
+        }
+        Reward::PercentOff(_) => return None,
+    };
+    if !one_set(lines, infos, open, x, y) {
+        return Some(Fractions { den, parts: out });
+    }
+    if !whole_groups(lines, infos, state, open, &mut units.whole) {
+        return None;
+    }
+    rewarded_units(&mut units.whole, x, y, |g, take| {
+        out.push((g.line, i128::from(g.value) * i128::from(take) * num));
+    });
+    Some(Fractions { den, parts: out })
 }
 
 /// Any `n` units for `price`: the most expensive units are bundled first, while a bundle still
@@ -139,13 +224,11 @@ pub(super) fn mix_and_match(
     units: &mut Units,
     out: &mut Vec<(usize, Decimal)>,
 ) {
-    let pieces: u64 =
-        lines.iter().filter(|(l, _)| open(*l)).map(|&(l, _)| u64::from(infos[l].pieces.unwrap_or(0))).sum();
-    if pieces < u64::from(n) {
+    if !enough_units(lines, infos, open, n) {
         return;
     }
     unit_groups(lines, infos, state, open, &mut units.groups);
-    let Units { groups, acc, left, parts } = units;
+    let Units { groups, acc, left, parts, .. } = units;
     groups.sort_by(|a, b| b.value.cmp(&a.value).then(a.key.cmp(&b.key)));
     let n = u64::from(n);
     acc.clear();
@@ -173,18 +256,7 @@ pub(super) fn mix_and_match(
             continue;
         }
         // A bundle that spans groups.
-        let mut need = n;
-        parts.clear();
-        let mut j = g;
-        while need > 0 && j < groups.len() {
-            let take = left[j].min(need);
-            if take > 0 {
-                parts.push((j, take));
-                need -= take;
-            }
-            j += 1;
-        }
-        if need > 0 {
+        if !spanning_bundle(left, g, n, parts) {
             break;
         }
         let sum: Decimal = parts.iter().map(|(j, t)| groups[*j].value * Decimal::from(*t)).sum();
@@ -198,4 +270,99 @@ pub(super) fn mix_and_match(
         }
     }
     out.extend(groups.iter().zip(acc.iter()).filter(|(_, a)| **a > Decimal::ZERO).map(|(g, a)| (g.line, *a)));
+}
+
+/// [`mix_and_match`] in integers, when every unit and the bundle price are worth whole minor
+/// units and every bundle's discount splits over its units in whole minor units: `None` sends
+/// the promotion to the decimal path.
+pub(super) fn mix_and_match_whole<'a>(
+    lines: &[(usize, u8)],
+    infos: &[LineInfo],
+    state: &State,
+    open: &dyn Fn(usize) -> bool,
+    (n, price_minor): (u32, Decimal),
+    units: &mut Units,
+    out: &'a mut Vec<(usize, i128)>,
+) -> Option<Fractions<'a>> {
+    out.clear();
+    if !enough_units(lines, infos, open, n) {
+        return Some(Fractions { den: 1, parts: out });
+    }
+    let price = whole(price_minor)?;
+    if !whole_groups(lines, infos, state, open, &mut units.whole) {
+        return None;
+    }
+    let Units { whole: groups, whole_acc: acc, left, parts, .. } = units;
+    groups.sort_by(|a, b| b.value.cmp(&a.value).then(a.key.cmp(&b.key)));
+    let n = u64::from(n);
+    acc.clear();
+    acc.resize(groups.len(), 0);
+    left.clear();
+    left.extend(groups.iter().map(|g| g.count));
+    let mut g = 0;
+    loop {
+        while g < groups.len() && left[g] == 0 {
+            g += 1;
+        }
+        if g == groups.len() {
+            break;
+        }
+        if left[g] >= n {
+            let disc = i128::from(groups[g].value) * i128::from(n) - price;
+            if disc <= 0 {
+                break;
+            }
+            let bundles = left[g] / n;
+            acc[g] += disc * i128::from(bundles);
+            left[g] -= bundles * n;
+            continue;
+        }
+        if !spanning_bundle(left, g, n, parts) {
+            break;
+        }
+        let sum: i128 = parts.iter().map(|(j, t)| i128::from(groups[*j].value) * i128::from(*t)).sum();
+        let disc = sum - price;
+        if disc <= 0 || sum <= 0 {
+            break;
+        }
+        for &(j, t) in parts.iter() {
+            let share = disc * i128::from(groups[j].value) * i128::from(t);
+            if share % sum != 0 {
+                return None;
+            }
+            acc[j] += share / sum;
+            left[j] -= t;
+        }
+    }
+    out.extend(groups.iter().zip(acc.iter()).filter(|(_, a)| **a > 0).map(|(g, a)| (g.line, *a)));
+    Some(Fractions { den: 1, parts: out })
+}
+
+/// Whether the open lines hold `n` units.
+fn enough_units(lines: &[(usize, u8)], infos: &[LineInfo], open: &dyn Fn(usize) -> bool, n: u32) -> bool {
+    let pieces: u64 =
+        lines.iter().filter(|(l, _)| open(*l)).map(|&(l, _)| u64::from(infos[l].pieces.unwrap_or(0))).sum();
+    pieces >= u64::from(n)
+}
+
+/// The next bundle of `n` units from group `g` on into `parts`, as (group, units); `false` when
+/// fewer than `n` units are left.
+fn spanning_bundle(left: &[u64], g: usize, n: u64, parts: &mut Vec<(usize, u64)>) -> bool {
+    let mut need = n;
+    parts.clear();
+    let mut j = g;
+    while need > 0 && j < left.len() {
+        let take = left[j].min(need);
+        if take > 0 {
+            parts.push((j, take));
+            need -= take;
+        }
+        j += 1;
+    }
+    need == 0
+}
+
+/// A whole number as an integer.
+fn whole(d: Decimal) -> Option<i128> {
+    d.fract().is_zero().then(|| i128::try_from(d.trunc()).ok()).flatten()
 }
