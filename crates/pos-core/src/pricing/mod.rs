@@ -1113,19 +1113,7 @@ impl PricingEngine {
                 }
                 ManualDiscountKind::Amount(a) => self.to_minor_exact(a)?,
             };
-            let remaining = &state.remaining;
-            allocate_int_into(
-                want,
-                n,
-                |l| remaining[l],
-                |l| remaining[l],
-                |l| infos[l].id,
-                &mut sc.shares,
-                &mut sc.remainders,
-            );
-            sc.lines.clear();
-            sc.lines.extend(0..n);
-            state.commit(Src::ManualBasket, &sc.lines, &sc.shares);
+            self.spread(Src::ManualBasket, want, infos, state, sc);
         }
 
         // 6. Tax.
@@ -1744,10 +1732,37 @@ impl PricingEngine {
             BasketReward::PercentOff(pc) => sub * pc / Decimal::ONE_HUNDRED,
             BasketReward::AmountOff(a) => (a * scale).min(sub),
         };
-        // Spread in proportion to what each line has left.
-        sc.ints.clear();
-        sc.ints.extend(state.remaining.iter().enumerate().filter(|(_, r)| **r > 0).map(|(l, r)| (l, *r)));
-        self.commit_int(p, self.round_minor(exact), infos, state, sc)
+        let meta = &self.meta[p as usize];
+        let total = self.round_minor(exact).min(meta.cap_minor).min(subtotal);
+        if total <= 0 {
+            return 0;
+        }
+        meta.label.warm();
+        self.spread(Src::Promo(p), total, infos, state, sc)
+    }
+
+    /// Spreads `total` over the lines in proportion to what each has left (a line with nothing
+    /// left gets nothing) and commits it.
+    fn spread(&self, src: Src, total: i64, infos: &[LineInfo], state: &mut State, sc: &mut Scratch) -> i64 {
+        let remaining = &state.remaining;
+        allocate_int_into(
+            total,
+            remaining.len(),
+            |l| remaining[l],
+            |l| remaining[l],
+            |l| infos[l].id,
+            &mut sc.shares,
+            &mut sc.remainders,
+        );
+        let mut committed = 0;
+        for (l, &share) in sc.shares.iter().enumerate() {
+            if share > 0 {
+                state.remaining[l] -= share;
+                state.log.push((src, l, share));
+                committed += share;
+            }
+        }
+        committed
     }
 
     /// Tax per line, rounded per line or per document and rate.
