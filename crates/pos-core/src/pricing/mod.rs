@@ -562,6 +562,17 @@ enum FastKind {
     MixAndMatch,
 }
 
+/// Powers of ten, for the denominators of percentages.
+const POW10: [i64; 19] = {
+    let mut p = [1_i64; 19];
+    let mut i = 1;
+    while i < 19 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
 /// A promotion's figures in integers, when they have an exact integer form. The engine then
 /// computes percent, amount off and fixed price in integer arithmetic; the result is the same
 /// as the `Decimal` computation (a property test checks the rounding), only cheaper. The unit
@@ -652,7 +663,7 @@ impl Meta {
         let f = self.figure;
         match self.kind {
             FastKind::None => Fast::None,
-            FastKind::Percent => Fast::Percent { num: f, den: 10_i64.pow(u32::from(self.aux)) },
+            FastKind::Percent => Fast::Percent { num: f, den: POW10[usize::from(self.aux)] },
             FastKind::AmountOff => Fast::AmountOff(f),
             FastKind::FixedPrice => Fast::FixedPrice(f),
             FastKind::BuyXGetY => Fast::BuyXGetY {
@@ -1411,6 +1422,16 @@ impl PricingEngine {
         sc: &mut Scratch,
     ) -> i64 {
         let meta = &self.meta[p as usize];
+        // Most promotions meet one line of a basket.
+        if let [(l, _)] = *lines
+            && let Some(total) = self.one_line(meta, l, infos, state)
+        {
+            if total <= 0 {
+                return 0;
+            }
+            meta.label.warm();
+            return state.commit(Src::Promo(p), &[l], &[total]);
+        }
         let open = |l: usize| !state.claimed[l] && state.remaining[l] > 0;
         // Integer fast paths: the exact discount is a whole number of minor units (amount off,
         // fixed price on whole pieces) or a ratio rounded once (percent off).
@@ -1474,6 +1495,30 @@ impl PricingEngine {
         }
         sc.ints.clear();
         self.apply_item_exact(p, lines, infos, state, sc)
+    }
+
+    /// The capped discount of a percent-off, amount-off or fixed-price promotion on line `l`
+    /// alone: what the general path of [`Self::apply_item`] gives for one line, without its
+    /// buffers. `None` for other kinds and for weighed goods, which that path prices.
+    fn one_line(&self, meta: &Meta, l: usize, infos: &[LineInfo], state: &State) -> Option<i64> {
+        let left = state.remaining[l];
+        if state.claimed[l] || left <= 0 {
+            return Some(0);
+        }
+        let off = match meta.kind {
+            FastKind::Percent => {
+                let den = POW10[usize::from(meta.aux)];
+                let rounded = self
+                    .store
+                    .rounding
+                    .round_ratio(i128::from(left) * i128::from(meta.figure), i128::from(den));
+                i64::try_from(rounded).unwrap_or(i64::MAX)
+            }
+            FastKind::AmountOff => meta.figure.checked_mul(i64::from(infos[l].pieces?))?.min(left),
+            FastKind::FixedPrice => (left - meta.figure.checked_mul(i64::from(infos[l].pieces?))?).max(0),
+            _ => return None,
+        };
+        Some(off.min(meta.cap_minor).min(left))
     }
 
     /// [`Self::apply_item`] in `Decimal` arithmetic, for any figures and quantities.
