@@ -41,8 +41,14 @@ impl RoundingMode {
 
     /// `num / den` rounded to an integer with this mode, in exact integer arithmetic: the same
     /// result as [`RoundingMode::round`] to 0 places of the exact quotient. `den` must be > 0.
+    #[inline]
     pub(crate) fn round_ratio(self, num: i128, den: i128) -> i128 {
         debug_assert!(den > 0);
+        // Unsigned 64-bit division for the common case (a discount: both positive and small).
+        if let (Ok(n), Ok(d)) = (u64::try_from(num), u64::try_from(den)) {
+            let (q, r) = (n / d, n % d);
+            return i128::from(q) + i128::from(r != 0 && self.rounds_up(false, r.cmp(&(d - r)), q % 2 != 0));
+        }
         // 64-bit division when both fit: 128-bit division is a slow library call.
         if let (Ok(num), Ok(den)) = (i64::try_from(num), i64::try_from(den)) {
             let (q, r) = (num.div_euclid(den), num.rem_euclid(den));
