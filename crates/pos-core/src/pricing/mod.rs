@@ -453,6 +453,13 @@ impl PricingEngineBuilder {
         if let Some(w) = promotions.windows(2).find(|w| w[0].id() == w[1].id()) {
             return Err(CoreError::invalid("promotion.id", format!("`{}` is used twice", w[0].id().0)));
         }
+        // Promotions are numbered in the order stackable ones apply: higher priority first, then
+        // id. Sorting a basket's candidates by number then orders them for application; the
+        // rank in id order is kept for the choices that go by id.
+        let mut ranked: Vec<(u32, Promotion)> =
+            promotions.into_iter().enumerate().map(|(i, p)| (i as u32, p)).collect();
+        ranked.sort_by(|a, b| b.1.spec().priority.cmp(&a.1.spec().priority).then(a.0.cmp(&b.0)));
+        let (id_rank, promotions): (Vec<u32>, Vec<Promotion>) = ranked.into_iter().unzip();
         let mut by_sku: FxHashMap<&str, Vec<(u32, u8)>> = FxHashMap::default();
         let mut by_category: FxHashMap<&str, Vec<(u32, u8)>> = FxHashMap::default();
         let mut all_items = Vec::new();
@@ -499,6 +506,7 @@ impl PricingEngineBuilder {
             all_items,
             basket_level,
             promotions,
+            id_rank,
             workspaces: Pool::default(),
         })
     }
@@ -520,6 +528,9 @@ pub struct PricingEngine {
     product_table: ProductCache,
     all_items: Vec<(u32, u8)>,
     basket_level: Vec<u32>,
+    /// Per promotion: its place in id order. Promotions are numbered in application order
+    /// (priority, then id); exclusive choices break ties in id order.
+    id_rank: Vec<u32>,
     workspaces: Pool,
 }
 
@@ -712,7 +723,6 @@ struct Workspace {
     /// The lines (with their roles) each item promotion looks at, as ranges of `targets`.
     targets: Vec<(usize, u8)>,
     item_promos: Vec<(u32, std::ops::Range<usize>)>,
-    by_priority: Vec<u64>,
     stackable: Vec<usize>,
     exclusive: Vec<usize>,
     basket_promos: Vec<u32>,
@@ -919,7 +929,6 @@ impl PricingEngine {
             hits,
             targets,
             item_promos,
-            by_priority,
             stackable,
             exclusive,
             basket_promos,
@@ -1059,23 +1068,17 @@ impl PricingEngine {
             let (pa, pb) = (&self.meta[*a as usize], &self.meta[*b as usize]);
             pb.priority.cmp(&pa.priority).then(a.cmp(b))
         };
-        // Stackable ones by priority (higher first), then promotion index: `item_promos` is in
-        // promotion order, so the position breaks ties. One sort key per promotion.
-        by_priority.clear();
+        // Stackable ones in promotion order, which is application order: priority (higher
+        // first), then id.
+        stackable.clear();
         exclusive.clear();
         for (i, (p, _)) in item_promos.iter().enumerate() {
-            let meta = &self.meta[*p as usize];
-            if meta.exclusive {
+            if self.meta[*p as usize].exclusive {
                 exclusive.push(i);
             } else {
-                // Order-preserving map of i32 onto u32, inverted for descending priority.
-                let rank = !((meta.priority as u32) ^ 0x8000_0000);
-                by_priority.push(u64::from(rank) << 32 | i as u64);
+                stackable.push(i);
             }
         }
-        by_priority.sort_unstable();
-        stackable.clear();
-        stackable.extend(by_priority.iter().map(|k| (*k & 0xFFFF_FFFF) as usize));
 
         // Item phase.
         state.reset(infos);
@@ -1103,7 +1106,7 @@ impl PricingEngine {
         let mut best_total = state.discount_total();
         let mut exclusive_basket: SmallVec<[u32; 8]> =
             basket_promos.iter().copied().filter(|p| self.meta[*p as usize].exclusive).collect();
-        exclusive_basket.sort_unstable();
+        exclusive_basket.sort_unstable_by_key(|p| self.id_rank[*p as usize]);
         for p in exclusive_basket {
             alt.reset(infos);
             self.apply_manual_lines(basket, infos, alt);
@@ -1337,7 +1340,7 @@ impl PricingEngine {
             c.gain -= taken[c.lines.clone()].iter().map(|l| displaced[*l]).sum::<i64>();
         }
         candidates.retain(|c| c.gain > 0);
-        candidates.sort_by_key(|c| c.promo);
+        candidates.sort_by_key(|c| self.id_rank[c.promo as usize]);
 
         let overlaps = |a: &[usize], b: &[usize]| {
             let (mut i, mut j) = (0, 0);
