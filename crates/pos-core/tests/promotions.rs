@@ -530,3 +530,60 @@ fn refunds_return_exactly_what_lines_were_charged() {
     assert!(matches!(p.refund(&[99]), Err(pos_core::CoreError::UnknownLine { line: 99 })));
     assert!(p.refund(&[ids[0], ids[0]]).is_err());
 }
+
+#[test]
+fn one_engine_prices_from_many_threads_as_from_one() {
+    // The engine keeps buffers and label handles per pricing run in flight: runs on several
+    // threads at once must give exactly what one thread gives, and discounts stay readable
+    // after the engine is gone.
+    let cat = korean_catalog();
+    let e = engine(vec![
+        promo("drinks10", pct(Target::categories(&["drinks"]), 10)),
+        promo("chips", PromotionKind::AmountOff { target: items(&["chips"]), amount: Decimal::from(300) }),
+        Promotion::builder(
+            "2+1",
+            "2+1",
+            PromotionKind::BuyXGetY {
+                buy: items(&["cola"]),
+                buy_qty: 2,
+                get: items(&["cola"]),
+                get_qty: 1,
+                reward: pos_core::Reward::Free,
+            },
+        )
+        .exclusive()
+        .build()
+        .unwrap(),
+        Promotion::builder(
+            "all5",
+            "전품목 5%",
+            PromotionKind::BasketPercentOff { percent: Decimal::from(5) },
+        )
+        .build()
+        .unwrap(),
+    ]);
+    let baskets: Vec<_> = (1..=12_u32)
+        .map(|i| basket(&[("milk", i % 3 + 1), ("cola", i % 5 + 1), ("chips", i % 2 + 1), ("tissue", 1)]))
+        .collect();
+    let alone: Vec<PricedBasket> = baskets.iter().map(|b| price(&e, &cat, b)).collect();
+    let together: Vec<Vec<PricedBasket>> = std::thread::scope(|s| {
+        let runs: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(|| {
+                    (0..25).flat_map(|_| baskets.iter().map(|b| price(&e, &cat, b))).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    for run in &together {
+        for (i, p) in run.iter().enumerate() {
+            assert_eq!(p, &alone[i % baskets.len()]);
+        }
+    }
+    drop(e);
+    // The third basket has three colas: the 2+1 applies, and the basket discount on top.
+    let cited: Vec<&str> =
+        alone[2].lines.iter().flat_map(|l| l.discounts.iter().map(|d| d.source.label())).collect();
+    assert!(cited.contains(&"전품목 5%") && cited.contains(&"2+1"), "{cited:?}");
+}

@@ -123,13 +123,24 @@ impl PricingContext {
     }
 }
 
-/// A promotion as priced baskets cite it: its id and name behind one shared reference, so the
-/// many discounts and the applied-promotion entry of one promotion cost a pointer each.
+/// A promotion as priced baskets cite it: its id and name, shared. Cloning one costs a
+/// reference count, never a copy of the strings.
 ///
-/// It serialises as `{"id": ..., "name": ...}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct PromotionRef(Arc<PromotionLabel>);
+/// The references an engine hands out point into its table of labels through a handle that
+/// each pricing run in flight holds for itself, so concurrent runs count references on memory
+/// of their own rather than on one line they would all contend for.
+///
+/// Two references are equal when their ids and names are. It serialises as
+/// `{"id": ..., "name": ...}`.
+#[derive(Clone)]
+pub struct PromotionRef {
+    labels: Arc<Labels>,
+    index: u32,
+}
+
+/// The labels a [`PromotionRef`] points into.
+#[derive(Debug)]
+struct Labels(Arc<[PromotionLabel]>);
 
 /// The id and name of a promotion, shared by [`PromotionRef`]s.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,24 +154,54 @@ pub struct PromotionLabel {
 impl PromotionRef {
     /// A reference to a promotion with this id and name.
     pub fn new(id: PromotionId, name: &str) -> Self {
-        PromotionRef(Arc::new(PromotionLabel { id, name: name.to_owned() }))
+        PromotionRef::from(PromotionLabel { id, name: name.to_owned() })
+    }
+
+    /// The promotion's id and name.
+    pub fn label(&self) -> &PromotionLabel {
+        &self.labels.0[self.index as usize]
     }
 
     /// The promotion's id.
     pub fn id(&self) -> &PromotionId {
-        &self.0.id
+        &self.label().id
     }
 
     /// The promotion's name.
     pub fn name(&self) -> &str {
-        &self.0.name
+        &self.label().name
     }
+}
 
-    /// Reads the shared reference count, so that the cache line is present by the time the
-    /// discounts citing this promotion are assembled: a plain load overlaps with other work,
-    /// while the count's increment on a line that is not cached stalls the core.
-    fn warm(&self) {
-        std::hint::black_box(Arc::strong_count(&self.0));
+impl From<PromotionLabel> for PromotionRef {
+    fn from(label: PromotionLabel) -> Self {
+        PromotionRef { labels: Arc::new(Labels(Arc::new([label]))), index: 0 }
+    }
+}
+
+impl PartialEq for PromotionRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.label() == other.label()
+    }
+}
+
+impl Eq for PromotionRef {}
+
+impl std::fmt::Debug for PromotionRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("PromotionRef").field(self.label()).finish()
+    }
+}
+
+impl Serialize for PromotionRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.label().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for PromotionRef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        PromotionLabel::deserialize(deserializer).map(PromotionRef::from)
     }
 }
 
@@ -505,6 +546,10 @@ impl PricingEngineBuilder {
             product_table: ProductCache::default(),
             all_items,
             basket_level,
+            labels: promotions
+                .iter()
+                .map(|p| PromotionLabel { id: p.id().clone(), name: p.name().to_owned() })
+                .collect(),
             promotions,
             id_rank,
             workspaces: Pool::default(),
@@ -531,6 +576,8 @@ pub struct PricingEngine {
     /// Per promotion: its place in id order. Promotions are numbered in application order
     /// (priority, then id); exclusive choices break ties in id order.
     id_rank: Vec<u32>,
+    /// Per promotion: the id and name its discounts cite.
+    labels: Arc<[PromotionLabel]>,
     workspaces: Pool,
 }
 
@@ -544,8 +591,6 @@ struct Meta {
     figure: i64,
     /// The cap in minor units, rounded down; `i64::MAX` when there is none.
     cap_minor: i64,
-    /// The id and name every discount of this promotion cites.
-    label: PromotionRef,
     priority: i32,
     kind: FastKind,
     /// A decimal exponent that goes with `figure`.
@@ -655,7 +700,6 @@ impl Meta {
             cap_minor: s.cap.map_or(i64::MAX, |cap| {
                 RoundingMode::Down.round(cap * scale, 0).to_i64().unwrap_or(i64::MAX)
             }),
-            label: PromotionRef::new(p.id().clone(), p.name()),
             priority: s.priority,
             kind,
             aux,
@@ -733,6 +777,8 @@ struct Workspace {
     applied: Vec<(u32, i64)>,
     /// Per line: its tax.
     taxes: Vec<i64>,
+    /// This run's handle on the engine's labels, which the discounts it prices cite.
+    labels: Option<Arc<Labels>>,
 }
 
 impl Workspace {
@@ -938,6 +984,7 @@ impl PricingEngine {
             ex,
             applied,
             taxes,
+            labels,
         } = ws;
         let currency = self.store.currency;
         if catalog.currency() != currency {
@@ -1165,6 +1212,7 @@ impl PricingEngine {
             });
         }
         applied.clear();
+        let labels = &*labels.get_or_insert_with(|| Arc::new(Labels(self.labels.clone())));
         for &(src, l, amount) in &state.log {
             let source = match src {
                 Src::Promo(p) => {
@@ -1173,7 +1221,7 @@ impl PricingEngine {
                         Some(e) if e.0 == p => e.1 += amount,
                         _ => applied.push((p, amount)),
                     }
-                    DiscountSource::Promotion(self.meta[p as usize].label.clone())
+                    DiscountSource::Promotion(PromotionRef { labels: labels.clone(), index: p })
                 }
                 Src::ManualLine => DiscountSource::ManualLine {
                     reason: basket.lines()[l]
@@ -1203,7 +1251,7 @@ impl PricingEngine {
             .map(|&(p, amount)| {
                 let meta = &self.meta[p as usize];
                 AppliedPromotion {
-                    promotion: meta.label.clone(),
+                    promotion: PromotionRef { labels: labels.clone(), index: p },
                     amount: self.money(amount),
                     // Only a gated promotion can have a coupon: the others' specs stay untouched.
                     coupon: if meta.gated { self.promotions[p as usize].spec().coupon.clone() } else { None },
@@ -1432,7 +1480,6 @@ impl PricingEngine {
             if total <= 0 {
                 return 0;
             }
-            meta.label.warm();
             return state.commit(Src::Promo(p), &[l], &[total]);
         }
         let open = |l: usize| !state.claimed[l] && state.remaining[l] > 0;
@@ -1718,7 +1765,6 @@ impl PricingEngine {
         if total <= 0 {
             return 0;
         }
-        meta.label.warm();
         if let [(l, _)] = sc.ints[..] {
             return state.commit(Src::Promo(p), &[l], &[total]);
         }
@@ -1785,7 +1831,6 @@ impl PricingEngine {
         if total <= 0 {
             return 0;
         }
-        meta.label.warm();
         self.spread(Src::Promo(p), total, infos, state, sc)
     }
 
