@@ -71,30 +71,28 @@ pub fn allocate_int(total: i64, weights: &[i64], caps: &[i64], keys: &[u32]) -> 
     debug_assert_eq!(weights.len(), keys.len());
     let mut parts = Vec::with_capacity(weights.len());
     let mut scratch = Vec::with_capacity(2 * weights.len());
-    allocate_int_into(
-        total,
-        weights.len(),
-        |i| weights[i],
-        |i| caps[i],
-        |i| keys[i],
-        &mut parts,
-        &mut scratch,
-    );
+    allocate_int_into(total, weights, caps, keys, &mut parts, &mut scratch);
     parts
 }
 
-/// [`allocate_int`] over `n` parts given by accessors, writing into `parts` (cleared first),
-/// with `scratch` for the remainders: callers that allocate many times reuse both buffers and
-/// need not copy their weights into slices.
+/// [`allocate_int`] writing into `parts` (cleared first), with `scratch` for the remainders:
+/// callers that allocate many times reuse both buffers.
+///
+/// # Panics
+/// When the slices differ in length.
 pub fn allocate_int_into(
     total: i64,
-    n: usize,
-    weight: impl Fn(usize) -> i64,
-    cap: impl Fn(usize) -> i64,
-    key: impl Fn(usize) -> u32,
+    weights: &[i64],
+    caps: &[i64],
+    keys: &[u32],
     parts: &mut Vec<i64>,
     scratch: &mut Vec<u64>,
 ) {
+    let n = weights.len();
+    assert!(caps.len() == n && keys.len() == n, "weights, caps and keys differ in length");
+    let weight = |i: usize| weights[i];
+    let cap = |i: usize| caps[i];
+    let key = |i: usize| keys[i];
     parts.clear();
     parts.resize(n, 0);
     let (mut cap_sum, mut weight_sum) = (0_i128, 0_i128);

@@ -750,6 +750,10 @@ struct Scratch {
     remainders: Vec<u64>,
     /// Exact per-line discounts of the `Decimal` path.
     weights: Vec<(usize, Decimal)>,
+    /// Weights, caps and keys of an allocation.
+    weights_int: Vec<i64>,
+    caps: Vec<i64>,
+    keys: Vec<u32>,
     /// Exact per-line discounts of the integer path of unit promotions.
     fractions: Vec<(usize, i128)>,
     /// Unit-based promotions (buy X get Y, mix-and-match).
@@ -1768,19 +1772,17 @@ impl PricingEngine {
         if let [(l, _)] = sc.ints[..] {
             return state.commit(Src::Promo(p), &[l], &[total]);
         }
-        let ints = &sc.ints;
-        let remaining = &state.remaining;
-        allocate_int_into(
-            total,
-            ints.len(),
-            |i| ints[i].1,
-            |i| remaining[ints[i].0],
-            |i| infos[ints[i].0].id,
-            &mut sc.shares,
-            &mut sc.remainders,
-        );
+        sc.weights_int.clear();
+        sc.caps.clear();
+        sc.keys.clear();
         sc.lines.clear();
-        sc.lines.extend(ints.iter().map(|w| w.0));
+        for &(l, w) in &sc.ints {
+            sc.weights_int.push(w);
+            sc.caps.push(state.remaining[l]);
+            sc.keys.push(infos[l].id);
+            sc.lines.push(l);
+        }
+        allocate_int_into(total, &sc.weights_int, &sc.caps, &sc.keys, &mut sc.shares, &mut sc.remainders);
         state.commit(Src::Promo(p), &sc.lines, &sc.shares)
     }
 
@@ -1837,16 +1839,10 @@ impl PricingEngine {
     /// Spreads `total` over the lines in proportion to what each has left (a line with nothing
     /// left gets nothing) and commits it.
     fn spread(&self, src: Src, total: i64, infos: &[LineInfo], state: &mut State, sc: &mut Scratch) -> i64 {
+        sc.keys.clear();
+        sc.keys.extend(infos.iter().map(|l| l.id));
         let remaining = &state.remaining;
-        allocate_int_into(
-            total,
-            remaining.len(),
-            |l| remaining[l],
-            |l| remaining[l],
-            |l| infos[l].id,
-            &mut sc.shares,
-            &mut sc.remainders,
-        );
+        allocate_int_into(total, remaining, remaining, &sc.keys, &mut sc.shares, &mut sc.remainders);
         let mut committed = 0;
         for (l, &share) in sc.shares.iter().enumerate() {
             if share > 0 {
@@ -1878,17 +1874,14 @@ impl PricingEngine {
                     members.clear();
                     members.extend((0..infos.len()).filter(|i| infos[*i].tax_slot == slot));
                     let Some(&first) = members.first() else { continue };
-                    let sum: i64 = members.iter().map(|i| amounts[*i]).sum();
+                    sc.weights_int.clear();
+                    sc.weights_int.extend(members.iter().map(|i| amounts[*i]));
+                    sc.keys.clear();
+                    sc.keys.extend(members.iter().map(|i| infos[*i].id));
+                    let sum: i64 = sc.weights_int.iter().sum();
                     let total = round(tax.exact_tax(Decimal::from(sum), infos[first].tax_rate));
-                    allocate_int_into(
-                        total,
-                        members.len(),
-                        |k| amounts[members[k]],
-                        |k| amounts[members[k]],
-                        |k| infos[members[k]].id,
-                        &mut sc.shares,
-                        &mut sc.remainders,
-                    );
+                    let weights = &sc.weights_int;
+                    allocate_int_into(total, weights, weights, &sc.keys, &mut sc.shares, &mut sc.remainders);
                     for (i, share) in members.iter().zip(&sc.shares) {
                         out[*i] = *share;
                     }
