@@ -16,7 +16,7 @@ use crate::promotion::Reward;
 #[derive(Default)]
 pub(super) struct Units {
     groups: Vec<UnitGroup<Decimal>>,
-    whole: Vec<UnitGroup<i64>>,
+    whole: Vec<UnitGroup<i128>>,
     acc: Vec<Decimal>,
     whole_acc: Vec<i128>,
     left: Vec<u64>,
@@ -74,7 +74,7 @@ fn whole_groups(
     infos: &[LineInfo],
     state: &State,
     open: &dyn Fn(usize) -> bool,
-    groups: &mut Vec<UnitGroup<i64>>,
+    groups: &mut Vec<UnitGroup<i128>>,
 ) -> bool {
     groups.clear();
     for &(l, role) in lines.iter().filter(|(l, _)| open(*l)) {
@@ -86,7 +86,7 @@ fn whole_groups(
         groups.push(UnitGroup {
             line: l,
             key: infos[l].id,
-            value: left / pieces,
+            value: i128::from(left / pieces),
             count: pieces as u64,
             role,
         });
@@ -208,7 +208,7 @@ pub(super) fn buy_x_get_y_whole<'a>(
         return None;
     }
     rewarded_units(&mut units.whole, x, y, |g, take| {
-        out.push((g.line, i128::from(g.value) * i128::from(take) * num));
+        out.push((g.line, g.value * i128::from(take) * num));
     });
     Some(Fractions { den, parts: out })
 }
@@ -229,46 +229,8 @@ pub(super) fn mix_and_match(
     }
     unit_groups(lines, infos, state, open, &mut units.groups);
     let Units { groups, acc, left, parts, .. } = units;
-    groups.sort_by(|a, b| b.value.cmp(&a.value).then(a.key.cmp(&b.key)));
-    let n = u64::from(n);
-    acc.clear();
-    acc.resize(groups.len(), Decimal::ZERO);
-    left.clear();
-    left.extend(groups.iter().map(|g| g.count));
-    let mut g = 0;
-    loop {
-        while g < groups.len() && left[g] == 0 {
-            g += 1;
-        }
-        if g == groups.len() {
-            break;
-        }
-        if left[g] >= n {
-            // Whole bundles inside one group are all alike.
-            let sum = groups[g].value * Decimal::from(n);
-            let disc = sum - price_minor;
-            if disc <= Decimal::ZERO {
-                break;
-            }
-            let bundles = left[g] / n;
-            acc[g] += disc * Decimal::from(bundles);
-            left[g] -= bundles * n;
-            continue;
-        }
-        // A bundle that spans groups.
-        if !spanning_bundle(left, g, n, parts) {
-            break;
-        }
-        let sum: Decimal = parts.iter().map(|(j, t)| groups[*j].value * Decimal::from(*t)).sum();
-        let disc = sum - price_minor;
-        if disc <= Decimal::ZERO || sum <= Decimal::ZERO {
-            break;
-        }
-        for &(j, t) in parts.iter() {
-            acc[j] += disc * groups[j].value * Decimal::from(t) / sum;
-            left[j] -= t;
-        }
-    }
+    // A decimal share is always an amount, so this never gives up.
+    let _ = bundles(groups, n, price_minor, acc, left, parts);
     out.extend(groups.iter().zip(acc.iter()).filter(|(_, a)| **a > Decimal::ZERO).map(|(g, a)| (g.line, *a)));
 }
 
@@ -293,10 +255,56 @@ pub(super) fn mix_and_match_whole<'a>(
         return None;
     }
     let Units { whole: groups, whole_acc: acc, left, parts, .. } = units;
+    bundles(groups, n, price, acc, left, parts)?;
+    out.extend(groups.iter().zip(acc.iter()).filter(|(_, a)| **a > 0).map(|(g, a)| (g.line, *a)));
+    Some(Fractions { den: 1, parts: out })
+}
+
+/// An amount in minor units that mix-and-match computes with: a `Decimal`, or an exact integer.
+trait Amount:
+    Copy + Ord + std::ops::Add<Output = Self> + std::ops::Sub<Output = Self> + std::ops::Mul<Output = Self>
+{
+    const ZERO: Self;
+    fn units(n: u64) -> Self;
+    /// `disc * value * units / sum`; `None` when that is not a whole amount and it must be.
+    fn share(disc: Self, value: Self, units: u64, sum: Self) -> Option<Self>;
+}
+
+impl Amount for Decimal {
+    const ZERO: Self = Decimal::ZERO;
+    fn units(n: u64) -> Self {
+        Decimal::from(n)
+    }
+    fn share(disc: Self, value: Self, units: u64, sum: Self) -> Option<Self> {
+        Some(disc * value * Decimal::from(units) / sum)
+    }
+}
+
+impl Amount for i128 {
+    const ZERO: Self = 0;
+    fn units(n: u64) -> Self {
+        i128::from(n)
+    }
+    fn share(disc: Self, value: Self, units: u64, sum: Self) -> Option<Self> {
+        let share = disc * value * i128::from(units);
+        (share % sum == 0).then(|| share / sum)
+    }
+}
+
+/// Forms the bundles of mix-and-match over `groups` (sorted here, most valuable units first)
+/// and puts each group's discount in `acc`. `None` when a share is not an amount of the type.
+fn bundles<V: Amount>(
+    groups: &mut [UnitGroup<V>],
+    n: u32,
+    price: V,
+    acc: &mut Vec<V>,
+    left: &mut Vec<u64>,
+    parts: &mut Vec<(usize, u64)>,
+) -> Option<()> {
     groups.sort_by(|a, b| b.value.cmp(&a.value).then(a.key.cmp(&b.key)));
     let n = u64::from(n);
     acc.clear();
-    acc.resize(groups.len(), 0);
+    acc.resize(groups.len(), V::ZERO);
     left.clear();
     left.extend(groups.iter().map(|g| g.count));
     let mut g = 0;
@@ -305,37 +313,33 @@ pub(super) fn mix_and_match_whole<'a>(
             g += 1;
         }
         if g == groups.len() {
-            break;
+            return Some(());
         }
         if left[g] >= n {
-            let disc = i128::from(groups[g].value) * i128::from(n) - price;
-            if disc <= 0 {
-                break;
+            // Whole bundles inside one group are all alike.
+            let disc = groups[g].value * V::units(n) - price;
+            if disc <= V::ZERO {
+                return Some(());
             }
             let bundles = left[g] / n;
-            acc[g] += disc * i128::from(bundles);
+            acc[g] = acc[g] + disc * V::units(bundles);
             left[g] -= bundles * n;
             continue;
         }
+        // A bundle that spans groups.
         if !spanning_bundle(left, g, n, parts) {
-            break;
+            return Some(());
         }
-        let sum: i128 = parts.iter().map(|(j, t)| i128::from(groups[*j].value) * i128::from(*t)).sum();
+        let sum = parts.iter().fold(V::ZERO, |s, (j, t)| s + groups[*j].value * V::units(*t));
         let disc = sum - price;
-        if disc <= 0 || sum <= 0 {
-            break;
+        if disc <= V::ZERO || sum <= V::ZERO {
+            return Some(());
         }
         for &(j, t) in parts.iter() {
-            let share = disc * i128::from(groups[j].value) * i128::from(t);
-            if share % sum != 0 {
-                return None;
-            }
-            acc[j] += share / sum;
+            acc[j] = acc[j] + V::share(disc, groups[j].value, t, sum)?;
             left[j] -= t;
         }
     }
-    out.extend(groups.iter().zip(acc.iter()).filter(|(_, a)| **a > 0).map(|(g, a)| (g.line, *a)));
-    Some(Fractions { den: 1, parts: out })
 }
 
 /// Whether the open lines hold `n` units.
