@@ -1,6 +1,6 @@
-//! Where a line finds its promotions: the SKU index, laid out so that a lookup reads one cache
-//! line, and the product table of one catalog, which resolves every product's promotions (its
-//! own, its parent's, its categories' and those on all items) once, by product number.
+//! Where a line finds its promotions: the product table of one catalog, which resolves every
+//! product's promotions (its own, its parent's, its categories' and those on all items) once, by
+//! product number, from the SKU and category indexes.
 
 use std::sync::Arc;
 
