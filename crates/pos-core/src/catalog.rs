@@ -348,6 +348,12 @@ impl Catalog {
         if !self.categories.contains_key(&product.category) {
             return Err(CoreError::invalid("category", format!("unknown category `{}`", product.category.0)));
         }
+        // A replaced product keeps its number; checked before anything changes.
+        let number = match self.products.get(&product.sku) {
+            Some((_, old)) => old.number,
+            None => u32::try_from(self.products.len())
+                .map_err(|_| CoreError::invalid("sku", "a catalog holds fewer than 2^32 products"))?,
+        };
         if let Some((old, _)) = self.products.get(&product.sku) {
             for b in &old.barcodes {
                 self.barcodes.remove(b);
@@ -364,11 +370,6 @@ impl Catalog {
                 self.tax_class_numbers.insert(product.tax_class.clone(), n);
                 n
             }
-        };
-        let number = match self.products.get(&product.sku) {
-            Some((_, old)) => old.number,
-            None => u32::try_from(self.products.len())
-                .map_err(|_| CoreError::invalid("sku", "a catalog holds fewer than 2^32 products"))?,
         };
         let slot = ProductSlot { category: self.slots[&product.category], tax_class, number };
         self.products.insert(product.sku.clone(), (product, slot));
