@@ -98,6 +98,63 @@ pub enum MovementKind {
     },
 }
 
+impl MovementKind {
+    /// A stable code for storage and exports (`sale`, `transfer_out`, ...), the same as the
+    /// serde tag.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MovementKind::Sale => "sale",
+            MovementKind::Return => "return",
+            MovementKind::GoodsReceipt => "goods_receipt",
+            MovementKind::Adjustment { .. } => "adjustment",
+            MovementKind::TransferOut { .. } => "transfer_out",
+            MovementKind::TransferIn { .. } => "transfer_in",
+            MovementKind::CountCorrection { .. } => "count_correction",
+            MovementKind::Reservation { .. } => "reservation",
+            MovementKind::Release { .. } => "release",
+        }
+    }
+
+    /// What the movement refers to: the adjustment's reason or the transfer, count or
+    /// reservation id.
+    pub fn reference(&self) -> Option<&str> {
+        match self {
+            MovementKind::Sale | MovementKind::Return | MovementKind::GoodsReceipt => None,
+            MovementKind::Adjustment { reason } => Some(reason),
+            MovementKind::TransferOut { transfer } | MovementKind::TransferIn { transfer } => Some(transfer),
+            MovementKind::CountCorrection { count } => Some(count),
+            MovementKind::Reservation { reservation } | MovementKind::Release { reservation } => {
+                Some(reservation)
+            }
+        }
+    }
+
+    /// The kind from its [`code`](Self::code) and [`reference`](Self::reference), as stored.
+    ///
+    /// # Errors
+    /// [`InventoryError::InvalidField`] naming `movement.kind` for an unknown code or a
+    /// reference that is missing where the kind needs one.
+    pub fn from_code(code: &str, reference: Option<&str>) -> Result<Self, InventoryError> {
+        let needs = |make: fn(String) -> MovementKind| {
+            reference.map(|r| make(r.to_owned())).ok_or_else(|| {
+                InventoryError::invalid("movement.kind", format!("`{code}` needs a reference"))
+            })
+        };
+        match code {
+            "sale" => Ok(MovementKind::Sale),
+            "return" => Ok(MovementKind::Return),
+            "goods_receipt" => Ok(MovementKind::GoodsReceipt),
+            "adjustment" => needs(|reason| MovementKind::Adjustment { reason }),
+            "transfer_out" => needs(|transfer| MovementKind::TransferOut { transfer }),
+            "transfer_in" => needs(|transfer| MovementKind::TransferIn { transfer }),
+            "count_correction" => needs(|count| MovementKind::CountCorrection { count }),
+            "reservation" => needs(|reservation| MovementKind::Reservation { reservation }),
+            "release" => needs(|reservation| MovementKind::Release { reservation }),
+            other => Err(InventoryError::invalid("movement.kind", format!("unknown movement `{other}`"))),
+        }
+    }
+}
+
 /// One append-only change of stock at one location.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Movement {
@@ -130,6 +187,13 @@ pub struct Level {
     pub available: Decimal,
 }
 
+impl Level {
+    /// A level from on-hand and reserved stock.
+    pub fn new(on_hand: Decimal, reserved: Decimal) -> Self {
+        Level { on_hand, reserved, available: on_hand - reserved }
+    }
+}
+
 /// Levels as the fold of movements: the definition the [`crate::Inventory`] keeps in step with.
 pub fn levels<'a>(movements: impl IntoIterator<Item = &'a Movement>) -> BTreeMap<(Sku, LocationId), Level> {
     let mut out: BTreeMap<(Sku, LocationId), Level> = BTreeMap::new();
@@ -151,7 +215,8 @@ pub fn suggested_order(available: Decimal, point: Decimal, quantity: Decimal) ->
     (((point - available) / quantity).floor() + Decimal::ONE) * quantity
 }
 
-/// Per-SKU stock rules.
+/// Stock rules of one SKU at one location (a shop may refuse negative stock on the floor and
+/// reorder at a different point than its warehouse).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockPolicy {
     /// Whether sales may take stock below zero.

@@ -22,13 +22,20 @@ fn loc(s: &str) -> LocationId {
     LocationId::new(s)
 }
 
+/// Registers a SKU with one policy at every location of the setup.
+fn everywhere(inv: &mut Inventory, s: &str, policy: StockPolicy) {
+    for l in LOCS {
+        inv.set_policy(&sku(s), &loc(l), policy);
+    }
+}
+
 fn setup() -> Inventory {
     let mut inv = Inventory::new();
     inv.add_location(Location::new("store", "강남점", LocationKind::Store).unwrap()).unwrap();
     inv.add_location(Location::new("wh", "물류센터", LocationKind::Warehouse).unwrap()).unwrap();
     inv.add_location(Location::new("web", "온라인", LocationKind::Online).unwrap()).unwrap();
-    inv.set_policy(&sku("milk"), StockPolicy::refuse_negative().with_reorder(q(5), q(24)).unwrap());
-    inv.set_policy(&sku("bread"), StockPolicy::default());
+    everywhere(&mut inv, "milk", StockPolicy::refuse_negative().with_reorder(q(5), q(24)).unwrap());
+    everywhere(&mut inv, "bread", StockPolicy::default());
     inv
 }
 
@@ -44,6 +51,97 @@ fn levels_track_movements() {
     assert_eq!(inv.movements().len(), 4);
     assert_eq!(inv.movements()[3].kind, MovementKind::Adjustment { reason: "파손".into() });
     assert_eq!(&levels(inv.movements()), inv.levels());
+}
+
+#[test]
+fn policies_are_per_location() {
+    let mut inv = setup();
+    let (milk, store, wh) = (sku("milk"), loc("store"), loc("wh"));
+    inv.set_policy(&milk, &wh, StockPolicy::default().with_reorder(q(50), q(100)).unwrap());
+    inv.receive(&milk, &store, q(10), "kim", now()).unwrap();
+    inv.receive(&milk, &wh, q(40), "kim", now()).unwrap();
+    assert!(inv.sell(&milk, &store, q(11), "kim", now()).is_err(), "the floor refuses negative stock");
+    inv.sell(&milk, &wh, q(41), "kim", now()).unwrap();
+    let alerts: Vec<_> = inv.low_stock().into_iter().map(|a| (a.location.0, a.suggested)).collect();
+    assert_eq!(alerts, vec![("wh".to_owned(), q(100))], "each location has its own reorder point");
+    assert_eq!(
+        inv.receive(&sku("eggs"), &store, q(1), "kim", now()).unwrap_err(),
+        InventoryError::UnknownSku { sku: "eggs".into() }
+    );
+}
+
+#[test]
+fn one_rule_decides_every_movement() {
+    let refuse = StockPolicy::refuse_negative();
+    let allow = StockPolicy::default();
+    let level = Level::new(q(5), q(2));
+    let take = |n: i64| Draft::on_hand(&sku("milk"), &loc("store"), MovementKind::Sale, q(-n));
+    assert_eq!(apply(&level, &refuse, &take(3)).unwrap().level, Level::new(q(2), q(2)));
+    assert_eq!(
+        apply(&level, &refuse, &take(4)).unwrap_err(),
+        InventoryError::InsufficientStock {
+            sku: "milk".into(),
+            location: "store".into(),
+            available: q(3),
+            requested: q(4)
+        }
+    );
+    assert_eq!(apply(&level, &allow, &take(4)).unwrap().level.available, q(-1));
+    // Holds need available stock whatever the policy.
+    let hold = |n: i64| {
+        Draft::reserved(
+            &sku("milk"),
+            &loc("store"),
+            MovementKind::Reservation { reservation: "R".into() },
+            q(n),
+        )
+    };
+    assert!(apply(&level, &allow, &hold(4)).is_err());
+    assert!(apply(&level, &allow, &hold(3)).is_ok());
+    // A release frees only what is held.
+    let release = Draft::reserved(
+        &sku("milk"),
+        &loc("store"),
+        MovementKind::Release { reservation: "R".into() },
+        q(-3),
+    );
+    assert!(matches!(apply(&level, &refuse, &release), Err(InventoryError::InvalidField { .. })));
+    // A count sets on hand and records the difference; raising stock from below zero is fine.
+    let count = |n: i64| Draft {
+        on_hand: OnHand::To(q(n)),
+        ..Draft::on_hand(
+            &sku("milk"),
+            &loc("store"),
+            MovementKind::CountCorrection { count: "C".into() },
+            q(0),
+        )
+    };
+    assert_eq!(apply(&level, &refuse, &count(9)).unwrap().on_hand, q(4));
+    assert!(apply(&level, &refuse, &count(1)).is_err(), "counted below what is reserved");
+    let negative = Level::new(q(-4), q(0));
+    assert_eq!(apply(&negative, &refuse, &count(0)).unwrap().level, Level::new(q(0), q(0)));
+    assert!(apply(&negative, &refuse, &take(1)).is_err());
+}
+
+#[test]
+fn movement_kinds_round_trip_through_their_codes() {
+    for kind in [
+        MovementKind::Sale,
+        MovementKind::Return,
+        MovementKind::GoodsReceipt,
+        MovementKind::Adjustment { reason: "파손".into() },
+        MovementKind::TransferOut { transfer: "T1".into() },
+        MovementKind::TransferIn { transfer: "T1".into() },
+        MovementKind::CountCorrection { count: "C1".into() },
+        MovementKind::Reservation { reservation: "R1".into() },
+        MovementKind::Release { reservation: "R1".into() },
+    ] {
+        assert_eq!(MovementKind::from_code(kind.code(), kind.reference()).unwrap(), kind);
+        let tag = serde_json::to_value(&kind).unwrap()["type"].as_str().map(str::to_owned);
+        assert_eq!(tag.as_deref(), Some(kind.code()), "the code is the serde tag");
+    }
+    assert!(MovementKind::from_code("adjustment", None).is_err());
+    assert!(MovementKind::from_code("theft", None).is_err());
 }
 
 #[test]
@@ -77,7 +175,7 @@ fn low_stock_alerts_suggest_orders() {
     let alerts = inv.low_stock();
     assert_eq!(alerts.len(), 1, "only where the SKU is stocked");
     assert_eq!((alerts[0].available, alerts[0].suggested), (q(5), q(24)));
-    inv.set_policy(&milk, StockPolicy::refuse_negative().with_reorder(q(30), q(24)).unwrap());
+    inv.set_policy(&milk, &store, StockPolicy::refuse_negative().with_reorder(q(30), q(24)).unwrap());
     assert_eq!(inv.low_stock()[0].suggested, q(48), "multiples until above the reorder point");
 }
 
@@ -245,7 +343,7 @@ const LOCS: [&str; 3] = ["store", "wh", "web"];
 /// plus the total stock that left through sales, adjustments, counts and short receipts.
 fn run(ops: &[Op]) -> Inventory {
     let mut inv = setup();
-    inv.set_policy(&sku("eggs"), StockPolicy::refuse_negative());
+    everywhere(&mut inv, "eggs", StockPolicy::refuse_negative());
     let mut transfers = 0;
     let mut reservations = 0;
     for op in ops {
