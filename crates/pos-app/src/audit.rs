@@ -1,11 +1,12 @@
 //! Auditing a terminal's journal against the stored sales.
 
-use pos_core::journal::{JournalError, canonical_json, verify};
+use pos_core::journal::{JournalError, verify};
 use pos_core::{DocumentKind, StoreId};
 use thiserror::Error;
 
+use crate::documents::Document;
 use crate::error::StoreError;
-use crate::ports::SaleStore;
+use crate::ports::{JournalStore, SaleStore};
 
 /// What an audit found.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -36,7 +37,7 @@ pub enum AuditError {
 ///
 /// # Errors
 /// The first problem found.
-pub async fn audit_terminal<S: SaleStore + ?Sized>(
+pub async fn audit_terminal<S: SaleStore + JournalStore + ?Sized>(
     store: &S,
     store_id: &StoreId,
     terminal: &str,
@@ -49,7 +50,7 @@ pub async fn audit_terminal<S: SaleStore + ?Sized>(
         else {
             return Err(AuditError::Unjournaled { receipt: receipt.clone() });
         };
-        let now = canonical_json(document).map_err(|e| StoreError::Backend { message: e.to_string() })?;
+        let now = document.canonical().map_err(|e| StoreError::Backend { message: e.to_string() })?;
         if now != entry.payload {
             return Err(AuditError::SaleAltered { receipt: receipt.clone() });
         }

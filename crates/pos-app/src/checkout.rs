@@ -5,9 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use pos_core::journal::canonical_json;
-use pos_core::{
-    Basket, CashRounding, Catalog, Money, PricedBasket, PricingContext, PricingEngine, StoreConfig,
-};
+use pos_core::{Basket, Catalog, Money, PricedBasket, PricingContext, PricingEngine, StoreConfig};
 use pos_inventory::LocationId;
 use pos_loyalty::{LoyaltyConfig, LoyaltySale, PointsAccount, SaleInput, SaleLine};
 use pos_payments::{
@@ -20,8 +18,19 @@ use sha2::{Digest, Sha256};
 use tokio::sync::RwLock;
 use uuid::Uuid;
 
+use crate::commit::{self, FailPoint};
+use crate::documents::{LineFacts, SCHEMA, SaleDocument};
 use crate::error::AppError;
-use crate::ports::{LineRecord, LoyaltyCommit, ParkedBasket, PaymentRecord, SaleCommit, StockTake, Store};
+use crate::ports::{
+    CatalogStore, CouponStore, LineRecord, LoyaltyCommit, LoyaltyStore, ParkStore, ParkedBasket, PaymentRecord,
+    SaleCommit, StockTake, Transactional,
+};
+
+/// What checkout needs from a store: the catalog, coupons and points to price and settle, parked
+/// baskets, and transactions to commit.
+pub trait CheckoutStore: CatalogStore + CouponStore + LoyaltyStore + ParkStore + Transactional {}
+
+impl<T: CatalogStore + CouponStore + LoyaltyStore + ParkStore + Transactional> CheckoutStore for T {}
 
 /// A sale as the till submits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,35 +80,26 @@ pub struct CompletedSale {
     pub loyalty: Option<LoyaltySale>,
 }
 
-/// The checkout use case for one store.
-pub struct Checkout<S: Store, G: PaymentGateway> {
+/// The checkout use case for one store: live totals, parking, completing a sale.
+pub struct Checkout<S: CheckoutStore, G: PaymentGateway> {
     store: Arc<S>,
     gateway: Arc<G>,
     config: StoreConfig,
     loyalty: LoyaltyConfig,
     pricing: RwLock<Option<Arc<(Catalog, PricingEngine)>>>,
+    fail: FailPoint,
 }
 
-impl<S: Store, G: PaymentGateway> Checkout<S, G> {
+impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
     /// A checkout over a store adapter and a payment gateway.
     pub fn new(store: Arc<S>, gateway: Arc<G>, config: StoreConfig, loyalty: LoyaltyConfig) -> Self {
-        Checkout { store, gateway, config, loyalty, pricing: RwLock::new(None) }
+        Checkout { store, gateway, config, loyalty, pricing: RwLock::new(None), fail: FailPoint::default() }
     }
 
-    pub(crate) fn store(&self) -> &S {
-        &self.store
-    }
-
-    pub(crate) fn gateway(&self) -> &G {
-        &self.gateway
-    }
-
-    pub(crate) fn config(&self) -> &StoreConfig {
-        &self.config
-    }
-
-    pub(crate) fn loyalty_config(&self) -> &LoyaltyConfig {
-        &self.loyalty
+    /// Test support: makes the following sale commits fail right after `step`.
+    #[cfg(feature = "test-hooks")]
+    pub fn fail_after(&self, step: Option<commit::CommitStep>) {
+        self.fail.set(step);
     }
 
     /// Prices a basket (live totals at the till) without recording anything.
@@ -152,7 +152,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
         *self.pricing.write().await = None;
     }
 
-    pub(crate) async fn catalog_and_engine(&self) -> Result<Arc<(Catalog, PricingEngine)>, AppError> {
+    async fn catalog_and_engine(&self) -> Result<Arc<(Catalog, PricingEngine)>, AppError> {
         if let Some(p) = self.pricing.read().await.as_ref() {
             return Ok(p.clone());
         }
@@ -169,8 +169,9 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
     /// # Errors
     /// [`AppError::InvalidField`] for a bad request; pricing, tender, loyalty errors;
     /// [`AppError::Declined`] and [`AppError::PaymentPending`] from the gateway (nothing is
-    /// recorded); [`AppError::Store`] with `InsufficientStock` or `IdempotencyConflict` (card
-    /// authorizations are voided). A failed sale writes nothing.
+    /// recorded); [`AppError::Inventory`] with `InsufficientStock` (card authorizations are
+    /// voided); [`AppError::IdempotencyConflict`] when the key committed a different request
+    /// (its payments are the first request's, so none is touched). A failed sale writes nothing.
     pub async fn complete_sale(&self, req: &SaleRequest) -> Result<CompletedSale, AppError> {
         if req.idempotency_key.trim().is_empty() || req.idempotency_key.len() > 128 {
             return Err(AppError::invalid("idempotency_key", "must be 1 to 128 characters"));
@@ -249,7 +250,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
             tenders
                 .insert(0, TenderInput::new(TenderKind::LoyaltyPoints, Money::new(value, priced.currency)));
         }
-        let settlement = settle(priced.total, &tenders, &self.cash_rounding())?;
+        let settlement = settle(priced.total, &tenders, &self.config.cash_rounding)?;
 
         // Card and wallet payments go through the gateway before anything is written.
         let mut payments = Vec::with_capacity(settlement.tenders.len());
@@ -257,7 +258,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
         for (i, t) in settlement.tenders.iter().enumerate() {
             let mut record = PaymentRecord {
                 kind: t.kind,
-                amount: t.amount.amount(),
+                amount: t.amount,
                 state: PaymentState::Captured,
                 reference: t.reference.clone(),
                 brand: None,
@@ -281,82 +282,91 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
             payments.push(record);
         }
 
-        let sale_id = Uuid::now_v7();
-        let document = serde_json::json!({
-            "sale_id": sale_id,
-            "terminal": req.terminal,
-            "cashier": req.cashier,
-            "at": req.at,
-            "priced": priced,
-            "settlement": settlement,
-            "loyalty": loyalty_sale,
-        });
+        let lines = priced
+            .lines
+            .iter()
+            .map(|l| LineRecord {
+                line_id: l.line_id,
+                sku: l.sku.clone(),
+                quantity: l.quantity.value(),
+                discount: l.discount_total(),
+                tax: l.tax,
+                total: l.total,
+            })
+            .collect();
+        let facts = priced
+            .lines
+            .iter()
+            .map(|l| {
+                let product = catalog.product(&l.sku);
+                LineFacts {
+                    line_id: l.line_id,
+                    category: product.map_or_else(|| "?".to_owned(), |p| p.category.0.clone()),
+                    cost: product.and_then(|p| p.cost),
+                }
+            })
+            .collect();
+        let stock = stock_takes(&req.location, &priced);
+        let document = SaleDocument {
+            schema: SCHEMA,
+            sale_id: Uuid::now_v7(),
+            terminal: req.terminal.clone(),
+            cashier: req.cashier.clone(),
+            at: req.at,
+            priced,
+            settlement,
+            loyalty: loyalty_sale,
+            lines: facts,
+        };
         let commit = SaleCommit {
             store: self.config.id.clone(),
             terminal: req.terminal.clone(),
-            sale_id,
             idempotency_key: req.idempotency_key.clone(),
             request_hash,
-            at: req.at,
-            currency: priced.currency,
-            total: priced.total.amount(),
-            cashier: req.cashier.clone(),
-            journal_payload: canonical_json(&document)?,
             document,
-            lines: priced
-                .lines
-                .iter()
-                .map(|l| LineRecord {
-                    line_id: l.line_id,
-                    sku: l.sku.clone(),
-                    quantity: l.quantity.value(),
-                    discount: l.discount_total().amount(),
-                    tax: l.tax.amount(),
-                    total: l.total.amount(),
-                })
-                .collect(),
+            lines,
             payments,
-            stock: stock_takes(&req.location, &priced),
+            stock,
             loyalty: loyalty_commit,
             coupons: used,
         };
-        let outcome = match self.store.commit_sale(&commit).await {
+        let outcome = match commit::sale(&*self.store, &self.fail, &commit).await {
             Ok(o) => o,
             Err(e) => {
-                self.void_all(&authorized).await;
-                return Err(e.into());
+                if !matches!(e, AppError::IdempotencyConflict { .. }) {
+                    self.void_all(&authorized).await;
+                }
+                return Err(e);
             }
         };
+        let total = commit.document.total();
         if outcome.replayed {
             // The first submission charged the card; this retry's authorizations (deduplicated
             // by the gateway under the same keys) are the same payments, so nothing is voided.
             return Ok(CompletedSale {
-                sale_id: outcome.sale_id,
+                sale_id: outcome.id,
                 receipt: outcome.receipt,
                 number: outcome.number,
                 journal_sequence: outcome.journal_sequence,
-                total: priced.total,
+                total,
                 replayed: true,
                 priced: None,
                 settlement: None,
                 loyalty: None,
             });
         }
+        let SaleDocument { sale_id, priced, settlement, loyalty, .. } = commit.document;
         Ok(CompletedSale {
             sale_id,
             receipt: outcome.receipt,
             number: outcome.number,
             journal_sequence: outcome.journal_sequence,
-            total: priced.total,
+            total,
             replayed: false,
             priced: Some(priced),
             settlement: Some(settlement),
-            loyalty: loyalty_sale,
+            loyalty,
         })
-    }
-
-    fn cash_rounding(&self) -> CashRounding {
-        self.config.cash_rounding
     }
 
     /// Authorizes and captures; an unknown outcome is reconciled by a status query.

@@ -1,55 +1,37 @@
 //! Errors of the use cases and of the storage ports.
 
-use rust_decimal::Decimal;
 use thiserror::Error;
 
-use crate::ports::CommitStep;
-
-/// What a storage adapter reports. Adapters translate driver errors into these variants.
+/// What a storage adapter reports. Adapters translate driver errors into these variants (by
+/// error kind and constraint name, never by message).
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// A SKU that refuses negative stock has too little available.
-    #[error("insufficient stock of `{sku}` at `{location}`: {available} available, {requested} requested")]
-    InsufficientStock {
-        /// SKU.
-        sku: String,
-        /// Location.
-        location: String,
-        /// Available.
-        available: Decimal,
-        /// Requested.
-        requested: Decimal,
-    },
-    /// The idempotency key was used for a different request.
-    #[error("idempotency key `{key}` was already used for a different request")]
-    IdempotencyConflict {
-        /// The key.
-        key: String,
-    },
-    /// A concurrent change won (for example two sales of one member at once); retry.
+    /// A concurrent change won (two sales of one member at once, a stock document changed
+    /// meanwhile); retry.
     #[error("concurrent update of {what}; retry")]
     Conflict {
         /// What was updated concurrently.
         what: String,
     },
-    /// A unique value is taken (a member's phone number).
+    /// A unique value is taken (a member's phone number, a document id).
     #[error("{what} is already used")]
     Duplicate {
         /// What is taken.
         what: String,
     },
-    /// A sale line was refunded already (possibly by a concurrent refund).
+    /// A concurrent transaction committed the same idempotency key first; the commit script
+    /// starts over and finds it.
+    #[error("idempotency key `{key}` was committed concurrently")]
+    KeyTaken {
+        /// The key.
+        key: String,
+    },
+    /// A sale line was returned by a concurrent transaction.
     #[error("line {line} of the sale was already refunded")]
     AlreadyRefunded {
         /// Line id.
         line: u32,
-    },
-    /// A failure injected by a test at a step of the sale commit.
-    #[error("failure injected at {step:?}")]
-    Injected {
-        /// The step.
-        step: CommitStep,
     },
     /// Anything else from the database; details are in the message (logged, not shown to users).
     #[error("storage error: {message}")]
@@ -71,6 +53,12 @@ pub enum AppError {
         /// Why.
         reason: String,
     },
+    /// The idempotency key was used for a different request; nothing was done.
+    #[error("idempotency key `{key}` was already used for a different request")]
+    IdempotencyConflict {
+        /// The key.
+        key: String,
+    },
     /// Pricing refused the basket.
     #[error(transparent)]
     Pricing(#[from] pos_core::CoreError),
@@ -80,7 +68,7 @@ pub enum AppError {
     /// Loyalty refused (points, coupons).
     #[error(transparent)]
     Loyalty(#[from] pos_loyalty::LoyaltyError),
-    /// Inventory rules refused (a transfer, a count).
+    /// Inventory rules refused (not enough stock, a transfer, a count).
     #[error(transparent)]
     Inventory(#[from] pos_inventory::InventoryError),
     /// The card was declined; nothing was recorded.
@@ -107,6 +95,13 @@ pub enum AppError {
     /// The store refused or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A failure injected by a test between two steps of a commit.
+    #[cfg(feature = "test-hooks")]
+    #[error("failure injected after {step:?}")]
+    Injected {
+        /// The step.
+        step: crate::commit::CommitStep,
+    },
 }
 
 impl AppError {

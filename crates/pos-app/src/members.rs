@@ -8,7 +8,13 @@ use pos_loyalty::{Consent, Member, Phone, PointsAccount};
 use serde::Serialize;
 
 use crate::error::AppError;
-use crate::ports::Store;
+use crate::ports::{CouponStore, LoyaltyStore, MemberStore, SaleStore, StoredDocument};
+
+/// What member management needs from a store: members, coupons, points and the sales (for
+/// segments).
+pub trait MembersStore: MemberStore + CouponStore + LoyaltyStore + SaleStore {}
+
+impl<T: MemberStore + CouponStore + LoyaltyStore + SaleStore> MembersStore for T {}
 
 /// Changes to a member; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,12 +52,12 @@ pub struct Segments {
 }
 
 /// The member use cases of one store.
-pub struct Members<S: Store> {
+pub struct Members<S: MembersStore> {
     store: Arc<S>,
     id: StoreId,
 }
 
-impl<S: Store> Members<S> {
+impl<S: MembersStore> Members<S> {
     /// Member management for a store.
     pub fn new(store: Arc<S>, id: StoreId) -> Self {
         Members { store, id }
@@ -172,17 +178,13 @@ impl<S: Store> Members<S> {
         let docs = self.store.documents_between(&self.id, DateTime::<Utc>::UNIX_EPOCH, now).await?;
         let mut purchases: std::collections::BTreeMap<String, Vec<pos_loyalty::Purchase>> =
             Default::default();
-        for (kind, at, doc) in &docs {
-            if *kind != pos_core::DocumentKind::Sale {
-                continue;
-            }
-            let Some(member) = doc["loyalty"]["member"].as_str() else { continue };
-            let total: rust_decimal::Decimal =
-                doc["priced"]["total"]["amount"].as_str().and_then(|a| a.parse().ok()).unwrap_or_default();
+        for doc in &docs {
+            let StoredDocument::Sale(sale) = doc else { continue };
+            let Some(loyalty) = &sale.loyalty else { continue };
             purchases
-                .entry(member.to_owned())
+                .entry(loyalty.member.clone())
                 .or_default()
-                .push(pos_loyalty::Purchase { at: *at, amount: total });
+                .push(pos_loyalty::Purchase { at: sale.at, amount: sale.total().amount() });
         }
         let last_visits = purchases
             .iter()

@@ -1,18 +1,19 @@
 //! Reports over a period: sales by day and hour (store-local), top products, by category, by
 //! cashier, margin, tax summary and payment mix. A report is a fold over the period's stored
-//! sale and refund documents; refunds count against the period they happen in.
+//! sale and return documents; refunds count against the period they happen in. Categories and
+//! costs are those the sale recorded, so a later catalog change does not rewrite history.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
-use pos_core::{Catalog, DocumentKind, PricedBasket, RefundQuote};
-use pos_payments::{PaymentGateway, RefundPart, Settlement, TenderKind};
+use pos_core::StoreConfig;
+use pos_payments::TenderKind;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::checkout::Checkout;
-use crate::error::{AppError, StoreError};
-use crate::ports::{RefundLine, Store};
+use crate::error::AppError;
+use crate::ports::{SaleStore, StoredDocument};
 
 /// Counts and amounts of a group of sales.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -96,6 +97,8 @@ struct Row {
     total: Decimal,
     net: Decimal,
     discount: Decimal,
+    category: String,
+    cost: Option<Decimal>,
 }
 
 /// A sale (sign +1) or refund (sign -1) document, as the report needs it.
@@ -107,17 +110,63 @@ struct Entry {
     cashier: String,
 }
 
-fn stored(e: impl std::fmt::Display) -> AppError {
-    AppError::Store(StoreError::Backend { message: format!("stored document does not read back: {e}") })
+impl Entry {
+    fn of(doc: &StoredDocument) -> Entry {
+        match doc {
+            StoredDocument::Sale(sale) => Entry {
+                sign: Decimal::ONE,
+                rows: sale
+                    .priced
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        let facts = sale.lines.iter().find(|f| f.line_id == l.line_id);
+                        Row {
+                            sku: l.sku.clone(),
+                            name: l.name.clone(),
+                            quantity: l.quantity.value(),
+                            total: l.total.amount(),
+                            net: l.net.amount(),
+                            discount: l.discount_total().amount(),
+                            category: sale.category(l.line_id).to_owned(),
+                            cost: facts.and_then(|f| f.cost),
+                        }
+                    })
+                    .collect(),
+                taxes: sale.priced.taxes.clone(),
+                tenders: sale.settlement.tenders.iter().map(|t| (t.kind, t.amount.amount())).collect(),
+                cashier: sale.cashier.clone(),
+            },
+            StoredDocument::Return(ret) => Entry {
+                sign: Decimal::NEGATIVE_ONE,
+                rows: ret
+                    .lines
+                    .iter()
+                    .map(|l| Row {
+                        sku: l.sku.clone(),
+                        name: String::new(),
+                        quantity: l.quantity,
+                        total: l.amount.amount(),
+                        net: Decimal::ZERO,
+                        discount: Decimal::ZERO,
+                        category: l.category.clone(),
+                        cost: None,
+                    })
+                    .collect(),
+                taxes: ret.quote.taxes.clone(),
+                tenders: ret.tenders.iter().map(|p| (p.kind, p.amount.amount())).collect(),
+                cashier: ret.cashier.clone(),
+            },
+        }
+    }
 }
 
 /// Folds documents into a report. `local` turns a time into the store's local date and hour.
-fn fold(
-    catalog: &Catalog,
+pub fn fold(
     currency: pos_core::Currency,
-    docs: &[(DocumentKind, DateTime<Utc>, serde_json::Value)],
+    docs: &[StoredDocument],
     local: &dyn Fn(DateTime<Utc>) -> (NaiveDate, u32),
-) -> Result<SalesReport, AppError> {
+) -> SalesReport {
     let mut r = SalesReport {
         currency,
         total: Totals::zero(),
@@ -133,63 +182,12 @@ fn fold(
     };
     let mut products: BTreeMap<String, ProductTotal> = BTreeMap::new();
     let mut taxes: BTreeMap<(String, Decimal), TaxTotal> = BTreeMap::new();
-    let category_of =
-        |sku: &pos_core::Sku| catalog.product(sku).map_or_else(|| "?".to_owned(), |p| p.category.0.clone());
-    let cost_of = |sku: &pos_core::Sku| catalog.product(sku).and_then(|p| p.cost);
-    for (kind, at, doc) in docs {
-        let (day, hour) = local(*at);
-        let cashier = doc["cashier"].as_str().unwrap_or_default().to_owned();
-        let entry = match kind {
-            DocumentKind::Sale => {
-                let priced: PricedBasket = serde_json::from_value(doc["priced"].clone()).map_err(stored)?;
-                let settlement: Settlement =
-                    serde_json::from_value(doc["settlement"].clone()).map_err(stored)?;
-                Entry {
-                    sign: Decimal::ONE,
-                    rows: priced
-                        .lines
-                        .iter()
-                        .map(|l| Row {
-                            sku: l.sku.clone(),
-                            name: l.name.clone(),
-                            quantity: l.quantity.value(),
-                            total: l.total.amount(),
-                            net: l.net.amount(),
-                            discount: l.discount_total().amount(),
-                        })
-                        .collect(),
-                    taxes: priced.taxes,
-                    tenders: settlement.tenders.iter().map(|t| (t.kind, t.amount.amount())).collect(),
-                    cashier,
-                }
-            }
-            DocumentKind::Refund | DocumentKind::Void => {
-                let quote: RefundQuote = serde_json::from_value(doc["quote"].clone()).map_err(stored)?;
-                let parts: Vec<RefundPart> =
-                    serde_json::from_value(doc["tenders"].clone()).map_err(stored)?;
-                let lines: Vec<RefundLine> = serde_json::from_value(doc["lines"].clone()).map_err(stored)?;
-                r.refunds += quote.amount.amount();
-                Entry {
-                    sign: Decimal::NEGATIVE_ONE,
-                    // Refunds return whole lines; their quantity is not in the document.
-                    rows: lines
-                        .iter()
-                        .map(|l| Row {
-                            sku: l.sku.clone(),
-                            name: String::new(),
-                            quantity: Decimal::ZERO,
-                            total: l.amount,
-                            net: Decimal::ZERO,
-                            discount: Decimal::ZERO,
-                        })
-                        .collect(),
-                    taxes: quote.taxes,
-                    tenders: parts.iter().map(|p| (p.kind, p.amount.amount())).collect(),
-                    cashier,
-                }
-            }
-            _ => continue,
-        };
+    for doc in docs {
+        let (day, hour) = local(doc.at());
+        if let StoredDocument::Return(ret) = doc {
+            r.refunds += ret.quote.amount.amount();
+        }
+        let entry = Entry::of(doc);
         let sign = entry.sign;
         let gross: Decimal = entry.rows.iter().map(|l| l.total).sum();
         let tax: Decimal = entry.taxes.iter().map(|t| t.tax.amount()).sum();
@@ -206,7 +204,7 @@ fn fold(
             t.tax += sign * tax;
             t.discount += sign * discount;
         }
-        for Row { sku, name, quantity, total, net, .. } in &entry.rows {
+        for Row { sku, name, quantity, total, net, category, cost, .. } in &entry.rows {
             let p = products.entry(sku.to_string()).or_insert_with(|| ProductTotal {
                 sku: sku.to_string(),
                 name: name.clone(),
@@ -218,9 +216,9 @@ fn fold(
             }
             p.quantity += sign * quantity;
             p.gross += sign * total;
-            *r.by_category.entry(category_of(sku)).or_default() += sign * total;
+            *r.by_category.entry(category.clone()).or_default() += sign * total;
             if sign > Decimal::ZERO
-                && let Some(cost) = cost_of(sku)
+                && let Some(cost) = cost
             {
                 r.margin += net - cost * quantity;
             }
@@ -246,10 +244,21 @@ fn fold(
     top.sort_by(|a, b| b.gross.cmp(&a.gross).then_with(|| a.sku.cmp(&b.sku)));
     r.top_products = top;
     r.taxes = taxes.into_values().collect();
-    Ok(r)
+    r
 }
 
-impl<S: Store, G: PaymentGateway> Checkout<S, G> {
+/// Reports of one store.
+pub struct Reports<S: SaleStore> {
+    store: Arc<S>,
+    config: StoreConfig,
+}
+
+impl<S: SaleStore> Reports<S> {
+    /// Reports over the store `config` describes (its currency and time zone).
+    pub fn new(store: Arc<S>, config: StoreConfig) -> Self {
+        Reports { store, config }
+    }
+
     /// The sales report of `[from, to)`, days and hours in the store's time zone.
     ///
     /// # Errors
@@ -262,13 +271,12 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
         if to <= from {
             return Err(AppError::invalid("to", "must be after from"));
         }
-        let docs = self.store().documents_between(&self.config().id, from, to).await?;
-        let pricing = self.catalog_and_engine().await?;
-        let tz = self.config().time_zone;
+        let docs = self.store.documents_between(&self.config.id, from, to).await?;
+        let tz = self.config.time_zone;
         let local = move |at: DateTime<Utc>| {
             let l = at.with_timezone(&tz);
             (l.date_naive(), l.hour())
         };
-        fold(&pricing.0, self.config().currency, &docs, &local)
+        Ok(fold(self.config.currency, &docs, &local))
     }
 }

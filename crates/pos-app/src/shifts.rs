@@ -2,25 +2,83 @@
 //! the journal. A shift's sales and refunds are the terminal's journal records after the shift
 //! opened, so the reports are a fold over the journal and sales need no extra writes.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
-use pos_core::journal::canonical_json;
-use pos_core::{DocumentKind, Money, PricedBasket, RefundQuote};
-use pos_payments::{
-    PaymentGateway, RefundPart, Settlement, Shift, ShiftEvent, ShiftRefund, ShiftReport, ShiftSale,
-    TenderKind, ZCounter,
-};
+use pos_core::{Money, StoreConfig};
+use pos_payments::{Shift, ShiftEvent, ShiftRefund, ShiftReport, ShiftSale, TenderKind, ZCounter};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::checkout::Checkout;
-use crate::error::{AppError, StoreError};
-use crate::ports::{RefundLine, ShiftClose, ShiftRecord, Store};
+use crate::commit::{self, FailPoint};
+use crate::documents::{JournalDocument, ReturnDocument, SCHEMA, SaleDocument, ShiftCloseDocument};
+use crate::error::AppError;
+use crate::ports::{JournalStore, ShiftClose, ShiftRecord, ShiftStore, Transactional};
 
-fn stored(e: impl std::fmt::Display) -> AppError {
-    AppError::Store(StoreError::Backend { message: format!("journal record does not read back: {e}") })
+/// What shifts need from a store: shift records, the terminal's journal, transactions.
+pub trait ShiftsStore: ShiftStore + JournalStore + Transactional {}
+
+impl<T: ShiftStore + JournalStore + Transactional> ShiftsStore for T {}
+
+/// Till shifts of one store.
+pub struct Shifts<S: ShiftsStore> {
+    store: Arc<S>,
+    config: StoreConfig,
+    fail: FailPoint,
 }
 
-impl<S: Store, G: PaymentGateway> Checkout<S, G> {
+/// A sale as a shift counts it.
+fn shift_sale(receipt: &str, doc: &SaleDocument) -> ShiftSale {
+    let currency = doc.priced.currency;
+    let cash_tendered = doc
+        .settlement
+        .tenders
+        .iter()
+        .filter(|t| t.kind == TenderKind::Cash)
+        .map(|t| t.tendered.amount())
+        .sum::<Decimal>();
+    ShiftSale {
+        document: receipt.to_owned(),
+        tenders: doc.settlement.tenders.iter().map(|t| (t.kind, t.amount)).collect(),
+        cash_tendered: Money::new(cash_tendered, currency),
+        change: doc.settlement.change,
+        taxes: doc.priced.taxes.iter().map(|t| (t.label.clone(), t.gross)).collect(),
+        categories: doc.priced.lines.iter().map(|l| (doc.category(l.line_id).to_owned(), l.total)).collect(),
+    }
+}
+
+/// A refund or void as a shift counts it.
+fn shift_refund(receipt: &str, doc: &ReturnDocument) -> ShiftRefund {
+    ShiftRefund {
+        document: receipt.to_owned(),
+        tenders: doc.tenders.iter().map(|p| (p.kind, p.amount)).collect(),
+        taxes: doc.quote.taxes.iter().map(|t| (t.label.clone(), t.gross)).collect(),
+        categories: doc.lines.iter().map(|l| (l.category.clone(), l.amount)).collect(),
+    }
+}
+
+fn record_event(shift: &mut Shift, event: ShiftEvent) -> Result<(), AppError> {
+    match event {
+        ShiftEvent::Sale(s) => shift.record_sale(s)?,
+        ShiftEvent::Refund(r) => shift.record_refund(r)?,
+        ShiftEvent::PaidIn { amount, reason } => shift.paid_in(amount, &reason)?,
+        ShiftEvent::PaidOut { amount, reason } => shift.paid_out(amount, &reason)?,
+    }
+    Ok(())
+}
+
+impl<S: ShiftsStore> Shifts<S> {
+    /// Shifts of the store `config` describes.
+    pub fn new(store: Arc<S>, config: StoreConfig) -> Self {
+        Shifts { store, config, fail: FailPoint::default() }
+    }
+
+    /// Test support: makes the following shift closes fail right after `step`.
+    #[cfg(feature = "test-hooks")]
+    pub fn fail_after(&self, step: Option<commit::CommitStep>) {
+        self.fail.set(step);
+    }
+
     /// Opens a shift on a terminal with a cash float.
     ///
     /// # Errors
@@ -36,7 +94,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
         let id = Uuid::now_v7();
         Shift::open(&id.to_string(), terminal, cashier, at, float)?;
         let start_sequence =
-            self.store().journal(&self.config().id, terminal).await?.last().map_or(0, |e| e.sequence);
+            self.store.journal(&self.config.id, terminal).await?.last().map_or(0, |e| e.sequence);
         let record = ShiftRecord {
             id,
             terminal: terminal.to_owned(),
@@ -46,82 +104,28 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
             start_sequence,
             cash_events: Vec::new(),
         };
-        self.store().open_shift(&self.config().id, &record).await?;
+        self.store.open_shift(&self.config.id, &record).await?;
         Ok(record)
     }
 
     async fn current(&self, terminal: &str) -> Result<ShiftRecord, AppError> {
-        self.store()
-            .current_shift(&self.config().id, terminal)
+        self.store
+            .current_shift(&self.config.id, terminal)
             .await?
             .ok_or_else(|| AppError::NotFound { what: "open shift on terminal", id: terminal.to_owned() })
     }
 
     /// The domain shift: the record's float and cash events plus the journal's sales and refunds.
     async fn replay(&self, record: &ShiftRecord) -> Result<Shift, AppError> {
-        let pricing = self.catalog_and_engine().await?;
-        let catalog = &pricing.0;
-        let journal = self.store().journal(&self.config().id, &record.terminal).await?;
+        let journal = self.store.journal(&self.config.id, &record.terminal).await?;
         let mut events: Vec<(DateTime<Utc>, ShiftEvent)> = record.cash_events.clone();
         for e in journal.iter().filter(|e| e.sequence > record.start_sequence) {
-            let doc: serde_json::Value = serde_json::from_str(&e.payload).map_err(stored)?;
-            match e.kind {
-                DocumentKind::Sale => {
-                    let priced: PricedBasket =
-                        serde_json::from_value(doc["priced"].clone()).map_err(stored)?;
-                    let settlement: Settlement =
-                        serde_json::from_value(doc["settlement"].clone()).map_err(stored)?;
-                    let cash_tendered = settlement
-                        .tenders
-                        .iter()
-                        .filter(|t| t.kind == TenderKind::Cash)
-                        .map(|t| t.tendered.amount())
-                        .sum::<Decimal>();
-                    let categories = priced
-                        .lines
-                        .iter()
-                        .map(|l| {
-                            let category = catalog
-                                .product(&l.sku)
-                                .map_or_else(|| "?".to_owned(), |p| p.category.0.clone());
-                            (category, l.total)
-                        })
-                        .collect();
-                    let sale = ShiftSale {
-                        document: e.document_id.clone(),
-                        tenders: settlement.tenders.iter().map(|t| (t.kind, t.amount)).collect(),
-                        cash_tendered: Money::new(cash_tendered, priced.currency),
-                        change: settlement.change,
-                        taxes: priced.taxes.iter().map(|t| (t.label.clone(), t.gross)).collect(),
-                        categories,
-                    };
-                    events.push((e.recorded_at, ShiftEvent::Sale(sale)));
-                }
-                DocumentKind::Refund | DocumentKind::Void => {
-                    let quote: RefundQuote = serde_json::from_value(doc["quote"].clone()).map_err(stored)?;
-                    let parts: Vec<RefundPart> =
-                        serde_json::from_value(doc["tenders"].clone()).map_err(stored)?;
-                    let lines: Vec<RefundLine> =
-                        serde_json::from_value(doc["lines"].clone()).map_err(stored)?;
-                    let categories = lines
-                        .iter()
-                        .map(|l| {
-                            let category = catalog
-                                .product(&l.sku)
-                                .map_or_else(|| "?".to_owned(), |p| p.category.0.clone());
-                            (category, Money::new(l.amount, quote.amount.currency()))
-                        })
-                        .collect();
-                    let refund = ShiftRefund {
-                        document: e.document_id.clone(),
-                        tenders: parts.iter().map(|p| (p.kind, p.amount)).collect(),
-                        taxes: quote.taxes.iter().map(|t| (t.label.clone(), t.gross)).collect(),
-                        categories,
-                    };
-                    events.push((e.recorded_at, ShiftEvent::Refund(refund)));
-                }
-                _ => {}
-            }
+            let event = match JournalDocument::read(e)? {
+                JournalDocument::Sale(doc) => ShiftEvent::Sale(shift_sale(&e.document_id, &doc)),
+                JournalDocument::Return(doc) => ShiftEvent::Refund(shift_refund(&e.document_id, &doc)),
+                JournalDocument::ShiftClose(_) => continue,
+            };
+            events.push((e.recorded_at, event));
         }
         events.sort_by_key(|e| e.0);
         let mut shift = Shift::open(
@@ -132,35 +136,23 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
             record.float,
         )?;
         for (_, event) in events {
-            match event {
-                ShiftEvent::Sale(s) => shift.record_sale(s)?,
-                ShiftEvent::Refund(r) => shift.record_refund(r)?,
-                ShiftEvent::PaidIn { amount, reason } => shift.paid_in(amount, &reason)?,
-                ShiftEvent::PaidOut { amount, reason } => shift.paid_out(amount, &reason)?,
-            }
+            record_event(&mut shift, event)?;
         }
         Ok(shift)
     }
 
+    /// Records a paid-in or paid-out on the terminal's open shift.
     async fn cash_event(
         &self,
         terminal: &str,
-        amount: Money,
-        reason: &str,
+        event: ShiftEvent,
         at: DateTime<Utc>,
-        out: bool,
     ) -> Result<ShiftReport, AppError> {
         let mut record = self.current(terminal).await?;
         let mut shift = self.replay(&record).await?;
-        let event = if out {
-            shift.paid_out(amount, reason)?;
-            ShiftEvent::PaidOut { amount, reason: reason.to_owned() }
-        } else {
-            shift.paid_in(amount, reason)?;
-            ShiftEvent::PaidIn { amount, reason: reason.to_owned() }
-        };
+        record_event(&mut shift, event.clone())?;
         record.cash_events.push((at, event));
-        self.store().save_shift(&self.config().id, &record).await?;
+        self.store.save_shift(&self.config.id, &record).await?;
         Ok(shift.x_report())
     }
 
@@ -175,7 +167,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
         reason: &str,
         at: DateTime<Utc>,
     ) -> Result<ShiftReport, AppError> {
-        self.cash_event(terminal, amount, reason, at, false).await
+        self.cash_event(terminal, ShiftEvent::PaidIn { amount, reason: reason.to_owned() }, at).await
     }
 
     /// Cash taken out of the drawer, with a reason; never more than the drawer should hold.
@@ -189,7 +181,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
         reason: &str,
         at: DateTime<Utc>,
     ) -> Result<ShiftReport, AppError> {
-        self.cash_event(terminal, amount, reason, at, true).await
+        self.cash_event(terminal, ShiftEvent::PaidOut { amount, reason: reason.to_owned() }, at).await
     }
 
     /// The X report of the terminal's open shift.
@@ -217,19 +209,20 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
         let mut shift = self.replay(&record).await?;
         let mut z = ZCounter {
             terminal: terminal.to_owned(),
-            last: self.store().last_z(&self.config().id, terminal).await?,
+            last: self.store.last_z(&self.config.id, terminal).await?,
         };
         let report = shift.close(counted, &mut z)?;
-        let json = serde_json::to_value(&report).map_err(stored)?;
-        let close = ShiftClose {
-            store: self.config().id.clone(),
-            shift: record,
-            z_number: z.last,
-            journal_payload: canonical_json(&json)?,
-            report: json,
-            at,
+        let document = ShiftCloseDocument {
+            schema: SCHEMA,
+            shift_id: record.id,
+            terminal: record.terminal.clone(),
+            cashier: record.cashier.clone(),
+            opened_at: record.opened_at,
+            closed_at: at,
+            report,
         };
-        self.store().close_shift(&close).await?;
-        Ok(report)
+        let close = ShiftClose { store: self.config.id.clone(), shift: record, document };
+        commit::shift_close(&*self.store, &self.fail, &close).await?;
+        Ok(close.document.report)
     }
 }

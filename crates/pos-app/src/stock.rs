@@ -1,134 +1,114 @@
-//! Stock operations outside sales: adjustments, transfers through transit, counts and
-//! reservations. Each validates its input, then hands the store one atomic change: movements
-//! plus a document state transition.
+//! Stock operations outside sales: goods receipts, adjustments, transfers through transit,
+//! counts and reservations. The rules are pos-inventory's: each operation takes the document's
+//! transition from there ([`Transfer::dispatch`], [`Reservation::end`], ...) and hands the store
+//! one atomic change, whose movements the commit script decides with [`pos_inventory::apply`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use pos_core::{Sku, StoreId};
-use pos_inventory::LocationId;
+use pos_inventory::{
+    CountSession, Draft, LowStockAlert, LocationId, MovementKind, Reservation, ReservationState, Transfer,
+    low_stock_alert,
+};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 
+use crate::commit::{self, FailPoint};
 use crate::error::{AppError, StoreError};
-use crate::ports::{OnHand, StockChange, StockDocument, StockMove, Store};
+use crate::ports::{
+    CatalogStore, DocumentChange, StockChange, StockDocument, StockDocumentKind, StockStore, Transactional,
+};
 
-/// A transfer as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TransferDoc {
-    /// Source.
-    pub from: LocationId,
-    /// Destination.
-    pub to: LocationId,
-    /// Sent.
-    pub sent: BTreeMap<Sku, Decimal>,
-    /// Received (empty in transit).
-    pub received: BTreeMap<Sku, Decimal>,
-}
+/// What stock operations need from a store: stock, the catalog (to refuse unknown SKUs) and
+/// transactions.
+pub trait StockOpsStore: StockStore + CatalogStore + Transactional {}
 
-/// A reservation as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReservationDoc {
-    /// Location.
-    pub location: LocationId,
-    /// SKU.
-    pub sku: Sku,
-    /// Quantity held.
-    pub quantity: Decimal,
-    /// When it lapses.
-    pub expires_at: DateTime<Utc>,
-}
+impl<T: StockStore + CatalogStore + Transactional> StockOpsStore for T {}
 
 /// Stock use cases of one store.
-pub struct Stock<S: Store> {
+pub struct Stock<S: StockOpsStore> {
     store: Arc<S>,
     id: StoreId,
     currency: pos_core::Currency,
+    fail: FailPoint,
 }
 
-fn positive(field: &str, q: Decimal) -> Result<(), AppError> {
-    if q <= Decimal::ZERO {
-        return Err(AppError::invalid(field, "must be greater than zero"));
-    }
-    Ok(())
-}
-
-fn data<T: Serialize>(v: &T) -> Result<serde_json::Value, AppError> {
-    serde_json::to_value(v).map_err(|e| AppError::Store(StoreError::Backend { message: e.to_string() }))
-}
-
-fn read<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, AppError> {
-    serde_json::from_value(v).map_err(|e| AppError::Store(StoreError::Backend { message: e.to_string() }))
-}
-
-fn mv(
-    location: &LocationId,
-    sku: &Sku,
-    on_hand: OnHand,
-    reserved: Decimal,
-    kind: &str,
-    strict: bool,
-) -> StockMove {
-    StockMove {
-        location: location.clone(),
-        sku: sku.clone(),
-        on_hand,
-        reserved,
-        kind: kind.to_owned(),
-        strict,
-    }
-}
-
-impl<S: Store> Stock<S> {
+impl<S: StockOpsStore> Stock<S> {
     /// Stock operations for a store (the currency is the catalog's).
     pub fn new(store: Arc<S>, id: StoreId, currency: pos_core::Currency) -> Self {
-        Stock { store, id, currency }
+        Stock { store, id, currency, fail: FailPoint::default() }
+    }
+
+    /// Test support: makes the following stock commits fail right after `step`.
+    #[cfg(feature = "test-hooks")]
+    pub fn fail_after(&self, step: Option<commit::CommitStep>) {
+        self.fail.set(step);
     }
 
     async fn apply(
         &self,
-        moves: Vec<StockMove>,
-        document: Option<StockDocument>,
+        drafts: Vec<Draft>,
+        document: Option<DocumentChange>,
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<Vec<Decimal>, AppError> {
-        let change = StockChange { store: self.id.clone(), moves, document, actor: actor.to_owned(), at };
-        Ok(self.store.apply_stock(&change).await?)
+        let change = StockChange { store: self.id.clone(), drafts, document, actor: actor.to_owned(), at };
+        commit::stock_change(&*self.store, &self.fail, &change).await
     }
 
-    async fn document(&self, kind: &str, id: &str) -> Result<(String, serde_json::Value), AppError> {
+    async fn document(&self, kind: StockDocumentKind, id: &str) -> Result<StockDocument, AppError> {
         self.store
             .stock_document(&self.id, kind, id)
             .await?
-            .ok_or_else(|| AppError::NotFound { what: "stock document", id: format!("{kind} {id}") })
+            .ok_or_else(|| AppError::NotFound { what: "stock document", id: format!("{} {id}", kind.code()) })
+    }
+
+    async fn reservation(&self, id: &str) -> Result<(StockDocument, Reservation), AppError> {
+        match self.document(StockDocumentKind::Reservation, id).await? {
+            StockDocument::Reservation(r) => Ok((StockDocument::Reservation(r.clone()), r)),
+            other => Err(stored_as(&other)),
+        }
     }
 
     /// SKUs at or below their reorder point, with the suggested order.
     ///
     /// # Errors
     /// [`AppError::Store`].
-    pub async fn low_stock(&self) -> Result<Vec<pos_inventory::LowStockAlert>, AppError> {
+    pub async fn low_stock(&self) -> Result<Vec<LowStockAlert>, AppError> {
         Ok(self
             .store
             .below_reorder_point(&self.id)
             .await?
-            .into_iter()
-            .map(|(location, sku, available, point, quantity)| pos_inventory::LowStockAlert {
-                sku,
-                location,
-                available,
-                reorder_point: point,
-                suggested: pos_inventory::suggested_order(available, point, quantity),
-            })
+            .iter()
+            .filter_map(|l| low_stock_alert(&l.sku, &l.location, &l.row.level, &l.row.policy))
             .collect())
+    }
+
+    /// Books goods received from a supplier.
+    ///
+    /// # Errors
+    /// [`AppError::InvalidField`] naming `quantity` (not positive).
+    pub async fn receive(
+        &self,
+        location: &LocationId,
+        sku: &Sku,
+        quantity: Decimal,
+        actor: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        if quantity <= Decimal::ZERO {
+            return Err(AppError::invalid("quantity", "must be greater than zero"));
+        }
+        let draft = Draft::on_hand(sku, location, MovementKind::GoodsReceipt, quantity);
+        self.apply(vec![draft], None, actor, at).await.map(drop)
     }
 
     /// Adjusts stock by `delta` (negative removes) with a reason (damage, theft, found).
     ///
     /// # Errors
-    /// [`AppError::InvalidField`] naming `delta` (zero) or `reason` (empty);
-    /// [`AppError::Store`] with `InsufficientStock` where negative stock is refused.
+    /// [`AppError::Inventory`] naming `delta` (zero) or `reason` (empty), or with
+    /// `InsufficientStock` where negative stock is refused.
     pub async fn adjust(
         &self,
         location: &LocationId,
@@ -138,24 +118,16 @@ impl<S: Store> Stock<S> {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        if delta.is_zero() {
-            return Err(AppError::invalid("delta", "must not be zero"));
-        }
-        if reason.trim().is_empty() {
-            return Err(AppError::invalid("reason", "an adjustment needs a reason"));
-        }
-        let kind = format!("adjustment: {}", reason.trim());
-        self.apply(vec![mv(location, sku, OnHand::By(delta), Decimal::ZERO, &kind, false)], None, actor, at)
-            .await?;
-        Ok(())
+        let draft = pos_inventory::adjustment(sku, location, delta, reason)?;
+        self.apply(vec![draft], None, actor, at).await.map(drop)
     }
 
     /// Dispatches a transfer: stock leaves `from` now and is in transit until received.
     ///
     /// # Errors
-    /// [`AppError::InvalidField`] naming `transfer.to` (same as `from`), `transfer.lines`
-    /// (empty, or a SKU twice) or a quantity; [`AppError::Store`] with `Duplicate` (id taken) or
-    /// `InsufficientStock`.
+    /// [`AppError::Inventory`] naming `transfer.to` (same as `from`), `transfer.lines` (empty,
+    /// or a SKU twice) or a quantity, or with `InsufficientStock`; [`AppError::Store`] with
+    /// `Duplicate` (id taken).
     pub async fn dispatch_transfer(
         &self,
         id: &str,
@@ -165,30 +137,17 @@ impl<S: Store> Stock<S> {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        let sent = pos_inventory::check_dispatch(from, to, lines)?;
-        let moves = lines
-            .iter()
-            .map(|(sku, q)| mv(from, sku, OnHand::By(-*q), Decimal::ZERO, "transfer_out", false))
-            .collect();
-        let doc = TransferDoc { from: from.clone(), to: to.clone(), sent, received: BTreeMap::new() };
-        let document = StockDocument {
-            kind: "transfer".into(),
-            id: id.to_owned(),
-            expected_state: None,
-            state: "in_transit".into(),
-            data: data(&doc)?,
-        };
-        self.apply(moves, Some(document), actor, at).await?;
-        Ok(())
+        let (transfer, drafts) = Transfer::dispatch(id, from, to, lines)?;
+        let change = DocumentChange { prior: None, next: StockDocument::Transfer(transfer) };
+        self.apply(drafts, Some(change), actor, at).await.map(drop)
     }
 
-    /// Receives a transfer at its destination; SKUs not listed arrived short by their whole
-    /// quantity. Returns the variance (sent - received) per SKU that was short.
+    /// Receives a transfer: what arrived goes on hand at the destination; returns the variance
+    /// (sent - received) of the SKUs that arrived short.
     ///
     /// # Errors
-    /// [`AppError::NotFound`]; [`AppError::InvalidField`] naming `received` for a SKU not sent,
-    /// a negative quantity or more than was sent; [`AppError::Store`] with `Conflict` when it was
-    /// received already.
+    /// [`AppError::NotFound`]; [`AppError::Inventory`] with `WrongState` when already received,
+    /// or naming `received`; [`AppError::Store`] with `Conflict` when received meanwhile.
     pub async fn receive_transfer(
         &self,
         id: &str,
@@ -196,26 +155,12 @@ impl<S: Store> Stock<S> {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<BTreeMap<Sku, Decimal>, AppError> {
-        let (state, raw) = self.document("transfer", id).await?;
-        if state != "in_transit" {
-            return Err(AppError::Store(StoreError::Conflict { what: format!("transfer {id} ({state})") }));
-        }
-        let mut doc: TransferDoc = read(raw)?;
-        let (got, variance) = pos_inventory::check_receipt(&doc.sent, received)?;
-        let moves = got
-            .iter()
-            .filter(|(_, q)| !q.is_zero())
-            .map(|(sku, q)| mv(&doc.to, sku, OnHand::By(*q), Decimal::ZERO, "transfer_in", false))
-            .collect();
-        doc.received = got;
-        let document = StockDocument {
-            kind: "transfer".into(),
-            id: id.to_owned(),
-            expected_state: Some("in_transit".into()),
-            state: "received".into(),
-            data: data(&doc)?,
-        };
-        self.apply(moves, Some(document), actor, at).await?;
+        let prior = self.document(StockDocumentKind::Transfer, id).await?;
+        let StockDocument::Transfer(transfer) = &prior else { return Err(stored_as(&prior)) };
+        let (done, drafts) = transfer.receive(received)?;
+        let variance = done.variance();
+        let change = DocumentChange { prior: Some(prior.clone()), next: StockDocument::Transfer(done) };
+        self.apply(drafts, Some(change), actor, at).await?;
         Ok(variance)
     }
 
@@ -224,8 +169,9 @@ impl<S: Store> Stock<S> {
     /// variance (counted - on hand) per counted SKU.
     ///
     /// # Errors
-    /// [`AppError::InvalidField`] naming `counted` (empty, negative or a SKU twice) or `sku`
-    /// (not in the catalog); [`AppError::Store`] with `Duplicate` when the count id was used.
+    /// [`AppError::Inventory`] naming `counted` (empty, negative or a SKU twice);
+    /// [`AppError::InvalidField`] naming `sku` (not in the catalog); [`AppError::Store`] with
+    /// `Duplicate` when the count id was used.
     pub async fn post_count(
         &self,
         id: &str,
@@ -234,43 +180,22 @@ impl<S: Store> Stock<S> {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<BTreeMap<Sku, Decimal>, AppError> {
-        if counted.is_empty() {
-            return Err(AppError::invalid("counted", "must not be empty"));
-        }
+        let (session, drafts) = CountSession::take(id, location, counted)?;
         let catalog = self.store.load_catalog(&self.id, self.currency).await?;
-        let mut seen = BTreeSet::new();
-        for (sku, q) in counted {
-            if *q < Decimal::ZERO {
-                return Err(AppError::invalid("counted", format!("quantity of `{sku}` is negative")));
-            }
-            if !seen.insert(sku.clone()) {
-                return Err(AppError::invalid("counted", format!("`{sku}` appears twice")));
-            }
-            if catalog.product(sku).is_none() {
-                return Err(AppError::invalid("sku", format!("`{sku}` is not in the catalog")));
-            }
+        if let Some(sku) = session.counted.keys().find(|s| catalog.product(s).is_none()) {
+            return Err(AppError::invalid("sku", format!("`{sku}` is not in the catalog")));
         }
-        let moves = counted
-            .iter()
-            .map(|(sku, q)| mv(location, sku, OnHand::To(*q), Decimal::ZERO, "count_correction", false))
-            .collect();
-        let counted_map: BTreeMap<&Sku, &Decimal> = counted.iter().map(|(s, q)| (s, q)).collect();
-        let document = StockDocument {
-            kind: "count".into(),
-            id: id.to_owned(),
-            expected_state: None,
-            state: "posted".into(),
-            data: serde_json::json!({ "location": location, "counted": counted_map.iter().map(|(s, q)| (s.as_str(), q.to_string())).collect::<BTreeMap<_, _>>() }),
-        };
-        let deltas = self.apply(moves, Some(document), actor, at).await?;
-        Ok(counted.iter().map(|(s, _)| s.clone()).zip(deltas).collect())
+        let skus: Vec<Sku> = session.counted.keys().cloned().collect();
+        let change = DocumentChange { prior: None, next: StockDocument::Count(session) };
+        let deltas = self.apply(drafts, Some(change), actor, at).await?;
+        Ok(skus.into_iter().zip(deltas).collect())
     }
 
     /// Reserves available stock for a customer until `expires_at`.
     ///
     /// # Errors
-    /// [`AppError::InvalidField`] naming `quantity` or `expires_at`; [`AppError::Store`] with
-    /// `InsufficientStock` (only available stock can be held) or `Duplicate`.
+    /// [`AppError::Inventory`] naming `quantity` or `expires_at`, or with `InsufficientStock`
+    /// (only available stock can be held); [`AppError::Store`] with `Duplicate`.
     #[allow(clippy::too_many_arguments)]
     pub async fn reserve(
         &self,
@@ -282,62 +207,38 @@ impl<S: Store> Stock<S> {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        positive("quantity", quantity)?;
-        if expires_at <= at {
-            return Err(AppError::invalid("expires_at", "must be in the future"));
-        }
-        let doc = ReservationDoc { location: location.clone(), sku: sku.clone(), quantity, expires_at };
-        let document = StockDocument {
-            kind: "reservation".into(),
-            id: id.to_owned(),
-            expected_state: None,
-            state: "active".into(),
-            data: data(&doc)?,
-        };
-        self.apply(
-            vec![mv(location, sku, OnHand::By(Decimal::ZERO), quantity, "reservation", true)],
-            Some(document),
-            actor,
-            at,
-        )
-        .await?;
-        Ok(())
+        let (reservation, draft) = Reservation::hold(id, sku, location, quantity, expires_at, at)?;
+        let change = DocumentChange { prior: None, next: StockDocument::Reservation(reservation) };
+        self.apply(vec![draft], Some(change), actor, at).await.map(drop)
     }
 
     async fn end_reservation(
         &self,
         id: &str,
-        state: &str,
+        state: ReservationState,
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        let (now, raw) = self.document("reservation", id).await?;
-        if now != "active" {
-            return Err(AppError::Store(StoreError::Conflict { what: format!("reservation {id} ({now})") }));
-        }
-        let doc: ReservationDoc = read(raw.clone())?;
-        let mut moves =
-            vec![mv(&doc.location, &doc.sku, OnHand::By(Decimal::ZERO), -doc.quantity, "release", false)];
-        if state == "fulfilled" {
-            moves.push(mv(&doc.location, &doc.sku, OnHand::By(-doc.quantity), Decimal::ZERO, "sale", false));
-        }
-        let document = StockDocument {
-            kind: "reservation".into(),
-            id: id.to_owned(),
-            expected_state: Some("active".into()),
-            state: state.to_owned(),
-            data: raw,
-        };
-        self.apply(moves, Some(document), actor, at).await?;
-        Ok(())
+        let (prior, reservation) = self.reservation(id).await?;
+        let (ended, drafts) = reservation.end(state)?;
+        let change = DocumentChange { prior: Some(prior), next: StockDocument::Reservation(ended) };
+        self.apply(drafts, Some(change), actor, at).await.map(drop)
     }
 
     /// The customer picked the reservation up: the hold becomes a sale.
     ///
     /// # Errors
-    /// [`AppError::NotFound`]; [`AppError::Store`] with `Conflict` unless active.
+    /// [`AppError::NotFound`]; [`AppError::Inventory`] with `WrongState` unless active.
     pub async fn fulfil(&self, id: &str, actor: &str, at: DateTime<Utc>) -> Result<(), AppError> {
-        self.end_reservation(id, "fulfilled", actor, at).await
+        self.end_reservation(id, ReservationState::Fulfilled, actor, at).await
+    }
+
+    /// Cancels a reservation.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`]; [`AppError::Inventory`] with `WrongState` unless active.
+    pub async fn release(&self, id: &str, actor: &str, at: DateTime<Utc>) -> Result<(), AppError> {
+        self.end_reservation(id, ReservationState::Released, actor, at).await
     }
 
     /// Releases every active reservation whose time has passed; returns their ids.
@@ -350,25 +251,27 @@ impl<S: Store> Stock<S> {
         actor: &str,
     ) -> Result<Vec<String>, AppError> {
         let mut expired = Vec::new();
-        for (id, raw) in self.store.stock_documents_in_state(&self.id, "reservation", "active").await? {
-            let doc: ReservationDoc = read(raw)?;
-            if doc.expires_at <= now {
-                match self.end_reservation(&id, "expired", actor, now).await {
-                    Ok(()) => expired.push(id),
-                    // Fulfilled or released meanwhile by a till: nothing to expire.
-                    Err(AppError::Store(StoreError::Conflict { .. })) => {}
-                    Err(e) => return Err(e),
-                }
+        for r in self.store.reservations(&self.id, ReservationState::Active).await? {
+            if r.expires_at > now {
+                continue;
+            }
+            match self.end_reservation(&r.id, ReservationState::Expired, actor, now).await {
+                Ok(()) => expired.push(r.id),
+                // Fulfilled or released meanwhile by a till: nothing to expire.
+                Err(
+                    AppError::Store(StoreError::Conflict { .. })
+                    | AppError::Inventory(pos_inventory::InventoryError::WrongState { .. }),
+                ) => {}
+                Err(e) => return Err(e),
             }
         }
         Ok(expired)
     }
+}
 
-    /// Cancels a reservation.
-    ///
-    /// # Errors
-    /// [`AppError::NotFound`]; [`AppError::Store`] with `Conflict` unless active.
-    pub async fn release(&self, id: &str, actor: &str, at: DateTime<Utc>) -> Result<(), AppError> {
-        self.end_reservation(id, "released", actor, at).await
-    }
+/// A stock document stored under another kind than its id was looked up by.
+fn stored_as(doc: &StockDocument) -> AppError {
+    AppError::Store(StoreError::Backend {
+        message: format!("stock document {} is stored as a {}", doc.id(), doc.kind().code()),
+    })
 }

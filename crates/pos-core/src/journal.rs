@@ -222,6 +222,12 @@ impl JournalChain {
         }
     }
 
+    /// Resumes a chain from its stored head: the last sequence and hash (0 and [`GENESIS`] for
+    /// an empty chain).
+    pub fn from_head(terminal: &str, last_sequence: u64, last_hash: &str) -> Self {
+        JournalChain { terminal: terminal.to_owned(), last_sequence, last_hash: last_hash.to_owned() }
+    }
+
     /// The sequence of the last entry (0 if none).
     pub fn last_sequence(&self) -> u64 {
         self.last_sequence

@@ -1,10 +1,12 @@
 //! Refunds by line, back to the original tenders, restocking and reversing points.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use pos_core::journal::canonical_json;
-use pos_core::{DocumentKind, Money, PricedBasket};
+use pos_core::{Money, StoreConfig};
 use pos_inventory::LocationId;
-use pos_loyalty::{LoyaltySale, PointsAccount, RefundOutcome};
+use pos_loyalty::{LoyaltyConfig, PointsAccount, RefundOutcome};
 use pos_payments::{
     GatewayOutcome, IdempotencyKey, PaidTender, PaymentGateway, RefundOrder, RefundPart, TenderKind,
     allocate_refund,
@@ -14,9 +16,19 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::checkout::Checkout;
-use crate::error::{AppError, StoreError};
-use crate::ports::{LoyaltyCommit, RefundCommit, RefundLine, RefundPayment, StockReturn, Store};
+use crate::commit::{self, FailPoint};
+use crate::documents::{ReturnDocument, ReturnKind, ReturnedLine, SCHEMA};
+use crate::error::AppError;
+use crate::ports::{
+    LoyaltyCommit, LoyaltyStore, RefundPayment, ReturnCommit, SaleStore, StockReturn, StoredSale, Transactional,
+    parse_receipt,
+};
+
+/// What refunds and voids need from a store: the sale as stored, the member's points, and
+/// transactions to commit.
+pub trait ReturnStore: SaleStore + LoyaltyStore + Transactional {}
+
+impl<T: SaleStore + LoyaltyStore + Transactional> ReturnStore for T {}
 
 /// A refund as the till submits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,11 +90,27 @@ fn hash<T: Serialize>(v: &T) -> Result<String, AppError> {
     Ok(Sha256::digest(json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn stored(e: impl std::fmt::Display) -> AppError {
-    AppError::Store(StoreError::Backend { message: format!("stored sale does not read back: {e}") })
+/// Refunds and voids for one store.
+pub struct Returns<S: ReturnStore, G: PaymentGateway> {
+    store: Arc<S>,
+    gateway: Arc<G>,
+    config: StoreConfig,
+    loyalty: LoyaltyConfig,
+    fail: FailPoint,
 }
 
-impl<S: Store, G: PaymentGateway> Checkout<S, G> {
+impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
+    /// Returns over a store adapter and the payment gateway the sales were paid through.
+    pub fn new(store: Arc<S>, gateway: Arc<G>, config: StoreConfig, loyalty: LoyaltyConfig) -> Self {
+        Returns { store, gateway, config, loyalty, fail: FailPoint::default() }
+    }
+
+    /// Test support: makes the following return commits fail right after `step`.
+    #[cfg(feature = "test-hooks")]
+    pub fn fail_after(&self, step: Option<commit::CommitStep>) {
+        self.fail.set(step);
+    }
+
     /// Refunds lines of a sale: returns exactly what they were charged to the original tenders
     /// (card first), puts the goods back on hand, reverses the points they earned and restores
     /// the points spent on them, all in one transaction.
@@ -92,7 +120,8 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
     /// [`AppError::NotFound`] for an unknown receipt; [`AppError::Pricing`] for a line that is
     /// not on the sale; gateway and store errors. A failed refund writes nothing.
     pub async fn refund(&self, req: &RefundRequest) -> Result<CompletedRefund, AppError> {
-        self.return_lines(req, DocumentKind::Refund).await
+        let sale = self.sale(&req.receipt).await?;
+        self.return_lines(req, &sale, ReturnKind::Refund).await
     }
 
     /// Voids a whole sale that has no refunds yet: everything goes back to the original
@@ -100,37 +129,39 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
     /// a void.
     ///
     /// # Errors
-    /// As [`Checkout::refund`]; [`AppError::InvalidField`] naming `receipt` when some lines were
+    /// As [`Returns::refund`]; [`AppError::InvalidField`] naming `receipt` when some lines were
     /// refunded already (refund the rest instead).
     pub async fn void(&self, req: &VoidRequest) -> Result<CompletedRefund, AppError> {
-        let sale = self
-            .store()
-            .load_sale(&self.config().id, &req.receipt)
-            .await?
-            .ok_or_else(|| AppError::NotFound { what: "sale", id: req.receipt.clone() })?;
-        if !sale.refunded_lines.is_empty() {
+        let sale = self.sale(&req.receipt).await?;
+        if !sale.returned.lines.is_empty() {
             return Err(AppError::invalid(
                 "receipt",
                 "the sale has refunds; refund the remaining lines instead",
             ));
         }
-        let priced: PricedBasket = serde_json::from_value(sale.document["priced"].clone()).map_err(stored)?;
         let all = RefundRequest {
             idempotency_key: req.idempotency_key.clone(),
             terminal: req.terminal.clone(),
             cashier: req.cashier.clone(),
             location: req.location.clone(),
             receipt: req.receipt.clone(),
-            lines: priced.lines.iter().map(|l| l.line_id).collect(),
+            lines: sale.document.priced.lines.iter().map(|l| l.line_id).collect(),
             at: req.at,
         };
-        self.return_lines(&all, DocumentKind::Void).await
+        self.return_lines(&all, &sale, ReturnKind::Void).await
+    }
+
+    async fn sale(&self, receipt: &str) -> Result<StoredSale, AppError> {
+        let not_found = || AppError::NotFound { what: "sale", id: receipt.to_owned() };
+        let (terminal, number) = parse_receipt(receipt).ok_or_else(not_found)?;
+        self.store.load_sale(&self.config.id, terminal, number).await?.ok_or_else(not_found)
     }
 
     async fn return_lines(
         &self,
         req: &RefundRequest,
-        kind: DocumentKind,
+        sale: &StoredSale,
+        kind: ReturnKind,
     ) -> Result<CompletedRefund, AppError> {
         if req.idempotency_key.trim().is_empty() || req.idempotency_key.len() > 128 {
             return Err(AppError::invalid("idempotency_key", "must be 1 to 128 characters"));
@@ -138,35 +169,28 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
         if req.terminal.trim().is_empty() {
             return Err(AppError::invalid("terminal", "must not be empty"));
         }
-        let store_id = &self.config().id;
-        let sale = self
-            .store()
-            .load_sale(store_id, &req.receipt)
-            .await?
-            .ok_or_else(|| AppError::NotFound { what: "sale", id: req.receipt.clone() })?;
-        if let Some(l) = req.lines.iter().find(|l| sale.refunded_lines.contains(l)) {
+        let store_id = &self.config.id;
+        if let Some(l) = req.lines.iter().find(|l| sale.returned.lines.contains(l)) {
             return Err(AppError::invalid("lines", format!("line {l} was already refunded")));
         }
-        let priced: PricedBasket = serde_json::from_value(sale.document["priced"].clone()).map_err(stored)?;
+        let priced = &sale.document.priced;
         let quote = priced.refund(&req.lines)?;
 
         // Points: reverse what the lines earned, restore what was spent on them.
-        let loyalty_sale: Option<LoyaltySale> =
-            serde_json::from_value(sale.document["loyalty"].clone()).map_err(stored)?;
         let mut points_back = Decimal::ZERO;
-        let (loyalty_outcome, loyalty_commit) = match loyalty_sale {
+        let (loyalty_outcome, loyalty_commit) = match sale.document.loyalty.clone() {
             Some(mut ls) => {
                 let (mut account, version) = self
-                    .store()
+                    .store
                     .load_account(store_id, &ls.member)
                     .await?
                     .unwrap_or((PointsAccount::new(&ls.member), 0));
-                ls.refunded.extend(sale.refunded_lines.iter().copied());
+                ls.refunded.extend(sale.returned.lines.iter().copied());
                 let before = account.ledger().len();
                 let out = account.refund(&mut ls, &req.lines, &req.idempotency_key, req.at)?;
                 points_back = Decimal::from(
                     req.lines.iter().map(|l| ls.spent.get(l).copied().unwrap_or(0)).sum::<i64>(),
-                ) * self.loyalty_config().point_value;
+                ) * self.loyalty.point_value;
                 let entries = account.ledger()[before..].to_vec();
                 let member = ls.member.clone();
                 (Some(out), Some(LoyaltyCommit { member, expected_version: version, account, entries }))
@@ -178,10 +202,10 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
         let tenders: Vec<PaidTender> = sale
             .payments
             .iter()
-            .zip(&sale.refunded_per_payment)
-            .map(|(p, refunded)| {
-                let mut t = PaidTender::new(p.kind, Money::new(p.amount, priced.currency));
-                t.refunded = Money::new(*refunded, priced.currency);
+            .enumerate()
+            .map(|(i, p)| {
+                let mut t = PaidTender::new(p.kind, p.amount);
+                t.refunded = sale.returned.per_payment.get(i).copied().unwrap_or(Money::zero(priced.currency));
                 if p.kind == TenderKind::LoyaltyPoints {
                     t.refunded = t.amount;
                 }
@@ -201,7 +225,7 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
             if matches!(p.kind, TenderKind::Card | TenderKind::MobileWallet) {
                 let key = IdempotencyKey(format!("{}/refund/{}", req.idempotency_key, p.tender));
                 let original = tenders[p.tender].reference.clone().unwrap_or_default();
-                match self.gateway().refund(key.clone(), &original, p.amount).await {
+                match self.gateway.refund(key.clone(), &original, p.amount).await {
                     GatewayOutcome::Approved(a) => reference = Some(a.reference),
                     GatewayOutcome::Declined { reason } => return Err(AppError::Declined { reason }),
                     _ => return Err(AppError::PaymentPending { key: key.0 }),
@@ -210,65 +234,54 @@ impl<S: Store, G: PaymentGateway> Checkout<S, G> {
             payments.push(RefundPayment {
                 payment: p.tender,
                 kind: p.kind,
-                amount: p.amount.amount(),
+                amount: p.amount,
                 reference,
             });
         }
 
-        let refund_id = Uuid::now_v7();
-        let lines: Vec<RefundLine> = req
+        let lines: Vec<ReturnedLine> = req
             .lines
             .iter()
             .filter_map(|id| priced.lines.iter().find(|l| l.line_id == *id))
-            .map(|l| RefundLine { line_id: l.line_id, sku: l.sku.clone(), amount: l.total.amount() })
-            .collect();
-        let stock = req
-            .lines
-            .iter()
-            .filter_map(|id| priced.lines.iter().find(|l| l.line_id == *id))
-            .map(|l| StockReturn {
-                location: req.location.clone(),
+            .map(|l| ReturnedLine {
+                line_id: l.line_id,
                 sku: l.sku.clone(),
                 quantity: l.quantity.value(),
+                amount: l.total,
+                category: sale.document.category(l.line_id).to_owned(),
             })
             .collect();
-        let document = serde_json::json!({
-            "refund_id": refund_id,
-            "kind": kind,
-            "sale": req.receipt,
-            "terminal": req.terminal,
-            "cashier": req.cashier,
-            "at": req.at,
-            "quote": quote,
-            "lines": lines,
-            "tenders": parts,
-            "loyalty": loyalty_outcome,
-        });
-        let commit = RefundCommit {
+        let stock = lines
+            .iter()
+            .map(|l| StockReturn { location: req.location.clone(), sku: l.sku.clone(), quantity: l.quantity })
+            .collect();
+        let document = ReturnDocument {
+            schema: SCHEMA,
+            refund_id: Uuid::now_v7(),
             kind,
+            sale: req.receipt.clone(),
+            sale_id: sale.document.sale_id,
+            terminal: req.terminal.clone(),
+            cashier: req.cashier.clone(),
+            at: req.at,
+            quote: quote.clone(),
+            lines,
+            tenders: parts.clone(),
+            loyalty: loyalty_outcome,
+        };
+        let commit = ReturnCommit {
             store: store_id.clone(),
             terminal: req.terminal.clone(),
-            refund_id,
-            sale_id: sale.sale_id,
             idempotency_key: req.idempotency_key.clone(),
             request_hash: hash(req)?,
-            at: req.at,
-            total: quote.amount.amount(),
-            journal_payload: canonical_json(&document)?,
             document,
-            lines,
             payments,
             stock,
             loyalty: loyalty_commit,
         };
-        let outcome = self.store().commit_refund(&commit).await.map_err(|e| match e {
-            StoreError::AlreadyRefunded { line } => {
-                AppError::invalid("lines", format!("line {line} was already refunded"))
-            }
-            other => AppError::Store(other),
-        })?;
+        let outcome = commit::sale_return(&*self.store, &self.fail, &commit).await?;
         Ok(CompletedRefund {
-            refund_id: if outcome.replayed { outcome.sale_id } else { refund_id },
+            refund_id: outcome.id,
             receipt: outcome.receipt,
             journal_sequence: outcome.journal_sequence,
             amount: quote.amount,

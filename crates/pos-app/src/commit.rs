@@ -1,0 +1,380 @@
+//! The commit scripts: the one place that says in which order a sale, a refund or void, a shift
+//! close and a stock change write their rows. Each runs in one [`UnitOfWork`] and commits
+//! everything or nothing; the stores only carry out the steps.
+//!
+//! A sale:
+//! 1. begin (SQLite takes its write lock);
+//! 2. look up the idempotency key: a committed request with the same hash is replayed, a
+//!    different one is a conflict;
+//! 3. take the terminal's next receipt number and lock its journal head;
+//! 4. the sale row, its lines, its payments;
+//! 5. stock: lock every (location, SKU) row in sorted order, decide each movement with
+//!    [`pos_inventory::apply`], write the levels and movements;
+//! 6. loyalty: the points account (optimistically, by version), its ledger entries, the coupons
+//!    used;
+//! 7. the journal record, chained to the head, and the new head;
+//! 8. commit.
+//!
+//! A refund or void runs the same order, after locking the sale (so two returns of one sale
+//! are serialised and a line is returned once); a shift close closes the shift row, takes the
+//! next Z number and appends the Z report to the journal; a stock change locks its document
+//! (refusing it if it changed since it was read), then moves stock as in step 5.
+//!
+//! Rows are locked in one global order (counters and journal head of the terminal, then stock
+//! rows by location and SKU), so concurrent commits cannot deadlock.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use pos_core::journal::JournalChain;
+use pos_core::{Sku, StoreId};
+use pos_inventory::{Draft, LocationId, MovementKind, StockPolicy};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::documents::Document;
+use crate::error::{AppError, StoreError};
+use crate::ports::{
+    Counter, CommitOutcome, LoyaltyCommit, MovementRecord, PriorCommit, ReturnCommit, SaleCommit, ShiftClose,
+    StockChange, StockDocument, StockRow, Transactional, UnitOfWork, receipt_number, return_number, z_number,
+};
+
+/// How often a commit starts over after losing an idempotency-key race.
+const ATTEMPTS: usize = 3;
+
+/// Steps of a commit, in order; tests inject a failure after each to prove atomicity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CommitStep {
+    /// After the document's row (sale, return, shift close, stock document).
+    Document,
+    /// After its lines.
+    Lines,
+    /// After its payments.
+    Payments,
+    /// After the stock movements.
+    Stock,
+    /// After the loyalty ledger entries and coupons.
+    Loyalty,
+    /// After the journal record, just before the commit.
+    Journal,
+}
+
+/// Where a use case's commits fail on purpose, for tests (a no-op without the `test-hooks`
+/// feature).
+#[derive(Debug, Default)]
+pub struct FailPoint {
+    #[cfg(feature = "test-hooks")]
+    step: std::sync::Mutex<Option<CommitStep>>,
+}
+
+impl FailPoint {
+    /// Makes the following commits fail right after `step` (`None` clears it).
+    #[cfg(feature = "test-hooks")]
+    pub fn set(&self, step: Option<CommitStep>) {
+        *self.step.lock().unwrap_or_else(|e| e.into_inner()) = step;
+    }
+
+    #[cfg_attr(not(feature = "test-hooks"), allow(unused_variables, clippy::unused_self))]
+    fn after(&self, step: CommitStep) -> Result<(), AppError> {
+        #[cfg(feature = "test-hooks")]
+        if *self.step.lock().unwrap_or_else(|e| e.into_inner()) == Some(step) {
+            return Err(AppError::Injected { step });
+        }
+        Ok(())
+    }
+}
+
+/// Replays a prior commit of the same request, or refuses a different one with the same key.
+fn replay(prior: PriorCommit, request_hash: &str, key: &str) -> Result<CommitOutcome, AppError> {
+    if prior.request_hash != request_hash {
+        return Err(AppError::IdempotencyConflict { key: key.to_owned() });
+    }
+    let receipt = match prior.kind {
+        Some(kind) => return_number(kind, &prior.terminal, prior.number),
+        None => receipt_number(&prior.terminal, prior.number),
+    };
+    Ok(CommitOutcome {
+        id: prior.id,
+        number: prior.number,
+        receipt,
+        journal_sequence: prior.journal_sequence,
+        replayed: true,
+    })
+}
+
+/// A commit that carries an idempotency key.
+enum Keyed<'a> {
+    Sale(&'a SaleCommit),
+    Return(&'a ReturnCommit),
+}
+
+/// Runs a keyed commit in a fresh transaction and commits; starts over when a concurrent
+/// transaction committed the same idempotency key first (the next attempt finds and replays it).
+async fn keyed<S: Transactional + ?Sized>(
+    store: &S,
+    fail: &FailPoint,
+    commit: Keyed<'_>,
+) -> Result<CommitOutcome, AppError> {
+    let key = match &commit {
+        Keyed::Sale(c) => &c.idempotency_key,
+        Keyed::Return(c) => &c.idempotency_key,
+    };
+    for _ in 0..ATTEMPTS {
+        let mut tx = store.begin().await?;
+        let done = match &commit {
+            Keyed::Sale(c) => sale_steps(&mut *tx, fail, c).await,
+            Keyed::Return(c) => return_steps(&mut *tx, fail, c).await,
+        };
+        match done {
+            Err(AppError::Store(StoreError::KeyTaken { .. })) => continue,
+            Err(e) => return Err(e),
+            // A replay wrote nothing: dropping the transaction rolls it back.
+            Ok(outcome) if outcome.replayed => return Ok(outcome),
+            Ok(outcome) => {
+                tx.commit().await?;
+                return Ok(outcome);
+            }
+        }
+    }
+    Err(AppError::Store(StoreError::Conflict { what: format!("idempotency key `{key}`") }))
+}
+
+/// Commits a sale (see the module docs for the order).
+pub(crate) async fn sale<S: Transactional + ?Sized>(
+    store: &S,
+    fail: &FailPoint,
+    c: &SaleCommit,
+) -> Result<CommitOutcome, AppError> {
+    keyed(store, fail, Keyed::Sale(c)).await
+}
+
+async fn sale_steps(
+    tx: &mut dyn UnitOfWork,
+    fail: &FailPoint,
+    c: &SaleCommit,
+) -> Result<CommitOutcome, AppError> {
+    if let Some(prior) = tx.sale_by_key(&c.store, &c.idempotency_key).await? {
+        return replay(prior, &c.request_hash, &c.idempotency_key);
+    }
+    let number = tx.next_number(&c.store, &c.terminal, Counter::Sale).await?;
+    let receipt = receipt_number(&c.terminal, number);
+    let mut chain = chain(tx, &c.store, &c.terminal).await?;
+    let sequence = chain.last_sequence() + 1;
+    tx.insert_sale(c, number, sequence).await?;
+    fail.after(CommitStep::Document)?;
+    tx.insert_sale_lines(c).await?;
+    fail.after(CommitStep::Lines)?;
+    tx.insert_payments(c).await?;
+    fail.after(CommitStep::Payments)?;
+    let drafts: Vec<Draft> = c
+        .stock
+        .iter()
+        .map(|t| Draft::on_hand(&t.sku, &t.location, MovementKind::Sale, -t.quantity))
+        .collect();
+    let doc = &c.document;
+    move_stock(tx, &c.store, &drafts, Some(&receipt), &doc.cashier, doc.at).await?;
+    fail.after(CommitStep::Stock)?;
+    if let Some(l) = &c.loyalty {
+        loyalty(tx, &c.store, l, doc.sale_id).await?;
+    }
+    for code in &c.coupons {
+        if !tx.use_coupon(&c.store, code, &receipt).await? {
+            return Err(StoreError::Conflict { what: format!("coupon {code} (already used)") }.into());
+        }
+    }
+    fail.after(CommitStep::Loyalty)?;
+    let entry = chain.append(doc.kind(), &receipt, doc.at, doc)?;
+    tx.append_journal(&c.store, &entry).await?;
+    fail.after(CommitStep::Journal)?;
+    Ok(CommitOutcome { id: doc.sale_id, number, receipt, journal_sequence: sequence, replayed: false })
+}
+
+/// Commits a refund or void (see the module docs for the order).
+pub(crate) async fn sale_return<S: Transactional + ?Sized>(
+    store: &S,
+    fail: &FailPoint,
+    c: &ReturnCommit,
+) -> Result<CommitOutcome, AppError> {
+    keyed(store, fail, Keyed::Return(c)).await
+}
+
+async fn return_steps(
+    tx: &mut dyn UnitOfWork,
+    fail: &FailPoint,
+    c: &ReturnCommit,
+) -> Result<CommitOutcome, AppError> {
+    if let Some(prior) = tx.return_by_key(&c.store, &c.idempotency_key).await? {
+        return replay(prior, &c.request_hash, &c.idempotency_key);
+    }
+    let doc = &c.document;
+    let returned = tx
+        .lock_sale(&c.store, doc.sale_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound { what: "sale", id: doc.sale.clone() })?;
+    if let Some(l) = c.lines().iter().find(|l| returned.lines.contains(&l.line_id)) {
+        return Err(AppError::invalid("lines", format!("line {} was already refunded", l.line_id)));
+    }
+    let number = tx.next_number(&c.store, &c.terminal, Counter::Return).await?;
+    let receipt = return_number(c.kind(), &c.terminal, number);
+    let mut chain = chain(tx, &c.store, &c.terminal).await?;
+    let sequence = chain.last_sequence() + 1;
+    tx.insert_return(c, number, sequence).await.map_err(|e| match e {
+        StoreError::AlreadyRefunded { line } => {
+            AppError::invalid("lines", format!("line {line} was already refunded"))
+        }
+        other => other.into(),
+    })?;
+    fail.after(CommitStep::Document)?;
+    let drafts: Vec<Draft> = c
+        .stock
+        .iter()
+        .map(|r| Draft::on_hand(&r.sku, &r.location, MovementKind::Return, r.quantity))
+        .collect();
+    move_stock(tx, &c.store, &drafts, Some(&receipt), &doc.cashier, doc.at).await?;
+    fail.after(CommitStep::Stock)?;
+    if let Some(l) = &c.loyalty {
+        loyalty(tx, &c.store, l, doc.refund_id).await?;
+    }
+    fail.after(CommitStep::Loyalty)?;
+    let entry = chain.append(doc.kind(), &receipt, doc.at, doc)?;
+    tx.append_journal(&c.store, &entry).await?;
+    fail.after(CommitStep::Journal)?;
+    Ok(CommitOutcome { id: doc.refund_id, number, receipt, journal_sequence: sequence, replayed: false })
+}
+
+/// Commits a shift close: the shift row, the next Z number (which must be the report's), the
+/// journal record.
+pub(crate) async fn shift_close<S: Transactional + ?Sized>(
+    store: &S,
+    fail: &FailPoint,
+    c: &ShiftClose,
+) -> Result<CommitOutcome, AppError> {
+    let mut tx = store.begin().await?;
+    let terminal = &c.shift.terminal;
+    if !tx.close_shift(c).await? {
+        return Err(StoreError::Conflict { what: "shift (already closed)".into() }.into());
+    }
+    fail.after(CommitStep::Document)?;
+    let number = tx.next_number(&c.store, terminal, Counter::ShiftClose).await?;
+    if Some(number) != c.document.report.sequence {
+        return Err(StoreError::Conflict { what: "Z number".into() }.into());
+    }
+    let receipt = z_number(terminal, number);
+    let mut chain = chain(&mut *tx, &c.store, terminal).await?;
+    let doc = &c.document;
+    let entry = chain.append(doc.kind(), &receipt, doc.closed_at, doc)?;
+    tx.append_journal(&c.store, &entry).await?;
+    fail.after(CommitStep::Journal)?;
+    tx.commit().await?;
+    Ok(CommitOutcome {
+        id: c.shift.id,
+        number,
+        receipt,
+        journal_sequence: entry.sequence,
+        replayed: false,
+    })
+}
+
+/// Commits a stock change: the document transition (refused when the stored document is no
+/// longer what the use case read), then the movements. Returns each movement's on-hand change.
+pub(crate) async fn stock_change<S: Transactional + ?Sized>(
+    store: &S,
+    fail: &FailPoint,
+    c: &StockChange,
+) -> Result<Vec<Decimal>, AppError> {
+    let mut tx = store.begin().await?;
+    if let Some(change) = &c.document {
+        let next = &change.next;
+        let current = tx.lock_stock_document(&c.store, next.kind(), next.id()).await?;
+        if current != change.prior {
+            let what = format!("{} {}", next.kind().code(), next.id());
+            return Err(match change.prior {
+                None => StoreError::Duplicate { what },
+                Some(_) => StoreError::Conflict { what: format!("{what} (changed meanwhile)") },
+            }
+            .into());
+        }
+    }
+    let deltas = move_stock(&mut *tx, &c.store, &c.drafts, None, &c.actor, c.at).await?;
+    fail.after(CommitStep::Stock)?;
+    if let Some(change) = &c.document {
+        let next = match &change.next {
+            StockDocument::Count(count) => StockDocument::Count(count.clone().posted(&deltas)),
+            other => other.clone(),
+        };
+        tx.put_stock_document(&c.store, &next, change.prior.is_none()).await?;
+    }
+    fail.after(CommitStep::Document)?;
+    tx.commit().await?;
+    Ok(deltas)
+}
+
+/// The terminal's chain, resumed from its locked head.
+async fn chain(tx: &mut dyn UnitOfWork, store: &StoreId, terminal: &str) -> Result<JournalChain, AppError> {
+    let head = tx.journal_head(store, terminal).await?;
+    Ok(JournalChain::from_head(terminal, head.sequence, &head.hash))
+}
+
+/// Writes a member's account and the document's ledger entries.
+async fn loyalty(
+    tx: &mut dyn UnitOfWork,
+    store: &StoreId,
+    l: &LoyaltyCommit,
+    document: uuid::Uuid,
+) -> Result<(), AppError> {
+    tx.save_account(store, &l.account, l.expected_version).await?;
+    tx.insert_ledger_entries(store, l, document).await?;
+    Ok(())
+}
+
+/// Applies movements with the stock rule: every (location, SKU) row is locked first, in sorted
+/// order whatever the order of the drafts, then each draft is decided against the level the
+/// earlier ones left. Movements that change nothing (a count that matches) are not recorded.
+/// Returns each draft's on-hand change.
+async fn move_stock(
+    tx: &mut dyn UnitOfWork,
+    store: &StoreId,
+    drafts: &[Draft],
+    document: Option<&str>,
+    actor: &str,
+    at: DateTime<Utc>,
+) -> Result<Vec<Decimal>, AppError> {
+    let mut rows: BTreeMap<(&LocationId, &Sku), (StockRow, bool)> = BTreeMap::new();
+    for d in drafts {
+        rows.entry((&d.location, &d.sku)).or_insert((
+            StockRow { level: Default::default(), policy: StockPolicy::default() },
+            false,
+        ));
+    }
+    for ((location, sku), (row, _)) in &mut rows {
+        *row = tx.lock_stock(store, location, sku).await?;
+    }
+    let mut deltas = Vec::with_capacity(drafts.len());
+    for d in drafts {
+        let Some((row, changed)) = rows.get_mut(&(&d.location, &d.sku)) else { continue };
+        let applied = pos_inventory::apply(&row.level, &row.policy, d)?;
+        deltas.push(applied.on_hand);
+        if applied.on_hand.is_zero() && applied.reserved.is_zero() {
+            continue;
+        }
+        row.level = applied.level;
+        *changed = true;
+        let movement = MovementRecord {
+            location: d.location.clone(),
+            sku: d.sku.clone(),
+            kind: d.kind.clone(),
+            on_hand: applied.on_hand,
+            reserved: applied.reserved,
+            document: document.map(str::to_owned),
+            actor: actor.to_owned(),
+            at,
+        };
+        tx.insert_movement(store, &movement).await?;
+    }
+    for ((location, sku), (row, changed)) in &rows {
+        if *changed {
+            tx.put_level(store, location, sku, &row.level).await?;
+        }
+    }
+    Ok(deltas)
+}

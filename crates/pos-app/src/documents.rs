@@ -1,0 +1,242 @@
+//! The finalised documents: what a sale, a refund or void, and a shift close record. Each is a
+//! typed, versioned value: the store keeps it, reports and refunds read it back, and the journal
+//! seals its canonical encoding ([`pos_core::journal::canonical_json`]). A golden test
+//! (`tests/golden.rs`) pins that encoding, so a change to any type inside a document, here or in
+//! pos-core, shows up as a deliberate diff.
+
+use chrono::{DateTime, Utc};
+use pos_core::{DocumentKind, Money, PricedBasket, RefundQuote, Sku};
+use pos_loyalty::{LoyaltySale, RefundOutcome};
+use pos_payments::{RefundPart, Settlement, ShiftReport};
+use rust_decimal::Decimal;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::StoreError;
+
+/// The schema version of every document this build writes.
+pub const SCHEMA: u32 = 1;
+
+/// A typed, versioned document.
+pub trait Document: Serialize + DeserializeOwned {
+    /// The journal's kind for it.
+    fn kind(&self) -> DocumentKind;
+    /// Its schema version.
+    fn schema(&self) -> u32;
+    /// The canonical encoding the journal seals.
+    ///
+    /// # Errors
+    /// [`pos_core::CoreError`] when it cannot be serialised.
+    fn canonical(&self) -> Result<String, pos_core::CoreError> {
+        pos_core::journal::canonical_json(self)
+    }
+}
+
+/// Reads a stored document back, refusing a schema this build does not know.
+///
+/// # Errors
+/// [`StoreError::Backend`] for JSON that is not such a document or has another schema.
+pub fn decode<T: Document>(json: &str) -> Result<T, StoreError> {
+    let doc: T = serde_json::from_str(json)
+        .map_err(|e| StoreError::Backend { message: format!("stored document does not read back: {e}") })?;
+    if doc.schema() != SCHEMA {
+        return Err(StoreError::Backend {
+            message: format!("stored document has schema {}, this build reads {SCHEMA}", doc.schema()),
+        });
+    }
+    Ok(doc)
+}
+
+/// What a line's product was at the time of sale, for reports and shifts that must not depend
+/// on the catalog as it is later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineFacts {
+    /// Line id.
+    pub line_id: u32,
+    /// The product's category.
+    pub category: String,
+    /// The product's unit cost, when known.
+    pub cost: Option<Decimal>,
+}
+
+/// A completed sale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaleDocument {
+    /// Schema version ([`SCHEMA`]).
+    pub schema: u32,
+    /// Sale id (UUID v7).
+    pub sale_id: Uuid,
+    /// Terminal.
+    pub terminal: String,
+    /// Cashier.
+    pub cashier: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The priced basket: lines, discounts with their causes, taxes, totals.
+    pub priced: PricedBasket,
+    /// How it was paid.
+    pub settlement: Settlement,
+    /// What it did to the member's points.
+    pub loyalty: Option<LoyaltySale>,
+    /// Each line's category and cost at the time of sale.
+    pub lines: Vec<LineFacts>,
+}
+
+impl SaleDocument {
+    /// The amount due.
+    pub fn total(&self) -> Money {
+        self.priced.total
+    }
+
+    /// The category recorded for a line ("?" when unknown).
+    pub fn category(&self, line_id: u32) -> &str {
+        self.lines.iter().find(|f| f.line_id == line_id).map_or("?", |f| f.category.as_str())
+    }
+}
+
+impl Document for SaleDocument {
+    fn kind(&self) -> DocumentKind {
+        DocumentKind::Sale
+    }
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+}
+
+/// Refund of some lines, or void of a whole sale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnKind {
+    /// Some lines returned.
+    Refund,
+    /// The whole sale cancelled.
+    Void,
+}
+
+impl ReturnKind {
+    /// The journal's kind.
+    pub fn document_kind(self) -> DocumentKind {
+        match self {
+            ReturnKind::Refund => DocumentKind::Refund,
+            ReturnKind::Void => DocumentKind::Void,
+        }
+    }
+
+    /// The kind's stable name, as stored.
+    pub fn code(self) -> &'static str {
+        match self {
+            ReturnKind::Refund => "refund",
+            ReturnKind::Void => "void",
+        }
+    }
+}
+
+/// A line a return gives back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnedLine {
+    /// Line id in the sale.
+    pub line_id: u32,
+    /// The line's SKU.
+    pub sku: Sku,
+    /// Its quantity.
+    pub quantity: Decimal,
+    /// Amount returned for it: what it was charged.
+    pub amount: Money,
+    /// Its category at the time of sale.
+    pub category: String,
+}
+
+/// A refund or void.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReturnDocument {
+    /// Schema version ([`SCHEMA`]).
+    pub schema: u32,
+    /// Return id (UUID v7).
+    pub refund_id: Uuid,
+    /// Refund or void.
+    pub kind: ReturnKind,
+    /// The sale's receipt number.
+    pub sale: String,
+    /// The sale's id.
+    pub sale_id: Uuid,
+    /// Terminal processing it.
+    pub terminal: String,
+    /// Cashier.
+    pub cashier: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The amount and tax breakdown of the returned lines.
+    pub quote: RefundQuote,
+    /// The returned lines.
+    pub lines: Vec<ReturnedLine>,
+    /// Money returned per original tender.
+    pub tenders: Vec<RefundPart>,
+    /// Points reversed and restored.
+    pub loyalty: Option<RefundOutcome>,
+}
+
+impl Document for ReturnDocument {
+    fn kind(&self) -> DocumentKind {
+        self.kind.document_kind()
+    }
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+}
+
+/// A shift close: the Z report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShiftCloseDocument {
+    /// Schema version ([`SCHEMA`]).
+    pub schema: u32,
+    /// Shift id.
+    pub shift_id: Uuid,
+    /// Terminal.
+    pub terminal: String,
+    /// Who opened the shift.
+    pub cashier: String,
+    /// When it opened.
+    pub opened_at: DateTime<Utc>,
+    /// When it closed.
+    pub closed_at: DateTime<Utc>,
+    /// The Z report (its sequence is the Z number).
+    pub report: ShiftReport,
+}
+
+impl Document for ShiftCloseDocument {
+    fn kind(&self) -> DocumentKind {
+        DocumentKind::ShiftClose
+    }
+    fn schema(&self) -> u32 {
+        self.schema
+    }
+}
+
+/// A journal record's document, read back from its payload.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JournalDocument {
+    /// A sale.
+    Sale(SaleDocument),
+    /// A refund or void.
+    Return(ReturnDocument),
+    /// A shift close.
+    ShiftClose(ShiftCloseDocument),
+}
+
+impl JournalDocument {
+    /// Reads a journal entry's payload as the document its kind names.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] when the payload is not such a document.
+    pub fn read(entry: &pos_core::JournalEntry) -> Result<Self, StoreError> {
+        Ok(match entry.kind {
+            DocumentKind::Sale => JournalDocument::Sale(decode(&entry.payload)?),
+            DocumentKind::Refund | DocumentKind::Void => JournalDocument::Return(decode(&entry.payload)?),
+            DocumentKind::ShiftClose => JournalDocument::ShiftClose(decode(&entry.payload)?),
+            other => {
+                return Err(StoreError::Backend { message: format!("unknown journal record kind {other:?}") });
+            }
+        })
+    }
+}
