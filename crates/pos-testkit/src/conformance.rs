@@ -4,37 +4,46 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use pos_app::{AppError, AuditError, CommitStep, Store, StoreError, audit_terminal};
 use pos_core::JournalError;
+use pos_inventory::InventoryError;
 use pos_payments::{TenderInput, TenderKind};
 use rust_decimal::Decimal;
 
 use crate::fixtures::*;
 use crate::gateway::{FakeGateway, Script};
-
-/// Raw tampering with stored data, implemented per adapter with its own SQL.
-#[async_trait]
-pub trait Tamper: Send + Sync {
-    /// Changes the stored total of the sale with this receipt number.
-    async fn alter_sale(&self, receipt: &str);
-    /// Deletes a journal record.
-    async fn delete_journal(&self, terminal: &str, sequence: u64);
-    /// Swaps the sequence numbers of two journal records.
-    async fn swap_journal(&self, terminal: &str, a: u64, b: u64);
-}
+use crate::inspect::Inspect;
 
 fn approve() -> Arc<FakeGateway> {
     Arc::new(FakeGateway::new(Script::Approve))
 }
 
-async fn counts<S: Store>(store: &S) -> BTreeMap<String, i64> {
-    store.row_counts().await.unwrap_or_else(|e| panic!("row counts: {e}"))
+async fn counts<S: Inspect>(store: &S) -> BTreeMap<String, i64> {
+    store.row_counts().await
+}
+
+/// The stored levels are the fold of the stored movements.
+pub async fn assert_stock_is_fold<S: Store>(store: &S) {
+    let movements = store.movements(&store_id()).await.unwrap_or_else(|e| panic!("movements: {e}"));
+    let folded = pos_inventory::levels(&movements);
+    let stored = store.stock(&store_id()).await.unwrap_or_else(|e| panic!("stock: {e}"));
+    for line in &stored {
+        let fold = folded.get(&(line.sku.clone(), line.location.clone())).copied().unwrap_or_default();
+        assert_eq!(line.row.level, fold, "{} at {}: stored level is not the fold", line.sku, line.location.0);
+    }
+    for key in folded.keys() {
+        assert!(
+            stored.iter().any(|l| (&l.sku, &l.location) == (&key.0, &key.1)),
+            "{} at {} moved but has no level",
+            key.0,
+            key.1 .0
+        );
+    }
 }
 
 /// A sale writes its row, lines, payments, movements, loyalty entries and journal record.
-pub async fn sale_writes_everything<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn sale_writes_everything<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let before = counts(&*store).await;
     let co = checkout(store.clone(), approve());
     let request = sale("k1", "T1", &[("milk", 2), ("cola", 1)], Some("m-1"), false);
@@ -63,12 +72,12 @@ pub async fn sale_writes_everything<S: Store>(store: Arc<S>) {
 
 /// A failure at any step of the commit leaves nothing of the sale behind, and the next sale
 /// still gets number 1.
-pub async fn atomic_at_every_step<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn atomic_at_every_step<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let co = checkout(store.clone(), approve());
     let before = counts(&*store).await;
     for (i, step) in [
-        CommitStep::Sale,
+        CommitStep::Document,
         CommitStep::Lines,
         CommitStep::Payments,
         CommitStep::Stock,
@@ -78,11 +87,11 @@ pub async fn atomic_at_every_step<S: Store>(store: Arc<S>) {
     .into_iter()
     .enumerate()
     {
-        store.inject_failure(Some(step));
+        co.fail_after(Some(step));
         let r = co
             .complete_sale(&sale(&format!("fail-{i}"), "T1", &[("milk", 1), ("last", 1)], Some("m-1"), false))
             .await;
-        assert_eq!(r.unwrap_err(), AppError::Store(StoreError::Injected { step }), "{step:?}");
+        assert_eq!(r.unwrap_err(), AppError::Injected { step }, "{step:?}");
         assert_eq!(counts(&*store).await, before, "rows left behind after a failure at {step:?}");
         assert_eq!(
             store.level(&store_id(), &location(), &sku("last")).await.ok().map(|l| l.on_hand),
@@ -90,18 +99,19 @@ pub async fn atomic_at_every_step<S: Store>(store: Arc<S>) {
         );
         assert_eq!(store.load_account(&store_id(), "m-1").await.ok().flatten(), None, "{step:?}");
     }
-    store.inject_failure(None);
+    co.fail_after(None);
     let done = co
         .complete_sale(&sale("ok", "T1", &[("milk", 1)], Some("m-1"), false))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((done.number, done.journal_sequence), (1, 1), "failed attempts consume no numbers");
+    assert_stock_is_fold(&*store).await;
 }
 
 /// Ten concurrent submissions with one idempotency key make exactly one sale; the same key
 /// with different content is a conflict.
-pub async fn idempotent_under_concurrency<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn idempotent_under_concurrency<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let co = Arc::new(checkout(store.clone(), approve()));
     let request = sale("same-key", "T1", &[("cola", 3)], None, false);
     let mut tasks = Vec::new();
@@ -128,15 +138,15 @@ pub async fn idempotent_under_concurrency<S: Store>(store: Arc<S>) {
     let before = counts(&*store).await;
     assert_eq!(
         co.complete_sale(&different).await.unwrap_err(),
-        AppError::Store(StoreError::IdempotencyConflict { key: "same-key".into() })
+        AppError::IdempotencyConflict { key: "same-key".into() }
     );
     assert_eq!(counts(&*store).await, before);
 }
 
 /// Sixteen concurrent sales race for the last five units of a SKU that refuses negative stock:
 /// exactly five succeed.
-pub async fn no_oversell<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn no_oversell<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let co = Arc::new(checkout(store.clone(), approve()));
     let mut tasks = Vec::new();
     for i in 0..16 {
@@ -148,7 +158,7 @@ pub async fn no_oversell<S: Store>(store: Arc<S>) {
     for t in tasks {
         match t.await.unwrap_or_else(|e| panic!("task: {e}")) {
             Ok(_) => ok += 1,
-            Err(AppError::Store(StoreError::InsufficientStock { sku, available, .. })) => {
+            Err(AppError::Inventory(InventoryError::InsufficientStock { sku, available, .. })) => {
                 assert_eq!((sku.as_str(), available), ("last", Decimal::ZERO));
                 refused += 1;
             }
@@ -159,12 +169,13 @@ pub async fn no_oversell<S: Store>(store: Arc<S>) {
     let level = store.level(&store_id(), &location(), &sku("last")).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(level.on_hand, Decimal::ZERO);
     assert_eq!(counts(&*store).await["sales"], 5);
+    assert_stock_is_fold(&*store).await;
 }
 
 /// Sixteen tills selling concurrently: receipt numbers and journal sequences are gapless per
 /// terminal and every journal verifies.
-pub async fn gapless_numbering_under_concurrency<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn gapless_numbering_under_concurrency<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let co = Arc::new(checkout(store.clone(), approve()));
     let mut tasks = Vec::new();
     for till in 0..16 {
@@ -188,11 +199,12 @@ pub async fn gapless_numbering_under_concurrency<S: Store>(store: Arc<S>) {
         assert_eq!(ns, (1..=16).collect::<Vec<u64>>(), "terminal {terminal}");
         assert_eq!(audit_terminal(&*store, &store_id(), &terminal).await, Ok(16));
     }
+    assert_stock_is_fold(&*store).await;
 }
 
 /// Invalid requests are refused with typed errors and write nothing.
-pub async fn bad_input_writes_nothing<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn bad_input_writes_nothing<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let gateway = approve();
     let co = checkout(store.clone(), gateway.clone());
     let before = counts(&*store).await;
@@ -219,7 +231,7 @@ pub async fn bad_input_writes_nothing<S: Store>(store: Arc<S>) {
                 matches!(e, AppError::Loyalty(pos_loyalty::LoyaltyError::BelowMinimumBalance { .. }))
             }
             "sku" => matches!(e, AppError::Pricing(pos_core::CoreError::UnknownSku { .. })),
-            "stock" => matches!(e, AppError::Store(StoreError::InsufficientStock { .. })),
+            "stock" => matches!(e, AppError::Inventory(InventoryError::InsufficientStock { .. })),
             field => matches!(&e, AppError::InvalidField { field: f, .. } if f == field),
         };
         assert!(ok, "{what}: {e}");
@@ -234,17 +246,20 @@ pub async fn bad_input_writes_nothing<S: Store>(store: Arc<S>) {
 
 /// Every use case refuses bad input with a typed error and writes nothing, row counts of every
 /// table compared before and after.
-pub async fn every_use_case_refuses_bad_input<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn every_use_case_refuses_bad_input<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let co = checkout(store.clone(), approve());
+    let ret = returns(store.clone(), approve());
+    let sh = shifts(store.clone());
+    let rep = reports(store.clone());
     let done = co
         .complete_sale(&sale("ok", "T1", &[("milk", 1), ("cola", 1)], None, false))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let members = pos_app::Members::new(store.clone(), store_id());
     members.create("m-1", "김민수", "010-1234-5678", noon()).await.unwrap_or_else(|e| panic!("{e}"));
-    co.open_shift("T1", "김민수", won(10_000), noon()).await.unwrap_or_else(|e| panic!("{e}"));
-    let stock = pos_app::Stock::new(store.clone(), store_id(), pos_core::Currency::KRW);
+    sh.open_shift("T1", "김민수", won(10_000), noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    let stock = stock(store.clone());
     let before = counts(&*store).await;
     let d = Decimal::from;
     let refund = |key: &str, receipt: &str, lines: Vec<u32>| pos_app::RefundRequest {
@@ -261,11 +276,11 @@ pub async fn every_use_case_refuses_bad_input<S: Store>(store: Arc<S>) {
         Err(e) => errors.push((what, e)),
         Ok(()) => panic!("{what} was accepted"),
     };
-    push("refund: no lines", co.refund(&refund("r1", &done.receipt, vec![])).await.map(|_| ()));
-    push("refund: unknown line", co.refund(&refund("r2", &done.receipt, vec![9])).await.map(|_| ()));
-    push("refund: repeated line", co.refund(&refund("r3", &done.receipt, vec![1, 1])).await.map(|_| ()));
-    push("refund: unknown receipt", co.refund(&refund("r4", "T1-999999", vec![1])).await.map(|_| ()));
-    push("refund: empty key", co.refund(&refund("", &done.receipt, vec![1])).await.map(|_| ()));
+    push("refund: no lines", ret.refund(&refund("r1", &done.receipt, vec![])).await.map(|_| ()));
+    push("refund: unknown line", ret.refund(&refund("r2", &done.receipt, vec![9])).await.map(|_| ()));
+    push("refund: repeated line", ret.refund(&refund("r3", &done.receipt, vec![1, 1])).await.map(|_| ()));
+    push("refund: unknown receipt", ret.refund(&refund("r4", "T1-999999", vec![1])).await.map(|_| ()));
+    push("refund: empty key", ret.refund(&refund("", &done.receipt, vec![1])).await.map(|_| ()));
     let void = pos_app::VoidRequest {
         idempotency_key: "v".into(),
         terminal: "T1".into(),
@@ -274,7 +289,7 @@ pub async fn every_use_case_refuses_bad_input<S: Store>(store: Arc<S>) {
         receipt: "nope".into(),
         at: noon(),
     };
-    push("void: unknown receipt", co.void(&void).await.map(|_| ()));
+    push("void: unknown receipt", ret.void(&void).await.map(|_| ()));
     push("park: empty basket", co.park("T1", &pos_core::Basket::new(), noon()).await.map(|_| ()));
     push("recall: unknown", co.recall(uuid::Uuid::now_v7()).await.map(|_| ()));
     push("member: bad phone", members.create("m-2", "이", "12ab", noon()).await.map(|_| ()));
@@ -311,18 +326,18 @@ pub async fn every_use_case_refuses_bad_input<S: Store>(store: Arc<S>) {
         stock.reserve("r", &location(), &sku("milk"), d(1), noon(), "k", noon()).await,
     );
     push("stock: unknown transfer", stock.receive_transfer("nope", &[], "k", noon()).await.map(|_| ()));
-    push("shift: second open", co.open_shift("T1", "x", won(0), noon()).await.map(|_| ()));
-    push("shift: negative paid out", co.paid_out("T1", won(-5), "x", noon()).await.map(|_| ()));
-    push("shift: no shift", co.paid_in("T9", won(5), "x", noon()).await.map(|_| ()));
-    push("report: inverted period", co.sales_report(noon(), noon()).await.map(|_| ()));
+    push("shift: second open", sh.open_shift("T1", "x", won(0), noon()).await.map(|_| ()));
+    push("shift: negative paid out", sh.paid_out("T1", won(-5), "x", noon()).await.map(|_| ()));
+    push("shift: no shift", sh.paid_in("T9", won(5), "x", noon()).await.map(|_| ()));
+    push("report: inverted period", rep.sales_report(noon(), noon()).await.map(|_| ()));
     assert_eq!(errors.len(), 22);
     assert_eq!(counts(&*store).await, before, "a refused operation wrote something: {errors:?}");
 }
 
 /// A gateway timeout is reconciled by a status query: a payment the gateway took completes the
 /// sale once; a payment it never took is not recorded; the customer is never charged twice.
-pub async fn unknown_gateway_outcome_is_reconciled<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn unknown_gateway_outcome_is_reconciled<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let gateway = Arc::new(FakeGateway::new(Script::TimeoutAfterCharge));
     let co = checkout(store.clone(), gateway.clone());
     let request = card_sale("card-1", "T1", &[("chips", 2)], 5_000);
@@ -340,9 +355,10 @@ pub async fn unknown_gateway_outcome_is_reconciled<S: Store>(store: Arc<S>) {
 
 /// Partial refunds by line return exactly what the lines were charged, put the goods back,
 /// reverse points and restore spent points; refunding a line twice is refused and writes nothing.
-pub async fn refunds_by_line<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn refunds_by_line<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let co = checkout(store.clone(), approve());
+    let ret = returns(store.clone(), approve());
     // A first purchase gives the member points to spend: 1,000,000 won earns 10,000 + 1,000 bonus.
     co.complete_sale(&sale("r0", "T1", &[("chips", 400)], Some("m-1"), false))
         .await
@@ -369,7 +385,7 @@ pub async fn refunds_by_line<S: Store>(store: Arc<S>) {
         lines: lines.to_vec(),
         at: noon(),
     };
-    let first = co.refund(&refund("f1", &ids[..1])).await.unwrap_or_else(|e| panic!("{e}"));
+    let first = ret.refund(&refund("f1", &ids[..1])).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(first.amount, priced.lines[0].total, "exactly what the line was charged");
     assert_eq!(first.receipt, "T1-R000001");
     assert_eq!(level(store.clone(), "milk").await, milk_before + Decimal::from(2), "restocked");
@@ -383,20 +399,20 @@ pub async fn refunds_by_line<S: Store>(store: Arc<S>) {
     );
     // Refunding it again is refused and writes nothing.
     let counts_before = counts(&*store).await;
-    let e = co.refund(&refund("f2", &ids[..1])).await.unwrap_err();
+    let e = ret.refund(&refund("f2", &ids[..1])).await.unwrap_err();
     assert!(matches!(&e, AppError::InvalidField { field, .. } if field == "lines"), "{e}");
-    let e = co.refund(&refund("f3", &[99])).await.unwrap_err();
+    let e = ret.refund(&refund("f3", &[99])).await.unwrap_err();
     assert!(matches!(e, AppError::Pricing(pos_core::CoreError::UnknownLine { line: 99 })), "{e}");
     let mut unknown = refund("f4", &ids[1..]);
     unknown.receipt = "T9-000009".into();
-    assert!(matches!(co.refund(&unknown).await.unwrap_err(), AppError::NotFound { .. }));
+    assert!(matches!(ret.refund(&unknown).await.unwrap_err(), AppError::NotFound { .. }));
     assert_eq!(counts(&*store).await, counts_before);
     // The rest: both refunds add up to the sale, and the points balance is back where it was.
-    let rest = co.refund(&refund("f5", &ids[1..])).await.unwrap_or_else(|e| panic!("{e}"));
+    let rest = ret.refund(&refund("f5", &ids[1..])).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(first.amount.checked_add(&rest.amount).ok(), Some(priced.total));
     assert_eq!(balance(store.clone()).await, before_sale);
     // A retry of the same refund is a replay, not a second refund.
-    let again = co.refund(&refund("f5", &ids[1..])).await;
+    let again = ret.refund(&refund("f5", &ids[1..])).await;
     assert!(
         matches!(&again, Err(AppError::InvalidField { .. })) || again.as_ref().is_ok_and(|r| r.replayed),
         "{again:?}"
@@ -408,7 +424,7 @@ pub async fn refunds_by_line<S: Store>(store: Arc<S>) {
         .unwrap_or_else(|e| panic!("{e}"));
     let mut to_card = refund("f6", &[1]);
     to_card.receipt = card.receipt.clone();
-    let back = co.refund(&to_card).await.unwrap_or_else(|e| panic!("{e}"));
+    let back = ret.refund(&to_card).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         back.tenders.iter().map(|t| (t.kind, t.amount)).collect::<Vec<_>>(),
         vec![(TenderKind::Card, won(4_000))]
@@ -418,11 +434,12 @@ pub async fn refunds_by_line<S: Store>(store: Arc<S>) {
         Ok(5),
         "two sales and three refunds share the chain"
     );
+    assert_stock_is_fold(&*store).await;
 }
 
 /// Members: created, found by phone as typed at the till, updated, exported and erased; a phone
 /// belongs to one member; bad input is refused.
-pub async fn members<S: Store>(store: Arc<S>) {
+pub async fn members<S: Store + Inspect>(store: Arc<S>) {
     let members = pos_app::Members::new(store.clone(), store_id());
     members.create("m-1", "김민수", "010-1234-5678", noon()).await.unwrap_or_else(|e| panic!("{e}"));
     let found = members.by_phone("+82 10 1234 5678").await.unwrap_or_else(|e| panic!("{e}"));
@@ -443,7 +460,7 @@ pub async fn members<S: Store>(store: Arc<S>) {
     assert!(matches!(members.update("m-1", taken).await, Err(AppError::Store(StoreError::Duplicate { .. }))));
     assert!(matches!(members.update("ghost", Default::default()).await, Err(AppError::NotFound { .. })));
     // A purchase gives the member points, which the export includes.
-    seed(&*store).await;
+    seed(&store).await;
     checkout(store.clone(), approve())
         .complete_sale(&sale("mm1", "T1", &[("milk", 1)], Some("m-1"), false))
         .await
@@ -479,8 +496,8 @@ pub async fn members<S: Store>(store: Arc<S>) {
 }
 
 /// A parked basket comes back intact, once: of eight tills racing to recall it, one gets it.
-pub async fn park_and_recall<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn park_and_recall<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let co = Arc::new(checkout(store.clone(), approve()));
     let basket = sale("p", "T1", &[("milk", 2), ("cola", 1)], Some("m-1"), false).basket;
     let first = co.park("T1", &basket, noon()).await.unwrap_or_else(|e| panic!("{e}"));
@@ -512,15 +529,17 @@ pub async fn park_and_recall<S: Store>(store: Arc<S>) {
 
 /// Shifts: open with a float, the terminal's sales and refunds since opening, paid out, X report,
 /// close with the next gapless Z number, which goes into the journal.
-pub async fn shifts_and_z_reports<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn shifts_and_z_reports<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let co = checkout(store.clone(), approve());
-    co.open_shift("T1", "김민수", won(100_000), noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    let ret = returns(store.clone(), approve());
+    let sh = shifts(store.clone());
+    sh.open_shift("T1", "김민수", won(100_000), noon()).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(
-        co.open_shift("T1", "이영희", won(0), noon()).await,
+        sh.open_shift("T1", "이영희", won(0), noon()).await,
         Err(AppError::Store(StoreError::Duplicate { .. }))
     ));
-    assert!(matches!(co.open_shift("T3", "이영희", won(-1), noon()).await, Err(AppError::Payment(_))));
+    assert!(matches!(sh.open_shift("T3", "이영희", won(-1), noon()).await, Err(AppError::Payment(_))));
     co.complete_sale(&sale("z1", "T1", &[("milk", 2)], None, false)).await.unwrap_or_else(|e| panic!("{e}"));
     let cola = co
         .complete_sale(&sale("z2", "T1", &[("cola", 1)], None, false))
@@ -537,24 +556,24 @@ pub async fn shifts_and_z_reports<S: Store>(store: Arc<S>) {
         lines: vec![1],
         at: noon(),
     };
-    co.refund(&refund).await.unwrap_or_else(|e| panic!("{e}"));
-    co.paid_out("T1", won(10_000), "우유 대금", noon()).await.unwrap_or_else(|e| panic!("{e}"));
-    assert!(matches!(co.paid_out("T1", won(1_000_000), "too much", noon()).await, Err(AppError::Payment(_))));
-    let x = co.x_report("T1").await.unwrap_or_else(|e| panic!("{e}"));
+    ret.refund(&refund).await.unwrap_or_else(|e| panic!("{e}"));
+    sh.paid_out("T1", won(10_000), "우유 대금", noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(sh.paid_out("T1", won(1_000_000), "too much", noon()).await, Err(AppError::Payment(_))));
+    let x = sh.x_report("T1").await.unwrap_or_else(|e| panic!("{e}"));
     // 100,000 float + 3,000 + 2,000 cash sales - 2,000 cash refund - 10,000 paid out.
     assert_eq!(x.expected_cash, won(93_000));
     assert_eq!((x.sales, x.refunds), (3, 1), "T2's sale is not in T1's shift");
     assert_eq!(x.by_tender.get(&TenderKind::Cash), Some(&won(3_000)));
     assert_eq!(x.by_tender.get(&TenderKind::Card), Some(&won(2_500)));
     assert_eq!(x.by_category.get("food"), Some(&won(5_500)));
-    let z = co.close_shift("T1", won(92_500), noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    let z = sh.close_shift("T1", won(92_500), noon()).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((z.sequence, z.over_short), (Some(1), Some(won(-500))));
-    assert!(matches!(co.x_report("T1").await, Err(AppError::NotFound { .. })));
-    assert!(matches!(co.close_shift("T1", won(0), noon()).await, Err(AppError::NotFound { .. })));
+    assert!(matches!(sh.x_report("T1").await, Err(AppError::NotFound { .. })));
+    assert!(matches!(sh.close_shift("T1", won(0), noon()).await, Err(AppError::NotFound { .. })));
     // The next shift sees only its own sales and gets Z 2.
-    co.open_shift("T1", "이영희", won(50_000), noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    sh.open_shift("T1", "이영희", won(50_000), noon()).await.unwrap_or_else(|e| panic!("{e}"));
     co.complete_sale(&sale("z5", "T1", &[("milk", 1)], None, false)).await.unwrap_or_else(|e| panic!("{e}"));
-    let z2 = co.close_shift("T1", won(51_500), noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    let z2 = sh.close_shift("T1", won(51_500), noon()).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((z2.sequence, z2.sales, z2.over_short), (Some(2), 1, Some(won(0))));
     let journal = store.journal(&store_id(), "T1").await.unwrap_or_default();
     let closes: Vec<&str> = journal
@@ -568,9 +587,11 @@ pub async fn shifts_and_z_reports<S: Store>(store: Arc<S>) {
 
 /// The sales report folds a period's sales and refunds: by store-local day and hour, products,
 /// categories, cashiers, taxes summing to the totals, and the payment mix.
-pub async fn sales_report<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn sales_report<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let co = checkout(store.clone(), approve());
+    let ret = returns(store.clone(), approve());
+    let rep = reports(store.clone());
     let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap_or_default();
     let at_time = |mut r: pos_app::SaleRequest, t: &str| {
         r.at = at(t);
@@ -599,8 +620,8 @@ pub async fn sales_report<S: Store>(store: Arc<S>) {
         lines: vec![1],
         at: at("2026-11-23T06:00:00Z"),
     };
-    co.refund(&refund).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = co
+    ret.refund(&refund).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = rep
         .sales_report(at("2026-11-22T15:00:00Z"), at("2026-11-24T15:00:00Z"))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -626,22 +647,23 @@ pub async fn sales_report<S: Store>(store: Arc<S>) {
     assert_eq!(r.taxes.iter().map(|t| t.tax).sum::<Decimal>(), r.total.tax);
     assert!(r.taxes.iter().all(|t| t.net + t.tax == t.gross));
     // Only the period asked for, and a period must not be inverted.
-    let first_day = co
+    let first_day = rep
         .sales_report(at("2026-11-22T15:00:00Z"), at("2026-11-23T15:00:00Z"))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(first_day.total.sales, 3);
     assert!(matches!(
-        co.sales_report(at("2026-11-24T00:00:00Z"), at("2026-11-23T00:00:00Z")).await,
+        rep.sales_report(at("2026-11-24T00:00:00Z"), at("2026-11-23T00:00:00Z")).await,
         Err(AppError::InvalidField { .. })
     ));
 }
 
 /// A void returns a whole sale (money, stock, points) and is journalled as a void; a sale with
 /// refunds cannot be voided.
-pub async fn void_a_sale<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn void_a_sale<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let co = checkout(store.clone(), approve());
+    let ret = returns(store.clone(), approve());
     let milk = |s: Arc<S>| async move {
         s.level(&store_id(), &location(), &sku("milk")).await.map(|l| l.on_hand).unwrap_or_default()
     };
@@ -658,7 +680,7 @@ pub async fn void_a_sale<S: Store>(store: Arc<S>) {
         receipt: receipt.into(),
         at: noon(),
     };
-    let voided = co.void(&void("vv1", &done.receipt)).await.unwrap_or_else(|e| panic!("{e}"));
+    let voided = ret.void(&void("vv1", &done.receipt)).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(voided.amount, done.total);
     assert_eq!(voided.receipt, "T1-V000001");
     assert_eq!(milk(store.clone()).await, before);
@@ -670,7 +692,7 @@ pub async fn void_a_sale<S: Store>(store: Arc<S>) {
         Some((pos_core::DocumentKind::Void, "T1-V000001"))
     );
     // Voiding again, or voiding a sale with a refund, is refused.
-    assert!(matches!(co.void(&void("vv2", &done.receipt)).await, Err(AppError::InvalidField { .. })));
+    assert!(matches!(ret.void(&void("vv2", &done.receipt)).await, Err(AppError::InvalidField { .. })));
     let other = co
         .complete_sale(&sale("v2", "T1", &[("milk", 1), ("cola", 1)], None, false))
         .await
@@ -684,19 +706,20 @@ pub async fn void_a_sale<S: Store>(store: Arc<S>) {
         lines: vec![1],
         at: noon(),
     };
-    let r = co.refund(&refund).await.unwrap_or_else(|e| panic!("{e}"));
+    let r = ret.refund(&refund).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.receipt, "T1-R000002", "refunds and voids share one gapless numbering");
-    let e = co.void(&void("vv3", &other.receipt)).await.unwrap_err();
+    let e = ret.void(&void("vv3", &other.receipt)).await.unwrap_err();
     assert!(matches!(&e, AppError::InvalidField { field, .. } if field == "receipt"), "{e}");
     assert!(audit_terminal(&*store, &store_id(), "T1").await.is_ok());
+    assert_stock_is_fold(&*store).await;
 }
 
 /// Stock operations: adjustments with reasons, transfers through transit with short receipts,
 /// counts that touch only counted SKUs, reservations that hold only available stock (also when
 /// tills race), and refusals that write nothing.
-pub async fn stock_operations<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
-    let stock = Arc::new(pos_app::Stock::new(store.clone(), store_id(), pos_core::Currency::KRW));
+pub async fn stock_operations<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
+    let stock = Arc::new(stock(store.clone()));
     let d = Decimal::from;
     let back = pos_inventory::LocationId::new("seoul-1/back");
     let level = |s: Arc<S>, l: pos_inventory::LocationId, k: &'static str| async move {
@@ -710,14 +733,14 @@ pub async fn stock_operations<S: Store>(store: Arc<S>) {
     let before = counts(&*store).await;
     assert!(matches!(
         stock.adjust(&location(), &sku("milk"), d(0), "x", "kim", noon()).await,
-        Err(AppError::InvalidField { .. })
+        Err(AppError::Inventory(InventoryError::InvalidField { .. }))
     ));
     assert!(matches!(
         stock.adjust(&location(), &sku("milk"), d(1), " ", "kim", noon()).await,
-        Err(AppError::InvalidField { .. })
+        Err(AppError::Inventory(InventoryError::InvalidField { .. }))
     ));
     let e = stock.adjust(&location(), &sku("last"), d(-6), "도난", "kim", noon()).await.unwrap_err();
-    assert!(matches!(e, AppError::Store(StoreError::InsufficientStock { .. })), "{e}");
+    assert!(matches!(e, AppError::Inventory(InventoryError::InsufficientStock { .. })), "{e}");
     assert_eq!(counts(&*store).await, before, "refusals write nothing");
 
     // Transfer 10 milk to the back room; 8 arrive.
@@ -725,7 +748,7 @@ pub async fn stock_operations<S: Store>(store: Arc<S>) {
         stock
             .dispatch_transfer("TR-1", &location(), &location(), &[(sku("milk"), d(1))], "kim", noon())
             .await,
-        Err(AppError::Inventory(pos_inventory::InventoryError::InvalidField { .. }))
+        Err(AppError::Inventory(InventoryError::InvalidField { .. }))
     ));
     stock
         .dispatch_transfer(
@@ -746,7 +769,7 @@ pub async fn stock_operations<S: Store>(store: Arc<S>) {
     ));
     assert!(matches!(
         stock.receive_transfer("TR-1", &[(sku("milk"), d(11))], "lee", noon()).await,
-        Err(AppError::Inventory(pos_inventory::InventoryError::InvalidField { .. }))
+        Err(AppError::Inventory(InventoryError::InvalidField { .. }))
     ));
     let variance = stock
         .receive_transfer("TR-1", &[(sku("milk"), d(8))], "lee", noon())
@@ -757,7 +780,7 @@ pub async fn stock_operations<S: Store>(store: Arc<S>) {
     assert_eq!(level(store.clone(), back.clone(), "milk").await.on_hand, d(8));
     assert!(matches!(
         stock.receive_transfer("TR-1", &[], "lee", noon()).await,
-        Err(AppError::Store(StoreError::Conflict { .. }))
+        Err(AppError::Inventory(InventoryError::WrongState { .. }))
     ));
 
     // A count of milk only.
@@ -776,6 +799,10 @@ pub async fn stock_operations<S: Store>(store: Arc<S>) {
     assert!(matches!(
         stock.post_count("CNT-2", &location(), &[(sku("ghost"), d(1))], "kim", noon()).await,
         Err(AppError::InvalidField { .. })
+    ));
+    assert!(matches!(
+        stock.post_count("CNT-1", &location(), &[(sku("milk"), d(1))], "kim", noon()).await,
+        Err(AppError::Store(StoreError::Duplicate { .. }))
     ));
 
     // Reservations hold only what is available: 8 tills race for the 5 units of `last`, 3 each.
@@ -801,7 +828,7 @@ pub async fn stock_operations<S: Store>(store: Arc<S>) {
     let co = checkout(store.clone(), approve());
     let e = co.complete_sale(&sale("held", "T1", &[("last", 3)], None, false)).await.unwrap_err();
     assert!(
-        matches!(e, AppError::Store(StoreError::InsufficientStock { .. })),
+        matches!(e, AppError::Inventory(InventoryError::InsufficientStock { .. })),
         "reserved stock is not for sale: {e}"
     );
     stock.fulfil(&won_ids[0], "kim", noon()).await.unwrap_or_else(|e| panic!("{e}"));
@@ -809,7 +836,7 @@ pub async fn stock_operations<S: Store>(store: Arc<S>) {
     assert_eq!((l.on_hand, l.reserved), (d(2), d(0)));
     assert!(matches!(
         stock.release(&won_ids[0], "kim", noon()).await,
-        Err(AppError::Store(StoreError::Conflict { .. }))
+        Err(AppError::Inventory(InventoryError::WrongState { .. }))
     ));
     stock
         .reserve("R-9", &location(), &sku("last"), d(1), later, "web", noon())
@@ -819,8 +846,9 @@ pub async fn stock_operations<S: Store>(store: Arc<S>) {
     assert_eq!(level(store.clone(), location(), "last").await.available, d(2));
     assert!(matches!(
         stock.reserve("R-10", &location(), &sku("last"), d(1), noon(), "web", noon()).await,
-        Err(AppError::InvalidField { .. })
-    )); // Reservations lapse: expiry releases the hold.
+        Err(AppError::Inventory(InventoryError::InvalidField { .. }))
+    ));
+    // Reservations lapse: expiry releases the hold.
     stock
         .reserve("R-11", &location(), &sku("last"), d(2), noon() + chrono::Duration::hours(1), "web", noon())
         .await
@@ -833,12 +861,13 @@ pub async fn stock_operations<S: Store>(store: Arc<S>) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(expired, vec!["R-11".to_owned()]);
     assert_eq!(level(store.clone(), location(), "last").await.available, d(2));
+    assert_stock_is_fold(&*store).await;
 }
 
 /// Coupons: a personal code unlocks its campaign's promotion once; of six tills racing with one
 /// single-use code exactly one sale gets it; someone else's or an unknown code is refused.
-pub async fn coupons<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn coupons<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let campaign = pos_core::Promotion::builder(
         "birthday",
         "생일 10%",
@@ -910,8 +939,8 @@ pub async fn coupons<S: Store>(store: Arc<S>) {
 
 /// Price lists stored with the catalog price the basket; reorder rules produce the low-stock
 /// report with a suggested order.
-pub async fn price_lists_and_low_stock<S: Store>(store: Arc<S>) {
-    seed(&*store).await;
+pub async fn price_lists_and_low_stock<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let list = pos_core::PriceList {
         id: "staff".into(),
         store: None,
@@ -932,7 +961,7 @@ pub async fn price_lists_and_low_stock<S: Store>(store: Arc<S>) {
         Some(won(4_000))
     );
 
-    let stock = pos_app::Stock::new(store.clone(), store_id(), pos_core::Currency::KRW);
+    let stock = stock(store.clone());
     let policy = pos_inventory::StockPolicy::default()
         .with_reorder(Decimal::from(995), Decimal::from(24))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -945,12 +974,13 @@ pub async fn price_lists_and_low_stock<S: Store>(store: Arc<S>) {
         (alerts[0].sku.as_str(), alerts[0].available, alerts[0].suggested),
         ("milk", Decimal::from(994), Decimal::from(24))
     );
+    assert_stock_is_fold(&*store).await;
 }
 
 /// The journal verifies after a workload; altering a sale, deleting a journal record or swapping
 /// two is detected and located.
-pub async fn journal_audit_detects_tampering<S: Store, T: Tamper>(store: Arc<S>, tamper: T) {
-    seed(&*store).await;
+pub async fn journal_audit_detects_tampering<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
     let co = checkout(store.clone(), approve());
     for i in 0..6 {
         let items: &[(&str, u32)] = if i % 2 == 0 { &[("milk", 1), ("cola", 2)] } else { &[("chips", 1)] };
@@ -959,20 +989,20 @@ pub async fn journal_audit_detects_tampering<S: Store, T: Tamper>(store: Arc<S>,
             .unwrap_or_else(|e| panic!("{e}"));
     }
     assert_eq!(audit_terminal(&*store, &store_id(), "T1").await, Ok(6));
-    tamper.alter_sale("T1-000002").await;
+    store.alter_sale_total("T1-000002", won(1)).await;
     assert_eq!(
         audit_terminal(&*store, &store_id(), "T1").await,
         Err(AuditError::SaleAltered { receipt: "T1-000002".into() })
     );
-    tamper.swap_journal("T1", 4, 5).await;
+    store.swap_journal("T1", 4, 5).await;
     assert!(matches!(
         audit_terminal(&*store, &store_id(), "T1").await,
         Err(AuditError::Journal(
             JournalError::Altered { sequence: 4 } | JournalError::BrokenLink { sequence: 4 }
         ))
     ));
-    tamper.swap_journal("T1", 4, 5).await;
-    tamper.delete_journal("T1", 3).await;
+    store.swap_journal("T1", 4, 5).await;
+    store.delete_journal("T1", 3).await;
     assert_eq!(
         audit_terminal(&*store, &store_id(), "T1").await,
         Err(AuditError::Journal(JournalError::Missing { expected: 3, found: 4 }))
@@ -982,119 +1012,21 @@ pub async fn journal_audit_detects_tampering<S: Store, T: Tamper>(store: Arc<S>,
 /// Generates one `#[tokio::test]` per conformance case for an adapter.
 ///
 /// `$make` is an async fn returning `Option<Arc<Store>>` (a fresh, empty store per call; `None`
-/// skips the case, which adapters allow only outside CI); `$tamper` is a fn from `&Arc<Store>`
-/// to something implementing [`Tamper`].
+/// skips the case, which adapters allow only outside CI). The store implements
+/// [`crate::Inspect`] too.
 #[macro_export]
 macro_rules! conformance_tests {
-    ($make:path, $tamper:path) => {
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn sale_writes_everything() {
-            if let Some(store) = $make().await {
-                $crate::conformance::sale_writes_everything(store).await
+    ($make:path) => {
+        $crate::conformance_tests!(@cases $make, sale_writes_everything, atomic_at_every_step, idempotent_under_concurrency, no_oversell, gapless_numbering_under_concurrency, bad_input_writes_nothing, unknown_gateway_outcome_is_reconciled, park_and_recall, shifts_and_z_reports, sales_report, void_a_sale, stock_operations, coupons, price_lists_and_low_stock, every_use_case_refuses_bad_input, members, refunds_by_line, journal_audit_detects_tampering);
+    };
+    (@cases $make:path, $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $case() {
+                if let Some(store) = $make().await {
+                    $crate::conformance::$case(store).await
+                }
             }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn atomic_at_every_step() {
-            if let Some(store) = $make().await {
-                $crate::conformance::atomic_at_every_step(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn idempotent_under_concurrency() {
-            if let Some(store) = $make().await {
-                $crate::conformance::idempotent_under_concurrency(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn no_oversell() {
-            if let Some(store) = $make().await {
-                $crate::conformance::no_oversell(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn gapless_numbering_under_concurrency() {
-            if let Some(store) = $make().await {
-                $crate::conformance::gapless_numbering_under_concurrency(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn bad_input_writes_nothing() {
-            if let Some(store) = $make().await {
-                $crate::conformance::bad_input_writes_nothing(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn unknown_gateway_outcome_is_reconciled() {
-            if let Some(store) = $make().await {
-                $crate::conformance::unknown_gateway_outcome_is_reconciled(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn park_and_recall() {
-            if let Some(store) = $make().await {
-                $crate::conformance::park_and_recall(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn shifts_and_z_reports() {
-            if let Some(store) = $make().await {
-                $crate::conformance::shifts_and_z_reports(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn sales_report() {
-            if let Some(store) = $make().await {
-                $crate::conformance::sales_report(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn void_a_sale() {
-            if let Some(store) = $make().await {
-                $crate::conformance::void_a_sale(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn stock_operations() {
-            if let Some(store) = $make().await {
-                $crate::conformance::stock_operations(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn coupons() {
-            if let Some(store) = $make().await {
-                $crate::conformance::coupons(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn price_lists_and_low_stock() {
-            if let Some(store) = $make().await {
-                $crate::conformance::price_lists_and_low_stock(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn every_use_case_refuses_bad_input() {
-            if let Some(store) = $make().await {
-                $crate::conformance::every_use_case_refuses_bad_input(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn members() {
-            if let Some(store) = $make().await {
-                $crate::conformance::members(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn refunds_by_line() {
-            if let Some(store) = $make().await {
-                $crate::conformance::refunds_by_line(store).await
-            }
-        }
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn journal_audit_detects_tampering() {
-            if let Some(store) = $make().await {
-                let tamper = $tamper(&store);
-                $crate::conformance::journal_audit_detects_tampering(store, tamper).await
-            }
-        }
+        )*
     };
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use pos_app::{Checkout, SaleRequest, Store};
+use pos_app::{Checkout, Reports, Returns, SaleRequest, Shifts, Stock, Store};
 use pos_core::{
     Basket, Category, CategoryId, Currency, CustomerContext, Money, Product, Quantity, Sku, StoreConfig,
     StoreId,
@@ -35,7 +35,7 @@ pub fn sku(s: &str) -> Sku {
 
 /// Seeds the catalog and stock: milk 1,500, cola 2,000, chips 2,500 (plenty, negative allowed)
 /// and `last` 10,000 with 5 units and negative stock refused.
-pub async fn seed<S: Store>(store: &S) {
+pub async fn seed<S: Store>(store: &Arc<S>) {
     let id = store_id();
     let cat = Category { id: CategoryId::new("food"), name: "식품".into(), parent: None };
     store.upsert_category(&id, &cat).await.unwrap_or_else(|e| panic!("seed: {e}"));
@@ -49,25 +49,42 @@ pub async fn seed<S: Store>(store: &S) {
             .unwrap_or_else(|e| panic!("seed: {e}"));
         store.upsert_product(&id, &p).await.unwrap_or_else(|e| panic!("seed: {e}"));
     }
-    for s in ["milk", "cola", "chips"] {
-        store
-            .receive(&id, &location(), &sku(s), Decimal::from(1_000), "seed", noon())
-            .await
-            .unwrap_or_else(|e| panic!("seed: {e}"));
-    }
     store
         .set_policy(&id, &location(), &sku("last"), StockPolicy::refuse_negative())
         .await
         .unwrap_or_else(|e| panic!("seed: {e}"));
-    store
-        .receive(&id, &location(), &sku("last"), Decimal::from(5), "seed", noon())
-        .await
-        .unwrap_or_else(|e| panic!("seed: {e}"));
+    let goods = Stock::new(store.clone(), id, Currency::KRW);
+    for (s, n) in [("milk", 1_000), ("cola", 1_000), ("chips", 1_000), ("last", 5)] {
+        goods
+            .receive(&location(), &sku(s), Decimal::from(n), "seed", noon())
+            .await
+            .unwrap_or_else(|e| panic!("seed: {e}"));
+    }
 }
 
 /// A checkout over the store and gateway with Korean defaults.
 pub fn checkout<S: Store, G: PaymentGateway>(store: Arc<S>, gateway: Arc<G>) -> Checkout<S, G> {
     Checkout::new(store, gateway, StoreConfig::korea("seoul-1"), LoyaltyConfig::default())
+}
+
+/// Refunds and voids over the store and gateway with Korean defaults.
+pub fn returns<S: Store, G: PaymentGateway>(store: Arc<S>, gateway: Arc<G>) -> Returns<S, G> {
+    Returns::new(store, gateway, StoreConfig::korea("seoul-1"), LoyaltyConfig::default())
+}
+
+/// Shifts of the Korean store.
+pub fn shifts<S: Store>(store: Arc<S>) -> Shifts<S> {
+    Shifts::new(store, StoreConfig::korea("seoul-1"))
+}
+
+/// Reports of the Korean store.
+pub fn reports<S: Store>(store: Arc<S>) -> Reports<S> {
+    Reports::new(store, StoreConfig::korea("seoul-1"))
+}
+
+/// Stock operations of the Korean store.
+pub fn stock<S: Store>(store: Arc<S>) -> Stock<S> {
+    Stock::new(store, store_id(), Currency::KRW)
 }
 
 /// KRW.

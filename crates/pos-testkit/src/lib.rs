@@ -9,7 +9,9 @@
 pub mod conformance;
 pub mod fixtures;
 pub mod gateway;
+pub mod inspect;
 pub mod memory;
 
 pub use gateway::{FakeGateway, Script};
+pub use inspect::Inspect;
 pub use memory::MemoryStore;

@@ -3,14 +3,9 @@
 use std::sync::Arc;
 
 use pos_testkit::MemoryStore;
-use pos_testkit::memory::MemoryTamper;
 
 async fn make() -> Option<Arc<MemoryStore>> {
     Some(Arc::new(MemoryStore::new()))
 }
 
-fn tamper(store: &Arc<MemoryStore>) -> MemoryTamper {
-    MemoryTamper(store.clone())
-}
-
-pos_testkit::conformance_tests!(make, tamper);
+pos_testkit::conformance_tests!(make);

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::documents::{ReturnDocument, ReturnKind, ReturnedLine, SaleDocument, ShiftCloseDocument};
 
 /// A gapless numbering kept per terminal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Counter {
     /// Sale receipts (`T1-000001`).
@@ -239,7 +239,7 @@ pub enum StoredDocument {
     /// A sale.
     Sale(Box<SaleDocument>),
     /// A refund or void.
-    Return(ReturnDocument),
+    Return(Box<ReturnDocument>),
 }
 
 impl StoredDocument {
@@ -253,7 +253,7 @@ impl StoredDocument {
 }
 
 /// Kind of stock document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StockDocumentKind {
     /// A transfer between locations.
