@@ -22,8 +22,8 @@ use crate::commit::{self, FailPoint};
 use crate::documents::{LineFacts, SCHEMA, SaleDocument};
 use crate::error::AppError;
 use crate::ports::{
-    CatalogStore, CouponStore, LineRecord, LoyaltyCommit, LoyaltyStore, ParkStore, ParkedBasket, PaymentRecord,
-    SaleCommit, StockTake, Transactional,
+    CatalogStore, CouponStore, LineRecord, LoyaltyCommit, LoyaltyStore, ParkStore, ParkedBasket,
+    PaymentRecord, SaleCommit, StockTake, Transactional,
 };
 
 /// What checkout needs from a store: the catalog, coupons and points to price and settle, parked

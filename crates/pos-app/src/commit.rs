@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use crate::documents::Document;
 use crate::error::{AppError, StoreError};
 use crate::ports::{
-    Counter, CommitOutcome, LoyaltyCommit, MovementRecord, PriorCommit, ReturnCommit, SaleCommit, ShiftClose,
+    CommitOutcome, Counter, LoyaltyCommit, MovementRecord, PriorCommit, ReturnCommit, SaleCommit, ShiftClose,
     StockChange, StockDocument, StockRow, Transactional, UnitOfWork, receipt_number, return_number, z_number,
 };
 
@@ -266,13 +266,7 @@ pub(crate) async fn shift_close<S: Transactional + ?Sized>(
     tx.append_journal(&c.store, &entry).await?;
     fail.after(CommitStep::Journal)?;
     tx.commit().await?;
-    Ok(CommitOutcome {
-        id: c.shift.id,
-        number,
-        receipt,
-        journal_sequence: entry.sequence,
-        replayed: false,
-    })
+    Ok(CommitOutcome { id: c.shift.id, number, receipt, journal_sequence: entry.sequence, replayed: false })
 }
 
 /// Commits a stock change: the document transition (refused when the stored document is no
@@ -341,10 +335,8 @@ async fn move_stock(
 ) -> Result<Vec<Decimal>, AppError> {
     let mut rows: BTreeMap<(&LocationId, &Sku), (StockRow, bool)> = BTreeMap::new();
     for d in drafts {
-        rows.entry((&d.location, &d.sku)).or_insert((
-            StockRow { level: Default::default(), policy: StockPolicy::default() },
-            false,
-        ));
+        rows.entry((&d.location, &d.sku))
+            .or_insert((StockRow { level: Default::default(), policy: StockPolicy::default() }, false));
     }
     for ((location, sku), (row, _)) in &mut rows {
         *row = tx.lock_stock(store, location, sku).await?;

@@ -235,7 +235,9 @@ impl JournalDocument {
             DocumentKind::Refund | DocumentKind::Void => JournalDocument::Return(decode(&entry.payload)?),
             DocumentKind::ShiftClose => JournalDocument::ShiftClose(decode(&entry.payload)?),
             other => {
-                return Err(StoreError::Backend { message: format!("unknown journal record kind {other:?}") });
+                return Err(StoreError::Backend {
+                    message: format!("unknown journal record kind {other:?}"),
+                });
             }
         })
     }

@@ -20,8 +20,8 @@ use crate::commit::{self, FailPoint};
 use crate::documents::{ReturnDocument, ReturnKind, ReturnedLine, SCHEMA};
 use crate::error::AppError;
 use crate::ports::{
-    LoyaltyCommit, LoyaltyStore, RefundPayment, ReturnCommit, SaleStore, StockReturn, StoredSale, Transactional,
-    parse_receipt,
+    LoyaltyCommit, LoyaltyStore, RefundPayment, ReturnCommit, SaleStore, StockReturn, StoredSale,
+    Transactional, parse_receipt,
 };
 
 /// What refunds and voids need from a store: the sale as stored, the member's points, and
@@ -205,7 +205,8 @@ impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
             .enumerate()
             .map(|(i, p)| {
                 let mut t = PaidTender::new(p.kind, p.amount);
-                t.refunded = sale.returned.per_payment.get(i).copied().unwrap_or(Money::zero(priced.currency));
+                t.refunded =
+                    sale.returned.per_payment.get(i).copied().unwrap_or(Money::zero(priced.currency));
                 if p.kind == TenderKind::LoyaltyPoints {
                     t.refunded = t.amount;
                 }
@@ -231,12 +232,7 @@ impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
                     _ => return Err(AppError::PaymentPending { key: key.0 }),
                 }
             }
-            payments.push(RefundPayment {
-                payment: p.tender,
-                kind: p.kind,
-                amount: p.amount,
-                reference,
-            });
+            payments.push(RefundPayment { payment: p.tender, kind: p.kind, amount: p.amount, reference });
         }
 
         let lines: Vec<ReturnedLine> = req

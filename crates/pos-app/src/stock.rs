@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use pos_core::{Sku, StoreId};
 use pos_inventory::{
-    CountSession, Draft, LowStockAlert, LocationId, MovementKind, Reservation, ReservationState, Transfer,
+    CountSession, Draft, LocationId, LowStockAlert, MovementKind, Reservation, ReservationState, Transfer,
     low_stock_alert,
 };
 use rust_decimal::Decimal;

@@ -50,6 +50,22 @@ pub enum EntryKind {
     RestoreRedeem,
 }
 
+impl EntryKind {
+    /// A stable code for storage and exports (`earn`, `redeem`, ...), the same as the serde tag.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EntryKind::Earn => "earn",
+            EntryKind::SignupBonus => "signup_bonus",
+            EntryKind::ReferralBonus => "referral_bonus",
+            EntryKind::Redeem => "redeem",
+            EntryKind::Expire => "expire",
+            EntryKind::ReverseEarn => "reverse_earn",
+            EntryKind::ReverseBonus => "reverse_bonus",
+            EntryKind::RestoreRedeem => "restore_redeem",
+        }
+    }
+}
+
 /// One balance change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerEntry {

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use pos_app::{AppError, Checkout, SaleRequest, Store, StoreError};
+use pos_app::{AppError, Checkout, SaleRequest, Stock, Store, StoreError};
 use pos_core::{Basket, Category, CategoryId, CustomerContext, Product, Quantity, StoreConfig, StoreId};
 use pos_inventory::LocationId;
 use pos_loyalty::LoyaltyConfig;
@@ -27,8 +27,9 @@ fn store_id() -> StoreId {
     StoreId("bench".into())
 }
 
-async fn seed<S: Store>(store: &S) {
+async fn seed<S: Store>(store: &Arc<S>) {
     let id = store_id();
+    let goods = Stock::new(store.clone(), id.clone(), pos_core::Currency::KRW);
     store
         .upsert_category(&id, &Category { id: CategoryId::new("food"), name: "식품".into(), parent: None })
         .await
@@ -43,9 +44,8 @@ async fn seed<S: Store>(store: &S) {
         )
         .unwrap();
         store.upsert_product(&id, &p).await.unwrap();
-        store
+        goods
             .receive(
-                &id,
                 &LocationId::new("floor"),
                 &sku(&format!("sku{i}")),
                 Decimal::from(1_000_000),
@@ -147,42 +147,40 @@ async fn run<S: Store>(store: Arc<S>, per_task: usize) -> (f64, String) {
 fn pgbench_script() -> String {
     let mut s = String::new();
     // Five SKUs from five disjoint bands, so every client locks stock rows in one global order
-    // (the adapter sorts its stock updates for the same reason: no deadlocks).
+    // (the commit script sorts its stock rows for the same reason: no deadlocks).
     let band = SKUS / 5;
     for i in 1..=5 {
         s.push_str(&format!("\\set s{i} {} + random(0, {})\n", (i - 1) * band, band - 1));
     }
     s.push_str("\\set k random(1, 9000000000000000000)\n\\set member random(1, 3)\n");
     s.push_str("BEGIN;\n");
-    s.push_str(
-        "SELECT id, request_hash FROM sales WHERE store_id = 'bench' AND idempotency_key = 'pgb-' || :k;\n",
-    );
-    for name in ["receipt", "journal"] {
-        s.push_str(&format!("INSERT INTO counters (store_id, terminal_id, name, last, last_hash) VALUES ('bench', 'P' || :client_id, '{name}', 0, '0') ON CONFLICT DO NOTHING;\n"));
-        s.push_str(&format!("UPDATE counters SET last = last + 1 WHERE store_id = 'bench' AND terminal_id = 'P' || :client_id AND name = '{name}' RETURNING last, last_hash;\n"));
-    }
-    s.push_str("INSERT INTO sales (id, store_id, terminal_id, number, idempotency_key, request_hash, at, currency, total, cashier, journal_sequence, document) \
-         SELECT gen_random_uuid(), 'bench', 'P' || :client_id, :k, 'pgb-' || :k, md5(:k::text), now(), 'KRW', 9000, 'bench', :k, doc::jsonb FROM bench_doc;\n");
+    s.push_str("SELECT id, terminal_id, number, journal_sequence, request_hash FROM sales WHERE store_id = 'bench' AND idempotency_key = 'pgb-' || :k;\n");
+    s.push_str("INSERT INTO counters (store_id, terminal_id, name, last) VALUES ('bench', 'P' || :client_id, 'sale', 1) ON CONFLICT (store_id, terminal_id, name) DO UPDATE SET last = counters.last + 1 RETURNING last;\n");
+    s.push_str("INSERT INTO journal_heads (store_id, terminal_id, sequence, hash) VALUES ('bench', 'P' || :client_id, 0, '0') ON CONFLICT (store_id, terminal_id) DO UPDATE SET sequence = journal_heads.sequence RETURNING sequence, hash;\n");
+    s.push_str("INSERT INTO sales (id, store_id, terminal_id, number, idempotency_key, request_hash, at, currency, total_minor, cashier, journal_sequence, document) \
+         SELECT md5('s' || :k)::uuid, 'bench', 'P' || :client_id, :k, 'pgb-' || :k, md5(:k::text), now(), 'KRW', 9000, 'bench', :k, doc::jsonb FROM bench_doc;\n");
     for i in 1..=5 {
         s.push_str(&format!(
-            "INSERT INTO sale_lines (id, store_id, sale_id, line_id, sku, quantity, discount, tax, total) \
-             SELECT gen_random_uuid(), 'bench', id, {i}, 'sku' || :s{i}, 1, 0, 136, 1500 FROM sales WHERE store_id = 'bench' AND idempotency_key = 'pgb-' || :k;\n"
+            "INSERT INTO sale_lines (id, store_id, sale_id, line_id, sku, quantity_milli, discount_minor, tax_minor, total_minor) \
+             VALUES (gen_random_uuid(), 'bench', md5('s' || :k)::uuid, {i}, 'sku' || :s{i}, 1000, 0, 136, 1500);\n"
         ));
     }
-    s.push_str("INSERT INTO payments (id, store_id, sale_id, kind, amount, state, reference, brand, last4) SELECT gen_random_uuid(), 'bench', id, 'card', 9000, 'captured', 'pay_x', 'visa', '4242' FROM sales WHERE store_id = 'bench' AND idempotency_key = 'pgb-' || :k;\n");
+    s.push_str("INSERT INTO payments (id, store_id, sale_id, position, kind, amount_minor, state, reference, brand, last4) VALUES (gen_random_uuid(), 'bench', md5('s' || :k)::uuid, 0, 'card', 9000, 'captured', 'pay_x', 'visa', '4242');\n");
     for i in 1..=5 {
-        s.push_str(&format!("INSERT INTO stock_levels (store_id, location_id, sku) VALUES ('bench', 'floor', 'sku' || :s{i}) ON CONFLICT DO NOTHING;\n"));
-        s.push_str(&format!("UPDATE stock_levels SET on_hand = on_hand - 1 WHERE store_id = 'bench' AND location_id = 'floor' AND sku = 'sku' || :s{i} AND (allow_negative OR on_hand - reserved >= 1);\n"));
-        s.push_str(&format!("INSERT INTO stock_movements (id, store_id, location_id, sku, kind, on_hand, document, actor, at) VALUES (gen_random_uuid(), 'bench', 'floor', 'sku' || :s{i}, 'sale', -1, 'P-' || :k, 'bench', now());\n"));
+        s.push_str(&format!("INSERT INTO stock_levels (store_id, location_id, sku) VALUES ('bench', 'floor', 'sku' || :s{i}) ON CONFLICT (store_id, location_id, sku) DO UPDATE SET sku = excluded.sku RETURNING on_hand_milli, reserved_milli, allow_negative;\n"));
+        s.push_str(&format!("INSERT INTO stock_movements (id, store_id, location_id, sku, kind, reference, on_hand_milli, reserved_milli, document, actor, at) VALUES (gen_random_uuid(), 'bench', 'floor', 'sku' || :s{i}, 'sale', NULL, -1000, 0, 'P-' || :k, 'bench', now());\n"));
+    }
+    for i in 1..=5 {
+        s.push_str(&format!("UPDATE stock_levels SET on_hand_milli = on_hand_milli - 1000, reserved_milli = reserved_milli WHERE store_id = 'bench' AND location_id = 'floor' AND sku = 'sku' || :s{i};\n"));
     }
     s.push_str("\\if :member = 1\n");
-    s.push_str("UPDATE loyalty_accounts SET version = version + 1, account = account WHERE store_id = 'bench' AND member_id = 'pgb-m' || :client_id;\n");
+    s.push_str("UPDATE loyalty_accounts SET version = version + 1, account = account WHERE store_id = 'bench' AND member_id = 'pgb-m' || :client_id RETURNING version;\n");
     for _ in 0..2 {
-        s.push_str("INSERT INTO loyalty_entries (id, store_id, member_id, sale_id, sequence, kind, points, at) VALUES (gen_random_uuid(), 'bench', 'pgb-m' || :client_id, gen_random_uuid(), 1, 'earn', 90, now());\n");
+        s.push_str("INSERT INTO loyalty_entries (id, store_id, member_id, document_id, sequence, kind, points, at) VALUES (gen_random_uuid(), 'bench', 'pgb-m' || :client_id, gen_random_uuid(), 1, 'earn', 90, now());\n");
     }
     s.push_str("\\endif\n");
     s.push_str("INSERT INTO journal (store_id, terminal_id, sequence, kind, document_id, recorded_at, payload, prev_hash, hash) SELECT 'bench', 'P' || :client_id, :k, 'sale', 'P-' || :k, now(), doc, md5(:k::text), md5(:k::text) FROM bench_doc;\n");
-    s.push_str("UPDATE counters SET last_hash = md5(:k::text) WHERE store_id = 'bench' AND terminal_id = 'P' || :client_id AND name = 'journal';\n");
+    s.push_str("UPDATE journal_heads SET sequence = :k, hash = md5(:k::text) WHERE store_id = 'bench' AND terminal_id = 'P' || :client_id;\n");
     s.push_str("COMMIT;\n");
     s
 }
@@ -201,8 +199,8 @@ fn main() {
         let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
         let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-        let pg = Arc::new(PostgresStore::connect(&url).await.unwrap());
-        seed(&*pg).await;
+        let pg = Arc::new(PostgresStore::open(&url).await.unwrap());
+        seed(&pg).await;
         let (ours, sample) = run(pg.clone(), per_task).await;
         println!("postgres: {} sales from {TASKS} tasks: {ours:.0} commits/s", TASKS * per_task);
 
@@ -242,7 +240,7 @@ fn main() {
 
         let dir = std::env::temp_dir().join(name);
         let sqlite = Arc::new(SqliteStore::open(dir.join("pos.db").to_str().unwrap()).await.unwrap());
-        seed(&*sqlite).await;
+        seed(&sqlite).await;
         let (lite, _) = run(sqlite, per_task).await;
         println!("sqlite: {} sales from {TASKS} tasks: {lite:.0} commits/s", TASKS * per_task);
         let _ = std::fs::remove_dir_all(dir);

@@ -36,7 +36,7 @@ pub async fn assert_stock_is_fold<S: Store>(store: &S) {
             stored.iter().any(|l| (&l.sku, &l.location) == (&key.0, &key.1)),
             "{} at {} moved but has no level",
             key.0,
-            key.1 .0
+            key.1.0
         );
     }
 }

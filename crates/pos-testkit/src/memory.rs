@@ -9,15 +9,17 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_app::ports::{
-    CatalogStore, ChainHead, Counter, CouponStore, JournalStore, JournalSteps, LineRecord, LoyaltyCommit,
-    LoyaltyStore, LoyaltySteps, MemberStore, MovementRecord, ParkStore, ParkedBasket, PaymentRecord,
-    PriorCommit, RefundPayment, ReturnCommit, ReturnSteps, Returned, SaleCommit, SaleStore, SaleSteps,
+    CatalogStore, ChainHead, Counter, CouponStore, JournalSteps, JournalStore, LineRecord, LoyaltyCommit,
+    LoyaltySteps, LoyaltyStore, MemberStore, MovementRecord, ParkStore, ParkedBasket, PaymentRecord,
+    PriorCommit, RefundPayment, ReturnCommit, ReturnSteps, Returned, SaleCommit, SaleSteps, SaleStore,
     ShiftClose, ShiftRecord, ShiftSteps, ShiftStore, StockDocument, StockDocumentKind, StockLine, StockRow,
     StockSteps, StockStore, StoredDocument, StoredSale, Transactional, UnitOfWork, receipt_number,
 };
 use pos_app::{ReturnDocument, ReturnKind, SaleDocument, ShiftCloseDocument, StoreError};
 use pos_core::journal::GENESIS;
-use pos_core::{Catalog, Category, Currency, JournalEntry, Money, PriceList, Product, Promotion, Sku, StoreId};
+use pos_core::{
+    Catalog, Category, Currency, JournalEntry, Money, PriceList, Product, Promotion, Sku, StoreId,
+};
 use pos_inventory::{Level, LocationId, Movement, Reservation, ReservationState, StockPolicy};
 use pos_loyalty::{Coupon, LedgerEntry, Member, Phone, PointsAccount};
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -88,7 +90,10 @@ impl MemoryStore {
 }
 
 /// The values of one store.
-fn of<'a, K: 'a, V: 'a>(map: &'a BTreeMap<Key<K>, V>, store: &'a StoreId) -> impl Iterator<Item = &'a V> + 'a {
+fn of<'a, K: 'a, V: 'a>(
+    map: &'a BTreeMap<Key<K>, V>,
+    store: &'a StoreId,
+) -> impl Iterator<Item = &'a V> + 'a {
     map.iter().filter(move |(k, _)| &k.0 == store).map(|(_, v)| v)
 }
 
@@ -406,7 +411,14 @@ impl UnitOfWork for MemoryTx {
     }
 }
 
-fn prior(id: Uuid, terminal: &str, number: u64, kind: Option<ReturnKind>, seq: u64, hash: &str) -> PriorCommit {
+fn prior(
+    id: Uuid,
+    terminal: &str,
+    number: u64,
+    kind: Option<ReturnKind>,
+    seq: u64,
+    hash: &str,
+) -> PriorCommit {
     PriorCommit {
         id,
         terminal: terminal.to_owned(),
@@ -430,9 +442,12 @@ impl SaleSteps for MemoryTx {
         Ok(*n)
     }
     async fn sale_by_key(&mut self, store: &StoreId, key: &str) -> Result<Option<PriorCommit>, StoreError> {
-        Ok(self.work.sales.iter().find(|(k, v)| &k.0 == store && v.key == key).map(|(k, v)| {
-            prior(k.1, &v.terminal, v.number, None, v.journal_sequence, &v.request_hash)
-        }))
+        Ok(self
+            .work
+            .sales
+            .iter()
+            .find(|(k, v)| &k.0 == store && v.key == key)
+            .map(|(k, v)| prior(k.1, &v.terminal, v.number, None, v.journal_sequence, &v.request_hash)))
     }
     async fn insert_sale(&mut self, sale: &SaleCommit, number: u64, sequence: u64) -> Result<(), StoreError> {
         let row = SaleRow {
@@ -472,7 +487,12 @@ impl ReturnSteps for MemoryTx {
     async fn lock_sale(&mut self, store: &StoreId, sale: Uuid) -> Result<Option<Returned>, StoreError> {
         Ok(self.work.sales.get(&(store.clone(), sale)).map(|row| returned(&self.work, store, sale, row)))
     }
-    async fn insert_return(&mut self, r: &ReturnCommit, number: u64, sequence: u64) -> Result<(), StoreError> {
+    async fn insert_return(
+        &mut self,
+        r: &ReturnCommit,
+        number: u64,
+        sequence: u64,
+    ) -> Result<(), StoreError> {
         let row = ReturnRow {
             terminal: r.terminal.clone(),
             number,
@@ -514,7 +534,11 @@ impl StockSteps for MemoryTx {
         }
         Ok(())
     }
-    async fn insert_movement(&mut self, store: &StoreId, movement: &MovementRecord) -> Result<(), StoreError> {
+    async fn insert_movement(
+        &mut self,
+        store: &StoreId,
+        movement: &MovementRecord,
+    ) -> Result<(), StoreError> {
         self.work.movements.push((store.clone(), movement.clone()));
         Ok(())
     }
@@ -534,7 +558,9 @@ impl StockSteps for MemoryTx {
     ) -> Result<(), StoreError> {
         let key = (store.clone(), (document.kind(), document.id().to_owned()));
         if new && self.work.stock_documents.contains_key(&key) {
-            return Err(StoreError::Duplicate { what: format!("{} {}", document.kind().code(), document.id()) });
+            return Err(StoreError::Duplicate {
+                what: format!("{} {}", document.kind().code(), document.id()),
+            });
         }
         self.work.stock_documents.insert(key, document.clone());
         Ok(())

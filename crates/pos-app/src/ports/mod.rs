@@ -220,8 +220,12 @@ pub trait SaleStore: Send + Sync + 'static {
     ///
     /// # Errors
     /// [`StoreError::Backend`], also when the stored document does not read back.
-    async fn load_sale(&self, store: &StoreId, terminal: &str, number: u64)
-    -> Result<Option<StoredSale>, StoreError>;
+    async fn load_sale(
+        &self,
+        store: &StoreId,
+        terminal: &str,
+        number: u64,
+    ) -> Result<Option<StoredSale>, StoreError>;
     /// Each sale of a terminal as (receipt number, document), in number order.
     ///
     /// # Errors
@@ -285,8 +289,12 @@ pub trait SaleSteps: Send {
     ///
     /// # Errors
     /// [`StoreError::Backend`].
-    async fn next_number(&mut self, store: &StoreId, terminal: &str, counter: Counter)
-    -> Result<u64, StoreError>;
+    async fn next_number(
+        &mut self,
+        store: &StoreId,
+        terminal: &str,
+        counter: Counter,
+    ) -> Result<u64, StoreError>;
     /// The sale committed with an idempotency key.
     ///
     /// # Errors
@@ -330,7 +338,8 @@ pub trait ReturnSteps: Send {
     /// [`StoreError::KeyTaken`] when a concurrent transaction committed the idempotency key;
     /// [`StoreError::AlreadyRefunded`] when a line was returned by a concurrent transaction;
     /// [`StoreError::Backend`].
-    async fn insert_return(&mut self, r: &ReturnCommit, number: u64, sequence: u64) -> Result<(), StoreError>;
+    async fn insert_return(&mut self, r: &ReturnCommit, number: u64, sequence: u64)
+    -> Result<(), StoreError>;
 }
 
 /// Stock levels, movements and documents.
@@ -341,8 +350,12 @@ pub trait StockSteps: Send {
     ///
     /// # Errors
     /// [`StoreError::Backend`].
-    async fn lock_stock(&mut self, store: &StoreId, location: &LocationId, sku: &Sku)
-    -> Result<StockRow, StoreError>;
+    async fn lock_stock(
+        &mut self,
+        store: &StoreId,
+        location: &LocationId,
+        sku: &Sku,
+    ) -> Result<StockRow, StoreError>;
     /// Writes a locked row's level.
     ///
     /// # Errors
@@ -358,7 +371,8 @@ pub trait StockSteps: Send {
     ///
     /// # Errors
     /// [`StoreError::Backend`].
-    async fn insert_movement(&mut self, store: &StoreId, movement: &MovementRecord) -> Result<(), StoreError>;
+    async fn insert_movement(&mut self, store: &StoreId, movement: &MovementRecord)
+    -> Result<(), StoreError>;
     /// Locks a stock document and reads it (`None` when it does not exist).
     ///
     /// # Errors

@@ -1,0 +1,18 @@
+//! Catalog statements.
+
+use pos_store_sql::sql::CatalogSql;
+
+pub(crate) const SQL: CatalogSql = CatalogSql {
+    upsert_category: "INSERT INTO categories (store_id, id, data) VALUES ($1, $2, $3::jsonb)
+        ON CONFLICT (store_id, id) DO UPDATE SET data = excluded.data",
+    upsert_product: "INSERT INTO products (store_id, sku, data) VALUES ($1, $2, $3::jsonb)
+        ON CONFLICT (store_id, sku) DO UPDATE SET data = excluded.data",
+    upsert_promotion: "INSERT INTO promotions (store_id, id, data) VALUES ($1, $2, $3::jsonb)
+        ON CONFLICT (store_id, id) DO UPDATE SET data = excluded.data",
+    upsert_price_list: "INSERT INTO price_lists (store_id, id, data) VALUES ($1, $2, $3::jsonb)
+        ON CONFLICT (store_id, id) DO UPDATE SET data = excluded.data",
+    categories: "SELECT data::text AS data FROM categories WHERE store_id = $1 ORDER BY id",
+    products: "SELECT data::text AS data FROM products WHERE store_id = $1 ORDER BY sku",
+    promotions: "SELECT data::text AS data FROM promotions WHERE store_id = $1 ORDER BY id",
+    price_lists: "SELECT data::text AS data FROM price_lists WHERE store_id = $1 ORDER BY id",
+};

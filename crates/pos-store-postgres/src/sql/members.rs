@@ -1,0 +1,14 @@
+//! Member and parked-basket statements.
+
+use pos_store_sql::sql::MemberSql;
+
+pub(crate) const SQL: MemberSql = MemberSql {
+    upsert: "INSERT INTO members (store_id, id, phone, data) VALUES ($1, $2, $3, $4::jsonb)
+        ON CONFLICT (store_id, id) DO UPDATE SET phone = excluded.phone, data = excluded.data",
+    by_id: "SELECT data::text AS data FROM members WHERE store_id = $1 AND id = $2",
+    by_phone: "SELECT data::text AS data FROM members WHERE store_id = $1 AND phone = $2",
+    park: "INSERT INTO parked_baskets (store_id, id, terminal_id, at, data) VALUES ($1, $2, $3, $4, $5::jsonb)",
+    recall: "DELETE FROM parked_baskets WHERE store_id = $1 AND id = $2 RETURNING id, terminal_id, at, data::text AS data",
+    parked: "SELECT id, terminal_id, at, data::text AS data FROM parked_baskets WHERE store_id = $1 AND terminal_id = $2
+        ORDER BY at, id",
+};

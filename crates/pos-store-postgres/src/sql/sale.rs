@@ -1,0 +1,27 @@
+//! Sale statements.
+
+use pos_store_sql::sql::SaleSql;
+
+pub(crate) const SQL: SaleSql = SaleSql {
+    next_number: "INSERT INTO counters (store_id, terminal_id, name, last) VALUES ($1, $2, $3, 1)
+        ON CONFLICT (store_id, terminal_id, name) DO UPDATE SET last = counters.last + 1
+        RETURNING last AS n",
+    counter: "SELECT last AS n FROM counters WHERE store_id = $1 AND terminal_id = $2 AND name = $3",
+    by_key: "SELECT id, terminal_id, number, CAST(NULL AS TEXT) AS kind, journal_sequence, request_hash
+        FROM sales WHERE store_id = $1 AND idempotency_key = $2",
+    insert:
+        "INSERT INTO sales (id, store_id, terminal_id, number, idempotency_key, request_hash, at, currency,
+            total_minor, cashier, journal_sequence, document)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)",
+    insert_line: "INSERT INTO sale_lines
+            (id, store_id, sale_id, line_id, sku, quantity_milli, discount_minor, tax_minor, total_minor)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    insert_payment: "INSERT INTO payments
+            (id, store_id, sale_id, position, kind, amount_minor, state, reference, brand, last4)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    by_number: "SELECT id, currency, document::text AS document FROM sales WHERE store_id = $1 AND terminal_id = $2 AND number = $3",
+    payments: "SELECT kind, amount_minor, state, reference, brand, last4 FROM payments WHERE sale_id = $1
+        ORDER BY position",
+    documents: "SELECT number, document::text AS document FROM sales WHERE store_id = $1 AND terminal_id = $2 ORDER BY number",
+    between: "SELECT document::text AS document FROM sales WHERE store_id = $1 AND at >= $2 AND at < $3 ORDER BY at",
+};

@@ -1,0 +1,73 @@
+//! Catalog documents: categories, products, promotions, price lists, stored as JSON and
+//! validated again when the catalog is loaded.
+
+use async_trait::async_trait;
+use pos_app::StoreError;
+use pos_app::ports::CatalogStore;
+use pos_core::{Catalog, Category, Currency, PriceList, Product, Promotion, StoreId};
+use serde::de::DeserializeOwned;
+
+use crate::backend::Query;
+use crate::error::backend;
+use crate::rows::{DataRow, from_json, json};
+use crate::{Dialect, SqlStore};
+
+impl<D: Dialect> SqlStore<D> {
+    async fn upsert(
+        &self,
+        sql: &'static str,
+        store: &StoreId,
+        key: &str,
+        data: String,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn().await?;
+        Query::<D::Db>::new(sql).bind(&store.0).bind(key).bind(data).run(&mut *conn).await.map_err(backend)
+    }
+
+    async fn documents<T: DeserializeOwned>(
+        &self,
+        sql: &'static str,
+        store: &StoreId,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut conn = self.conn().await?;
+        let rows: Vec<DataRow> =
+            Query::<D::Db>::new(sql).bind(&store.0).all(&mut *conn).await.map_err(backend)?;
+        rows.iter().map(|r| from_json(&r.data)).collect()
+    }
+}
+
+#[async_trait]
+impl<D: Dialect> CatalogStore for SqlStore<D> {
+    async fn upsert_category(&self, store: &StoreId, category: &Category) -> Result<(), StoreError> {
+        self.upsert(Self::sql().catalog.upsert_category, store, &category.id.0, json(category)?).await
+    }
+
+    async fn upsert_product(&self, store: &StoreId, product: &Product) -> Result<(), StoreError> {
+        self.upsert(Self::sql().catalog.upsert_product, store, product.sku.as_str(), json(product)?).await
+    }
+
+    async fn upsert_promotion(&self, store: &StoreId, promotion: &Promotion) -> Result<(), StoreError> {
+        let sql = Self::sql().catalog.upsert_promotion;
+        self.upsert(sql, store, promotion.id().as_str(), json(promotion)?).await
+    }
+
+    async fn upsert_price_list(&self, store: &StoreId, list: &PriceList) -> Result<(), StoreError> {
+        self.upsert(Self::sql().catalog.upsert_price_list, store, &list.id, json(list)?).await
+    }
+
+    async fn load_catalog(&self, store: &StoreId, currency: Currency) -> Result<Catalog, StoreError> {
+        let sql = &Self::sql().catalog;
+        let categories = self.documents(sql.categories, store).await?;
+        let products = self.documents(sql.products, store).await?;
+        let bad = |e: pos_core::CoreError| StoreError::Backend { message: e.to_string() };
+        let mut catalog = Catalog::from_rows(currency, categories, products).map_err(bad)?;
+        for list in self.documents::<PriceList>(sql.price_lists, store).await? {
+            catalog.add_price_list(list).map_err(bad)?;
+        }
+        Ok(catalog)
+    }
+
+    async fn load_promotions(&self, store: &StoreId) -> Result<Vec<Promotion>, StoreError> {
+        self.documents(Self::sql().catalog.promotions, store).await
+    }
+}

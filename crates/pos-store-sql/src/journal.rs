@@ -1,0 +1,83 @@
+//! The journal: each terminal's records and its chain head. The chain itself (sequences and
+//! hashes) is built by pos-app's commit scripts with pos-core; this file only stores it.
+
+use async_trait::async_trait;
+use pos_app::StoreError;
+use pos_app::ports::{ChainHead, JournalSteps, JournalStore};
+use pos_core::journal::GENESIS;
+use pos_core::{JournalEntry, StoreId};
+
+use crate::backend::Query;
+use crate::error::backend;
+use crate::rows::{HeadRow, JournalRow, code, from_code, int, uint};
+use crate::{Dialect, SqlStore, SqlTx};
+
+impl JournalRow {
+    fn entry(&self) -> Result<JournalEntry, StoreError> {
+        Ok(JournalEntry {
+            terminal: self.terminal_id.clone(),
+            sequence: uint(self.sequence)?,
+            kind: from_code(&self.kind)?,
+            document_id: self.document_id.clone(),
+            recorded_at: self.recorded_at,
+            payload: self.payload.clone(),
+            prev_hash: self.prev_hash.clone(),
+            hash: self.hash.clone(),
+        })
+    }
+}
+
+#[async_trait]
+impl<D: Dialect> JournalStore for SqlStore<D> {
+    async fn journal(&self, store: &StoreId, terminal: &str) -> Result<Vec<JournalEntry>, StoreError> {
+        let mut conn = self.conn().await?;
+        let rows: Vec<JournalRow> = Query::<D::Db>::new(Self::sql().journal.records)
+            .bind(&store.0)
+            .bind(terminal)
+            .all(&mut *conn)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(JournalRow::entry).collect()
+    }
+}
+
+#[async_trait]
+impl<D: Dialect> JournalSteps for SqlTx<D> {
+    async fn journal_head(&mut self, store: &StoreId, terminal: &str) -> Result<ChainHead, StoreError> {
+        let row: Option<HeadRow> = Query::<D::Db>::new(Self::sql().journal.lock_head)
+            .bind(&store.0)
+            .bind(terminal)
+            .bind(GENESIS)
+            .one(&mut *self.tx)
+            .await
+            .map_err(backend)?;
+        let row =
+            row.ok_or_else(|| StoreError::Backend { message: "journal head was not created".into() })?;
+        Ok(ChainHead { sequence: uint(row.sequence)?, hash: row.hash })
+    }
+
+    async fn append_journal(&mut self, store: &StoreId, e: &JournalEntry) -> Result<(), StoreError> {
+        let sql = &Self::sql().journal;
+        Query::<D::Db>::new(sql.insert)
+            .bind(&store.0)
+            .bind(&e.terminal)
+            .bind(int(e.sequence)?)
+            .bind(code(&e.kind)?)
+            .bind(&e.document_id)
+            .bind(e.recorded_at)
+            .bind(&e.payload)
+            .bind(&e.prev_hash)
+            .bind(&e.hash)
+            .run(&mut *self.tx)
+            .await
+            .map_err(backend)?;
+        Query::<D::Db>::new(sql.move_head)
+            .bind(int(e.sequence)?)
+            .bind(&e.hash)
+            .bind(&store.0)
+            .bind(&e.terminal)
+            .run(&mut *self.tx)
+            .await
+            .map_err(backend)
+    }
+}

@@ -1,0 +1,125 @@
+//! # pos-store-sql
+//!
+//! The pos-app storage ports on SQL, written once for every dialect. A dialect (SQLite in
+//! `pos-store-sqlite`, Postgres in `pos-store-postgres`) supplies its connection, migrations,
+//! how a write transaction begins, and the text of every statement ([`Sql`]); this crate binds
+//! and reads them through [`backend::Backend`], one trait with a blanket impl over sqlx
+//! databases, so no Rust is repeated between dialects.
+//!
+//! Storage encoding, the same in every dialect ([`rows`]): ids are UUIDs, times UTC, amounts
+//! integer minor units of the sale's currency, quantities integer thousandths, enums by their
+//! stable codes, documents JSON. Every row carries its store id.
+//!
+//! The order of every commit lives in `pos_app::commit`; the steps here only run their
+//! statements. Files follow the aggregates: [`catalog`], [`stock`], [`sale`], [`returns`],
+//! [`loyalty`], [`members`], [`shift`], [`journal`].
+#![deny(missing_docs)]
+
+pub mod backend;
+mod catalog;
+mod error;
+#[cfg(feature = "test-hooks")]
+mod inspect;
+mod journal;
+mod loyalty;
+mod members;
+mod returns;
+pub mod rows;
+mod sale;
+mod shift;
+pub mod sql;
+mod stock;
+
+use std::future::Future;
+
+use async_trait::async_trait;
+use pos_app::StoreError;
+use pos_app::ports::{Transactional, UnitOfWork};
+use sqlx::pool::PoolConnection;
+use sqlx::{Pool, Transaction};
+
+pub use backend::Backend;
+pub use sql::Sql;
+
+use crate::error::backend as db_error;
+
+/// A SQL dialect: its database, how it opens, how a write transaction begins, its statements.
+pub trait Dialect: Send + Sync + 'static {
+    /// The sqlx database.
+    type Db: Backend;
+    /// The statement that begins a write transaction (`BEGIN IMMEDIATE` takes SQLite's write
+    /// lock up front, so a commit's reads and writes are one serialised transaction).
+    const BEGIN: &'static str;
+    /// Every statement.
+    const SQL: Sql;
+    /// What turns a text value into the JSON column type (`::jsonb` in Postgres, nothing in
+    /// SQLite, which keeps JSON as text).
+    const JSON_CAST: &'static str;
+    /// What turns a JSON column into text (`::text` in Postgres, nothing in SQLite).
+    const JSON_TEXT: &'static str;
+    /// Opens a pool on `target` (a file path, a URL) and brings the schema up to date.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] when it cannot be opened or migrated.
+    fn connect(target: &str) -> impl Future<Output = Result<Pool<Self::Db>, StoreError>> + Send;
+}
+
+/// A store on a SQL database of dialect `D`.
+pub struct SqlStore<D: Dialect> {
+    pool: Pool<D::Db>,
+}
+
+impl<D: Dialect> SqlStore<D> {
+    /// Opens the store at `target` (for SQLite a file path, created if missing; for Postgres a
+    /// URL) and runs the migrations.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`] when it cannot be opened or migrated.
+    pub async fn open(target: &str) -> Result<Self, StoreError> {
+        Ok(SqlStore { pool: D::connect(target).await? })
+    }
+
+    /// The store over an open, migrated pool.
+    pub fn from_pool(pool: Pool<D::Db>) -> Self {
+        SqlStore { pool }
+    }
+
+    /// The connection pool (for operators' tools and tests).
+    pub fn pool(&self) -> &Pool<D::Db> {
+        &self.pool
+    }
+
+    pub(crate) fn sql() -> &'static Sql {
+        &D::SQL
+    }
+
+    pub(crate) async fn conn(&self) -> Result<PoolConnection<D::Db>, StoreError> {
+        self.pool.acquire().await.map_err(db_error)
+    }
+}
+
+/// A transaction on a SQL store.
+pub(crate) struct SqlTx<D: Dialect> {
+    pub(crate) tx: Transaction<'static, D::Db>,
+}
+
+impl<D: Dialect> SqlTx<D> {
+    pub(crate) fn sql() -> &'static Sql {
+        &D::SQL
+    }
+}
+
+#[async_trait]
+impl<D: Dialect> Transactional for SqlStore<D> {
+    async fn begin(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
+        let tx = self.pool.begin_with(D::BEGIN).await.map_err(db_error)?;
+        Ok(Box::new(SqlTx::<D> { tx }))
+    }
+}
+
+#[async_trait]
+impl<D: Dialect> UnitOfWork for SqlTx<D> {
+    async fn commit(self: Box<Self>) -> Result<(), StoreError> {
+        self.tx.commit().await.map_err(db_error)
+    }
+}

@@ -1,0 +1,237 @@
+//! Sales: per-terminal counters, the sale row, its lines and payments, and reading sales back
+//! with what was returned of them.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pos_app::ports::{
+    Counter, PaymentRecord, PriorCommit, Returned, SaleCommit, SaleSteps, SaleStore, StoredDocument,
+    StoredSale, receipt_number,
+};
+use pos_app::{SaleDocument, StoreError, documents::decode};
+use pos_core::{Money, StoreId};
+use uuid::Uuid;
+
+use crate::backend::Query;
+use crate::error::{backend, constraint, unique_violation};
+use crate::rows::{
+    DocumentRow, NumberRow, NumberedDocumentRow, PaymentRow, PriorRow, ReturnedLineRow, ReturnedPaymentRow,
+    SaleRow, currency, from_code, int, milli, minor, money, uint,
+};
+use crate::{Dialect, SqlStore, SqlTx};
+
+impl PriorRow {
+    pub(crate) fn prior(&self) -> Result<PriorCommit, StoreError> {
+        Ok(PriorCommit {
+            id: self.id,
+            terminal: self.terminal_id.clone(),
+            number: uint(self.number)?,
+            kind: self.kind.as_deref().map(from_code).transpose()?,
+            journal_sequence: uint(self.journal_sequence)?,
+            request_hash: self.request_hash.clone(),
+        })
+    }
+}
+
+/// What was returned of a sale so far, from its return rows.
+pub(crate) async fn returned_of<D: Dialect>(
+    conn: &mut <D::Db as sqlx::Database>::Connection,
+    sale: Uuid,
+    payments: &[PaymentRecord],
+    currency: pos_core::Currency,
+) -> Result<Returned, StoreError> {
+    let sql = &D::SQL.returns;
+    let lines: Vec<ReturnedLineRow> =
+        Query::<D::Db>::new(sql.lines).bind(sale).all(&mut *conn).await.map_err(backend)?;
+    let paid: Vec<ReturnedPaymentRow> =
+        Query::<D::Db>::new(sql.payments).bind(sale).all(&mut *conn).await.map_err(backend)?;
+    let mut per_payment: Vec<Money> = payments.iter().map(|_| Money::zero(currency)).collect();
+    for p in &paid {
+        let slot = usize::try_from(p.position).ok().and_then(|i| per_payment.get_mut(i));
+        if let Some(x) = slot {
+            *x = x.checked_add(&money(p.amount_minor, currency)).map_err(corrupt)?;
+        }
+    }
+    let mut lines =
+        lines.iter().map(|l| u32::try_from(l.line_id).map_err(corrupt)).collect::<Result<Vec<_>, _>>()?;
+    lines.sort_unstable();
+    Ok(Returned { lines, per_payment })
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend { message: format!("stored value does not read back: {e}") }
+}
+
+#[async_trait]
+impl<D: Dialect> SaleSteps for SqlTx<D> {
+    async fn next_number(
+        &mut self,
+        store: &StoreId,
+        terminal: &str,
+        counter: Counter,
+    ) -> Result<u64, StoreError> {
+        let row: Option<NumberRow> = Query::<D::Db>::new(Self::sql().sale.next_number)
+            .bind(&store.0)
+            .bind(terminal)
+            .bind(counter.code())
+            .one(&mut *self.tx)
+            .await
+            .map_err(backend)?;
+        uint(row.map_or(0, |r| r.n))
+    }
+
+    async fn sale_by_key(&mut self, store: &StoreId, key: &str) -> Result<Option<PriorCommit>, StoreError> {
+        let row: Option<PriorRow> = Query::<D::Db>::new(Self::sql().sale.by_key)
+            .bind(&store.0)
+            .bind(key)
+            .one(&mut *self.tx)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(PriorRow::prior).transpose()
+    }
+
+    async fn insert_sale(&mut self, c: &SaleCommit, number: u64, sequence: u64) -> Result<(), StoreError> {
+        let doc = &c.document;
+        Query::<D::Db>::new(Self::sql().sale.insert)
+            .bind(doc.sale_id)
+            .bind(&c.store.0)
+            .bind(&c.terminal)
+            .bind(int(number)?)
+            .bind(&c.idempotency_key)
+            .bind(&c.request_hash)
+            .bind(doc.at)
+            .bind(doc.priced.currency.code())
+            .bind(minor(&doc.total())?)
+            .bind(&doc.cashier)
+            .bind(int(sequence)?)
+            .bind(crate::rows::json(doc)?)
+            .run(&mut *self.tx)
+            .await
+            .map_err(|e| match unique_violation(&e) {
+                Some(Some(constraint::SALE_KEY)) => StoreError::KeyTaken { key: c.idempotency_key.clone() },
+                _ => backend(e),
+            })
+    }
+
+    async fn insert_sale_lines(&mut self, c: &SaleCommit) -> Result<(), StoreError> {
+        for l in &c.lines {
+            Query::<D::Db>::new(Self::sql().sale.insert_line)
+                .bind(Uuid::now_v7())
+                .bind(&c.store.0)
+                .bind(c.document.sale_id)
+                .bind(i64::from(l.line_id))
+                .bind(l.sku.as_str())
+                .bind(milli(l.quantity)?)
+                .bind(minor(&l.discount)?)
+                .bind(minor(&l.tax)?)
+                .bind(minor(&l.total)?)
+                .run(&mut *self.tx)
+                .await
+                .map_err(backend)?;
+        }
+        Ok(())
+    }
+
+    async fn insert_payments(&mut self, c: &SaleCommit) -> Result<(), StoreError> {
+        for (position, p) in c.payments.iter().enumerate() {
+            Query::<D::Db>::new(Self::sql().sale.insert_payment)
+                .bind(Uuid::now_v7())
+                .bind(&c.store.0)
+                .bind(c.document.sale_id)
+                .bind(int(position as u64)?)
+                .bind(crate::rows::code(&p.kind)?)
+                .bind(minor(&p.amount)?)
+                .bind(crate::rows::code(&p.state)?)
+                .bind(p.reference.as_deref())
+                .bind(p.brand.as_deref())
+                .bind(p.last4.as_deref())
+                .run(&mut *self.tx)
+                .await
+                .map_err(backend)?;
+        }
+        Ok(())
+    }
+}
+
+impl PaymentRow {
+    fn record(&self, currency: pos_core::Currency) -> Result<PaymentRecord, StoreError> {
+        Ok(PaymentRecord {
+            kind: from_code(&self.kind)?,
+            amount: money(self.amount_minor, currency),
+            state: from_code(&self.state)?,
+            reference: self.reference.clone(),
+            brand: self.brand.clone(),
+            last4: self.last4.clone(),
+        })
+    }
+}
+
+#[async_trait]
+impl<D: Dialect> SaleStore for SqlStore<D> {
+    async fn load_sale(
+        &self,
+        store: &StoreId,
+        terminal: &str,
+        number: u64,
+    ) -> Result<Option<StoredSale>, StoreError> {
+        let sql = &Self::sql().sale;
+        let mut conn = self.conn().await?;
+        let Some(sale): Option<SaleRow> = Query::<D::Db>::new(sql.by_number)
+            .bind(&store.0)
+            .bind(terminal)
+            .bind(int(number)?)
+            .one(&mut *conn)
+            .await
+            .map_err(backend)?
+        else {
+            return Ok(None);
+        };
+        let currency = currency(&sale.currency)?;
+        let rows: Vec<PaymentRow> =
+            Query::<D::Db>::new(sql.payments).bind(sale.id).all(&mut *conn).await.map_err(backend)?;
+        let payments = rows.iter().map(|p| p.record(currency)).collect::<Result<Vec<_>, _>>()?;
+        let returned = returned_of::<D>(&mut conn, sale.id, &payments, currency).await?;
+        Ok(Some(StoredSale {
+            terminal: terminal.to_owned(),
+            number,
+            document: decode(&sale.document)?,
+            payments,
+            returned,
+        }))
+    }
+
+    async fn sale_documents(
+        &self,
+        store: &StoreId,
+        terminal: &str,
+    ) -> Result<Vec<(String, SaleDocument)>, StoreError> {
+        let mut conn = self.conn().await?;
+        let rows: Vec<NumberedDocumentRow> = Query::<D::Db>::new(Self::sql().sale.documents)
+            .bind(&store.0)
+            .bind(terminal)
+            .all(&mut *conn)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(|r| Ok((receipt_number(terminal, uint(r.number)?), decode(&r.document)?))).collect()
+    }
+
+    async fn documents_between(
+        &self,
+        store: &StoreId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<StoredDocument>, StoreError> {
+        let sql = Self::sql();
+        let mut conn = self.conn().await?;
+        let between = |q: &'static str| Query::<D::Db>::new(q).bind(&store.0).bind(from).bind(to);
+        let sales: Vec<DocumentRow> = between(sql.sale.between).all(&mut *conn).await.map_err(backend)?;
+        let returns: Vec<DocumentRow> =
+            between(sql.returns.between).all(&mut *conn).await.map_err(backend)?;
+        let mut docs = sales
+            .iter()
+            .map(|r| Ok(StoredDocument::Sale(Box::new(decode(&r.document)?))))
+            .chain(returns.iter().map(|r| Ok(StoredDocument::Return(Box::new(decode(&r.document)?)))))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        docs.sort_by_key(StoredDocument::at);
+        Ok(docs)
+    }
+}

@@ -1,0 +1,200 @@
+//! The statements a dialect provides, by aggregate. Each field documents its parameters in
+//! order and the columns it returns (by name); a dialect writes them in its own SQL.
+
+/// Catalog documents.
+#[derive(Debug, Clone, Copy)]
+pub struct CatalogSql {
+    /// (store, id, data): insert or replace a category.
+    pub upsert_category: &'static str,
+    /// (store, sku, data): insert or replace a product.
+    pub upsert_product: &'static str,
+    /// (store, id, data): insert or replace a promotion.
+    pub upsert_promotion: &'static str,
+    /// (store, id, data): insert or replace a price list.
+    pub upsert_price_list: &'static str,
+    /// (store) -> data: the store's categories.
+    pub categories: &'static str,
+    /// (store) -> data: the store's products.
+    pub products: &'static str,
+    /// (store) -> data: the store's promotions.
+    pub promotions: &'static str,
+    /// (store) -> data: the store's price lists.
+    pub price_lists: &'static str,
+}
+
+/// Stock levels, movements and documents.
+#[derive(Debug, Clone, Copy)]
+pub struct StockSql {
+    /// (store, location, sku, allow_negative, reorder_point_milli, reorder_quantity_milli):
+    /// insert the row or change its policy.
+    pub set_policy: &'static str,
+    /// (store, location, sku) -> a stock row (`location_id, sku, on_hand_milli, reserved_milli,
+    /// allow_negative, reorder_point_milli, reorder_quantity_milli`).
+    pub level: &'static str,
+    /// (store) -> stock rows, by location and SKU.
+    pub stock: &'static str,
+    /// (store) -> stock rows with a reorder rule at or below their point.
+    pub below_reorder_point: &'static str,
+    /// (store) -> movements (`location_id, sku, kind, reference, on_hand_milli,
+    /// reserved_milli, actor, at`), oldest first.
+    pub movements: &'static str,
+    /// (store, location, sku) -> a stock row: creates it at zero with the default policy if
+    /// missing, and locks it until the end of the transaction.
+    pub lock: &'static str,
+    /// (on_hand_milli, reserved_milli, store, location, sku): writes a level.
+    pub put_level: &'static str,
+    /// (id, store, location, sku, kind, reference, on_hand_milli, reserved_milli, document,
+    /// actor, at): appends a movement.
+    pub insert_movement: &'static str,
+    /// (store, kind, id) -> data: a stock document.
+    pub document: &'static str,
+    /// (store, kind, id) -> data: a stock document, locked until the end of the transaction.
+    pub lock_document: &'static str,
+    /// (store, kind, state) -> data: the documents of a kind in a state.
+    pub documents_in_state: &'static str,
+    /// (store, kind, id, state, data): inserts a stock document.
+    pub insert_document: &'static str,
+    /// (state, data, store, kind, id): updates a stock document.
+    pub update_document: &'static str,
+}
+
+/// Counters, sales, their lines and payments.
+#[derive(Debug, Clone, Copy)]
+pub struct SaleSql {
+    /// (store, terminal, name) -> n: increments a terminal's counter (from 1), locking it.
+    pub next_number: &'static str,
+    /// (store, terminal, name) -> n: a counter's last value, without changing it.
+    pub counter: &'static str,
+    /// (store, key) -> prior (`id, terminal_id, number, kind (NULL), journal_sequence,
+    /// request_hash`): the sale committed with an idempotency key.
+    pub by_key: &'static str,
+    /// (id, store, terminal, number, key, request_hash, at, currency, total_minor, cashier,
+    /// journal_sequence, document): inserts a sale; its idempotency key is unique per store under
+    /// the constraint `sales_idempotency_key`.
+    pub insert: &'static str,
+    /// (id, store, sale, line_id, sku, quantity_milli, discount_minor, tax_minor, total_minor).
+    pub insert_line: &'static str,
+    /// (id, store, sale, position, kind, amount_minor, state, reference, brand, last4).
+    pub insert_payment: &'static str,
+    /// (store, terminal, number) -> `id, currency, document`.
+    pub by_number: &'static str,
+    /// (sale) -> payments (`kind, amount_minor, state, reference, brand, last4`) by position.
+    pub payments: &'static str,
+    /// (store, terminal) -> `number, document`, by number.
+    pub documents: &'static str,
+    /// (store, from, to) -> document: sales recorded in `[from, to)`.
+    pub between: &'static str,
+}
+
+/// Refunds and voids.
+#[derive(Debug, Clone, Copy)]
+pub struct ReturnSql {
+    /// (store, key) -> prior (`id, terminal_id, number, kind, journal_sequence, request_hash`).
+    pub by_key: &'static str,
+    /// (store, sale) -> `currency, payments` (the number of payments): locks the sale.
+    pub lock_sale: &'static str,
+    /// (sale) -> `line_id` of every returned line.
+    pub lines: &'static str,
+    /// (sale) -> `position, amount_minor` of every refund payment.
+    pub payments: &'static str,
+    /// (id, store, terminal, number, kind, key, request_hash, sale, at, total_minor,
+    /// journal_sequence, document); the key is unique under `refunds_idempotency_key`.
+    pub insert: &'static str,
+    /// (id, store, refund, sale, line_id, quantity_milli, amount_minor); a line is returned once,
+    /// under `refund_lines_once`.
+    pub insert_line: &'static str,
+    /// (id, store, refund, sale, position, kind, amount_minor, reference).
+    pub insert_payment: &'static str,
+    /// (store, from, to) -> document: returns recorded in `[from, to)`.
+    pub between: &'static str,
+}
+
+/// Points accounts, ledger entries, coupons.
+#[derive(Debug, Clone, Copy)]
+pub struct LoyaltySql {
+    /// (store, member) -> `version, account`.
+    pub account: &'static str,
+    /// (store) -> `version, account` of every account.
+    pub accounts: &'static str,
+    /// (store, member, account) -> n: inserts version 1 unless it exists (returns a row when
+    /// inserted).
+    pub insert_account: &'static str,
+    /// (account, store, member, expected_version) -> n: bumps the version if it is the expected
+    /// one (returns a row when updated).
+    pub update_account: &'static str,
+    /// (id, store, member, document, sequence, kind, points, at).
+    pub insert_entry: &'static str,
+    /// (store, code, member, data): issues a coupon; the code is the primary key.
+    pub issue_coupon: &'static str,
+    /// (store, code) -> `data, used_on`.
+    pub coupon: &'static str,
+    /// (receipt, store, code) -> n: marks an unused coupon used (returns a row when it did).
+    pub use_coupon: &'static str,
+}
+
+/// Members and parked baskets.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberSql {
+    /// (store, id, phone, data): insert or replace; the phone is unique per store.
+    pub upsert: &'static str,
+    /// (store, id) -> data.
+    pub by_id: &'static str,
+    /// (store, phone) -> data.
+    pub by_phone: &'static str,
+    /// (store, id, terminal, at, data): parks a basket.
+    pub park: &'static str,
+    /// (store, id) -> `id, terminal_id, at, data`: deletes a parked basket and returns it.
+    pub recall: &'static str,
+    /// (store, terminal) -> `id, terminal_id, at, data`, oldest first.
+    pub parked: &'static str,
+}
+
+/// Shifts.
+#[derive(Debug, Clone, Copy)]
+pub struct ShiftSql {
+    /// (store, id, terminal, opened_at, data); one open shift per terminal.
+    pub open: &'static str,
+    /// (store, terminal) -> data: the open shift.
+    pub current: &'static str,
+    /// (data, store, id) -> n: saves an open shift (returns a row when it did).
+    pub save: &'static str,
+    /// (closed_at, report, data, store, id) -> n: closes an open shift (returns a row when it
+    /// did).
+    pub close: &'static str,
+}
+
+/// The journal.
+#[derive(Debug, Clone, Copy)]
+pub struct JournalSql {
+    /// (store, terminal) -> records (`terminal_id, sequence, kind, document_id, recorded_at,
+    /// payload, prev_hash, hash`) by sequence.
+    pub records: &'static str,
+    /// (store, terminal, genesis) -> `sequence, hash`: the chain head, created empty if missing
+    /// and locked until the end of the transaction.
+    pub lock_head: &'static str,
+    /// (store, terminal, sequence, kind, document_id, recorded_at, payload, prev_hash, hash).
+    pub insert: &'static str,
+    /// (sequence, hash, store, terminal): moves the head.
+    pub move_head: &'static str,
+}
+
+/// Every statement of a dialect.
+#[derive(Debug, Clone, Copy)]
+pub struct Sql {
+    /// Catalog.
+    pub catalog: CatalogSql,
+    /// Stock.
+    pub stock: StockSql,
+    /// Sales.
+    pub sale: SaleSql,
+    /// Returns.
+    pub returns: ReturnSql,
+    /// Loyalty and coupons.
+    pub loyalty: LoyaltySql,
+    /// Members and parked baskets.
+    pub members: MemberSql,
+    /// Shifts.
+    pub shift: ShiftSql,
+    /// Journal.
+    pub journal: JournalSql,
+}
