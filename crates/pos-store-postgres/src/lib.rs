@@ -20,7 +20,7 @@ mod sql;
 use std::time::Duration;
 
 use pos_app::StoreError;
-use pos_store_sql::{Dialect, Sql, SqlStore};
+use pos_store_sql::{Dialect, Sql, SqlStore, open_error};
 use sqlx::Pool;
 use sqlx::postgres::PgPoolOptions;
 
@@ -30,23 +30,10 @@ pub struct Postgres;
 /// The Postgres store.
 pub type PostgresStore = SqlStore<Postgres>;
 
-fn backend(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend { message: e.to_string() }
-}
-
 impl Dialect for Postgres {
     type Db = sqlx::Postgres;
     const BEGIN: &'static str = "BEGIN";
-    const SQL: Sql = Sql {
-        catalog: sql::catalog::SQL,
-        stock: sql::stock::SQL,
-        sale: sql::sale::SQL,
-        returns: sql::returns::SQL,
-        loyalty: sql::loyalty::SQL,
-        members: sql::members::SQL,
-        shift: sql::shift::SQL,
-        journal: sql::journal::SQL,
-    };
+    const SQL: Sql = pos_store_sql::statements!(sql);
     const JSON_CAST: &'static str = "::jsonb";
     const JSON_TEXT: &'static str = "::text";
 
@@ -57,8 +44,8 @@ impl Dialect for Postgres {
             .acquire_timeout(Duration::from_secs(30))
             .connect(url)
             .await
-            .map_err(backend)?;
-        sqlx::migrate!("./migrations").run(&pool).await.map_err(backend)?;
+            .map_err(open_error)?;
+        sqlx::migrate!("./migrations").run(&pool).await.map_err(open_error)?;
         Ok(pool)
     }
 }

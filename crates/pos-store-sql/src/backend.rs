@@ -14,6 +14,10 @@ use sqlx::{
 };
 use uuid::Uuid;
 
+use pos_app::StoreError;
+
+use crate::error::backend;
+
 /// A boxed future, as the blanket impl returns them.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -137,66 +141,6 @@ pub trait Param {
     fn add<DB: Backend>(self, args: &mut DB::Arguments) -> Result<(), BoxDynError>;
 }
 
-impl Param for Uuid {
-    fn add<DB: Backend>(self, args: &mut DB::Arguments) -> Result<(), BoxDynError> {
-        DB::add_uuid(args, self)
-    }
-}
-
-impl Param for i64 {
-    fn add<DB: Backend>(self, args: &mut DB::Arguments) -> Result<(), BoxDynError> {
-        DB::add_int(args, Some(self))
-    }
-}
-
-impl Param for Option<i64> {
-    fn add<DB: Backend>(self, args: &mut DB::Arguments) -> Result<(), BoxDynError> {
-        DB::add_int(args, self)
-    }
-}
-
-impl Param for &str {
-    fn add<DB: Backend>(self, args: &mut DB::Arguments) -> Result<(), BoxDynError> {
-        DB::add_text(args, Some(self.to_owned()))
-    }
-}
-
-impl Param for String {
-    fn add<DB: Backend>(self, args: &mut DB::Arguments) -> Result<(), BoxDynError> {
-        DB::add_text(args, Some(self))
-    }
-}
-
-impl Param for &String {
-    fn add<DB: Backend>(self, args: &mut DB::Arguments) -> Result<(), BoxDynError> {
-        DB::add_text(args, Some(self.clone()))
-    }
-}
-
-impl Param for Option<&str> {
-    fn add<DB: Backend>(self, args: &mut DB::Arguments) -> Result<(), BoxDynError> {
-        DB::add_text(args, self.map(str::to_owned))
-    }
-}
-
-impl Param for bool {
-    fn add<DB: Backend>(self, args: &mut DB::Arguments) -> Result<(), BoxDynError> {
-        DB::add_bool(args, self)
-    }
-}
-
-impl Param for DateTime<Utc> {
-    fn add<DB: Backend>(self, args: &mut DB::Arguments) -> Result<(), BoxDynError> {
-        DB::add_time(args, Some(self))
-    }
-}
-
-impl Param for Option<DateTime<Utc>> {
-    fn add<DB: Backend>(self, args: &mut DB::Arguments) -> Result<(), BoxDynError> {
-        DB::add_time(args, self)
-    }
-}
-
 /// A column type a row reads.
 pub trait Column: Sized {
     /// Reads the column named `col`.
@@ -210,51 +154,58 @@ fn required<T>(v: Option<T>, col: &str) -> Result<T, sqlx::Error> {
     v.ok_or_else(|| sqlx::Error::ColumnDecode { index: col.to_owned(), source: "unexpected NULL".into() })
 }
 
+/// `Param` for a type, as `$add` applied to the value mapped by `$map`.
+macro_rules! param {
+    ($($ty:ty => $add:ident($v:ident => $map:expr)),* $(,)?) => {
+        $(impl Param for $ty {
+            fn add<DB: Backend>(self, args: &mut DB::Arguments) -> Result<(), BoxDynError> {
+                let $v = self;
+                DB::$add(args, $map)
+            }
+        })*
+    };
+}
+
+param! {
+    Uuid => add_uuid(v => v),
+    bool => add_bool(v => v),
+    i64 => add_int(v => Some(v)),
+    Option<i64> => add_int(v => v),
+    &str => add_text(v => Some(v.to_owned())),
+    String => add_text(v => Some(v)),
+    &String => add_text(v => Some(v.clone())),
+    Option<&str> => add_text(v => v.map(str::to_owned)),
+    DateTime<Utc> => add_time(v => Some(v)),
+    Option<DateTime<Utc>> => add_time(v => v),
+}
+
+/// `Column` for a type and its `Option`, read with `$get`.
+macro_rules! column {
+    ($($ty:ty => $get:ident),* $(,)?) => {
+        $(impl Column for $ty {
+            fn get<DB: Backend>(row: &DB::Row, col: &str) -> Result<Self, sqlx::Error> {
+                required(DB::$get(row, col)?, col)
+            }
+        }
+        impl Column for Option<$ty> {
+            fn get<DB: Backend>(row: &DB::Row, col: &str) -> Result<Self, sqlx::Error> {
+                DB::$get(row, col)
+            }
+        })*
+    };
+}
+
+column! { i64 => int, String => text, DateTime<Utc> => time }
+
 impl Column for Uuid {
     fn get<DB: Backend>(row: &DB::Row, col: &str) -> Result<Self, sqlx::Error> {
         DB::uuid(row, col)
     }
 }
 
-impl Column for i64 {
-    fn get<DB: Backend>(row: &DB::Row, col: &str) -> Result<Self, sqlx::Error> {
-        required(DB::int(row, col)?, col)
-    }
-}
-
-impl Column for Option<i64> {
-    fn get<DB: Backend>(row: &DB::Row, col: &str) -> Result<Self, sqlx::Error> {
-        DB::int(row, col)
-    }
-}
-
-impl Column for String {
-    fn get<DB: Backend>(row: &DB::Row, col: &str) -> Result<Self, sqlx::Error> {
-        required(DB::text(row, col)?, col)
-    }
-}
-
-impl Column for Option<String> {
-    fn get<DB: Backend>(row: &DB::Row, col: &str) -> Result<Self, sqlx::Error> {
-        DB::text(row, col)
-    }
-}
-
 impl Column for bool {
     fn get<DB: Backend>(row: &DB::Row, col: &str) -> Result<Self, sqlx::Error> {
         DB::flag(row, col)
-    }
-}
-
-impl Column for DateTime<Utc> {
-    fn get<DB: Backend>(row: &DB::Row, col: &str) -> Result<Self, sqlx::Error> {
-        required(DB::time(row, col)?, col)
-    }
-}
-
-impl Column for Option<DateTime<Utc>> {
-    fn get<DB: Backend>(row: &DB::Row, col: &str) -> Result<Self, sqlx::Error> {
-        DB::time(row, col)
     }
 }
 
@@ -284,7 +235,9 @@ macro_rules! sql_row {
     };
 }
 
-/// A statement with its arguments.
+/// A statement with its arguments. Its methods report driver errors as
+/// [`StoreError`](pos_app::StoreError) (see [`crate::error`]); [`Query::run_mapped`] lets a step
+/// give a unique violation its business meaning.
 pub(crate) struct Query<DB: Backend> {
     sql: SqlStr,
     args: DB::Arguments,
@@ -314,30 +267,38 @@ impl<DB: Backend> Query<DB> {
         }
     }
 
+    /// Runs it; `map` turns the driver's error into the step's.
+    pub(crate) async fn run_mapped(
+        self,
+        conn: &mut DB::Connection,
+        map: impl FnOnce(sqlx::Error) -> StoreError,
+    ) -> Result<(), StoreError> {
+        let (sql, args) = self.args().map_err(backend)?;
+        DB::run(conn, sql, args).await.map_err(map)
+    }
+
     /// Runs it.
-    pub(crate) async fn run(self, conn: &mut DB::Connection) -> Result<(), sqlx::Error> {
-        let (sql, args) = self.args()?;
-        DB::run(conn, sql, args).await
+    pub(crate) async fn run(self, conn: &mut DB::Connection) -> Result<(), StoreError> {
+        self.run_mapped(conn, backend).await
     }
 
     /// Runs it and tells whether it returned a row (for `... RETURNING` on a conditional update).
-    pub(crate) async fn hit(self, conn: &mut DB::Connection) -> Result<bool, sqlx::Error> {
-        let (sql, args) = self.args()?;
-        Ok(DB::fetch_optional(conn, sql, args).await?.is_some())
+    pub(crate) async fn hit(self, conn: &mut DB::Connection) -> Result<bool, StoreError> {
+        let (sql, args) = self.args().map_err(backend)?;
+        Ok(DB::fetch_optional(conn, sql, args).await.map_err(backend)?.is_some())
     }
 
     /// At most one typed row.
-    pub(crate) async fn one<R: FromSqlRow>(
-        self,
-        conn: &mut DB::Connection,
-    ) -> Result<Option<R>, sqlx::Error> {
-        let (sql, args) = self.args()?;
-        DB::fetch_optional(conn, sql, args).await?.as_ref().map(R::from_row::<DB>).transpose()
+    pub(crate) async fn one<R: FromSqlRow>(self, conn: &mut DB::Connection) -> Result<Option<R>, StoreError> {
+        let (sql, args) = self.args().map_err(backend)?;
+        let row = DB::fetch_optional(conn, sql, args).await.map_err(backend)?;
+        row.as_ref().map(R::from_row::<DB>).transpose().map_err(backend)
     }
 
     /// All typed rows.
-    pub(crate) async fn all<R: FromSqlRow>(self, conn: &mut DB::Connection) -> Result<Vec<R>, sqlx::Error> {
-        let (sql, args) = self.args()?;
-        DB::fetch_all(conn, sql, args).await?.iter().map(R::from_row::<DB>).collect()
+    pub(crate) async fn all<R: FromSqlRow>(self, conn: &mut DB::Connection) -> Result<Vec<R>, StoreError> {
+        let (sql, args) = self.args().map_err(backend)?;
+        let rows = DB::fetch_all(conn, sql, args).await.map_err(backend)?;
+        rows.iter().map(R::from_row::<DB>).collect::<Result<_, _>>().map_err(backend)
     }
 }

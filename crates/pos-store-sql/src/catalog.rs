@@ -7,8 +7,6 @@ use pos_app::ports::CatalogStore;
 use pos_core::{Catalog, Category, Currency, PriceList, Product, Promotion, StoreId};
 use serde::de::DeserializeOwned;
 
-use crate::backend::Query;
-use crate::error::backend;
 use crate::rows::{DataRow, from_json, json};
 use crate::{Dialect, SqlStore};
 
@@ -20,8 +18,7 @@ impl<D: Dialect> SqlStore<D> {
         key: &str,
         data: String,
     ) -> Result<(), StoreError> {
-        let mut conn = self.conn().await?;
-        Query::<D::Db>::new(sql).bind(&store.0).bind(key).bind(data).run(&mut *conn).await.map_err(backend)
+        self.run(Self::q(sql).bind(&store.0).bind(key).bind(data)).await
     }
 
     async fn documents<T: DeserializeOwned>(
@@ -29,9 +26,7 @@ impl<D: Dialect> SqlStore<D> {
         sql: &'static str,
         store: &StoreId,
     ) -> Result<Vec<T>, StoreError> {
-        let mut conn = self.conn().await?;
-        let rows: Vec<DataRow> =
-            Query::<D::Db>::new(sql).bind(&store.0).all(&mut *conn).await.map_err(backend)?;
+        let rows: Vec<DataRow> = self.all(Self::q(sql).bind(&store.0)).await?;
         rows.iter().map(|r| from_json(&r.data)).collect()
     }
 }

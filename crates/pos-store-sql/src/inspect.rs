@@ -10,7 +10,7 @@ use pos_core::Money;
 use pos_testkit::inspect::{Inspect, TABLES};
 use sqlx::AssertSqlSafe;
 
-use crate::backend::Query;
+use crate::backend::{FromSqlRow, Query};
 use crate::rows::{DataRow, NumberRow, from_json, json};
 use crate::{Dialect, SqlStore};
 
@@ -20,29 +20,27 @@ fn text(s: &str) -> String {
 }
 
 impl<D: Dialect> SqlStore<D> {
+    async fn raw<R: FromSqlRow>(&self, sql: String) -> Option<R> {
+        let q = Query::<D::Db>::new(AssertSqlSafe(sql.clone()));
+        self.one(q).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     async fn execute(&self, sql: String) {
-        let mut conn = self.conn().await.unwrap_or_else(|e| panic!("{e}"));
-        Query::<D::Db>::new(AssertSqlSafe(sql.clone()))
-            .run(&mut *conn)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let q = Query::<D::Db>::new(AssertSqlSafe(sql.clone()));
+        self.run(q).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 }
 
 #[async_trait]
 impl<D: Dialect> Inspect for SqlStore<D> {
     async fn row_counts(&self) -> BTreeMap<String, i64> {
-        let mut conn = self.conn().await.unwrap_or_else(|e| panic!("{e}"));
         let mut out = BTreeMap::new();
         for table in TABLES {
             let sql = match table {
                 "coupons_used" => "SELECT COUNT(*) AS n FROM coupons WHERE used_on IS NOT NULL".to_owned(),
                 t => format!("SELECT COUNT(*) AS n FROM {t}"),
             };
-            let row: Option<NumberRow> = Query::<D::Db>::new(AssertSqlSafe(sql))
-                .one(&mut *conn)
-                .await
-                .unwrap_or_else(|e| panic!("count {table}: {e}"));
+            let row: Option<NumberRow> = self.raw(sql).await;
             out.insert(table.to_owned(), row.map_or(0, |r| r.n));
         }
         out
@@ -50,26 +48,15 @@ impl<D: Dialect> Inspect for SqlStore<D> {
 
     async fn alter_sale_total(&self, receipt: &str, total: Money) {
         let (terminal, number) = parse_receipt(receipt).unwrap_or_else(|| panic!("receipt {receipt}"));
-        let sql = format!(
-            "SELECT document{} AS data FROM sales WHERE terminal_id = {} AND number = {number}",
-            D::JSON_TEXT,
-            text(terminal)
-        );
-        let mut conn = self.conn().await.unwrap_or_else(|e| panic!("{e}"));
+        let which = format!("terminal_id = {} AND number = {number}", text(terminal));
         let row: Option<DataRow> =
-            Query::<D::Db>::new(AssertSqlSafe(sql)).one(&mut *conn).await.unwrap_or_else(|e| panic!("{e}"));
-        drop(conn);
-        let mut doc: SaleDocument = from_json(&row.unwrap_or_else(|| panic!("no sale {receipt}")).data)
-            .unwrap_or_else(|e| panic!("{e}"));
+            self.raw(format!("SELECT document{} AS data FROM sales WHERE {which}", D::JSON_TEXT)).await;
+        let data = row.unwrap_or_else(|| panic!("no sale {receipt}")).data;
+        let mut doc: SaleDocument = from_json(&data).unwrap_or_else(|e| panic!("{e}"));
         doc.priced.total = total;
         let data = json(&doc).unwrap_or_else(|e| panic!("{e}"));
-        self.execute(format!(
-            "UPDATE sales SET document = {}{} WHERE terminal_id = {} AND number = {number}",
-            text(&data),
-            D::JSON_CAST,
-            text(terminal)
-        ))
-        .await;
+        self.execute(format!("UPDATE sales SET document = {}{} WHERE {which}", text(&data), D::JSON_CAST))
+            .await;
     }
 
     async fn delete_journal(&self, terminal: &str, sequence: u64) {
@@ -83,9 +70,9 @@ impl<D: Dialect> Inspect for SqlStore<D> {
     async fn swap_journal(&self, terminal: &str, a: u64, b: u64) {
         let (a, b) = (a as i64, b as i64);
         for (from, to) in [(a, -1), (b, a), (-1, b)] {
+            let t = text(terminal);
             self.execute(format!(
-                "UPDATE journal SET sequence = {to} WHERE terminal_id = {} AND sequence = {from}",
-                text(terminal)
+                "UPDATE journal SET sequence = {to} WHERE terminal_id = {t} AND sequence = {from}"
             ))
             .await;
         }

@@ -7,9 +7,7 @@ use pos_app::ports::{ChainHead, JournalSteps, JournalStore};
 use pos_core::journal::GENESIS;
 use pos_core::{JournalEntry, StoreId};
 
-use crate::backend::Query;
-use crate::error::backend;
-use crate::rows::{HeadRow, JournalRow, code, from_code, int, uint};
+use crate::rows::{HeadRow, JournalRow, code, corrupt, from_code, int, uint};
 use crate::{Dialect, SqlStore, SqlTx};
 
 impl JournalRow {
@@ -30,13 +28,8 @@ impl JournalRow {
 #[async_trait]
 impl<D: Dialect> JournalStore for SqlStore<D> {
     async fn journal(&self, store: &StoreId, terminal: &str) -> Result<Vec<JournalEntry>, StoreError> {
-        let mut conn = self.conn().await?;
-        let rows: Vec<JournalRow> = Query::<D::Db>::new(Self::sql().journal.records)
-            .bind(&store.0)
-            .bind(terminal)
-            .all(&mut *conn)
-            .await
-            .map_err(backend)?;
+        let rows: Vec<JournalRow> =
+            self.all(Self::q(Self::sql().journal.records).bind(&store.0).bind(terminal)).await?;
         rows.iter().map(JournalRow::entry).collect()
     }
 }
@@ -44,21 +37,14 @@ impl<D: Dialect> JournalStore for SqlStore<D> {
 #[async_trait]
 impl<D: Dialect> JournalSteps for SqlTx<D> {
     async fn journal_head(&mut self, store: &StoreId, terminal: &str) -> Result<ChainHead, StoreError> {
-        let row: Option<HeadRow> = Query::<D::Db>::new(Self::sql().journal.lock_head)
-            .bind(&store.0)
-            .bind(terminal)
-            .bind(GENESIS)
-            .one(&mut *self.tx)
-            .await
-            .map_err(backend)?;
-        let row =
-            row.ok_or_else(|| StoreError::Backend { message: "journal head was not created".into() })?;
+        let q = Self::q(Self::sql().journal.lock_head).bind(&store.0).bind(terminal).bind(GENESIS);
+        let row: HeadRow = self.one(q).await?.ok_or_else(|| corrupt("the journal head was not created"))?;
         Ok(ChainHead { sequence: uint(row.sequence)?, hash: row.hash })
     }
 
     async fn append_journal(&mut self, store: &StoreId, e: &JournalEntry) -> Result<(), StoreError> {
         let sql = &Self::sql().journal;
-        Query::<D::Db>::new(sql.insert)
+        let record = Self::q(sql.insert)
             .bind(&store.0)
             .bind(&e.terminal)
             .bind(int(e.sequence)?)
@@ -67,17 +53,9 @@ impl<D: Dialect> JournalSteps for SqlTx<D> {
             .bind(e.recorded_at)
             .bind(&e.payload)
             .bind(&e.prev_hash)
-            .bind(&e.hash)
-            .run(&mut *self.tx)
+            .bind(&e.hash);
+        self.run(record).await?;
+        self.run(Self::q(sql.move_head).bind(int(e.sequence)?).bind(&e.hash).bind(&store.0).bind(&e.terminal))
             .await
-            .map_err(backend)?;
-        Query::<D::Db>::new(sql.move_head)
-            .bind(int(e.sequence)?)
-            .bind(&e.hash)
-            .bind(&store.0)
-            .bind(&e.terminal)
-            .run(&mut *self.tx)
-            .await
-            .map_err(backend)
     }
 }

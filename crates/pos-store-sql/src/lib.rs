@@ -35,13 +35,39 @@ use std::future::Future;
 use async_trait::async_trait;
 use pos_app::StoreError;
 use pos_app::ports::{Transactional, UnitOfWork};
-use sqlx::pool::PoolConnection;
 use sqlx::{Pool, Transaction};
 
 pub use backend::Backend;
 pub use sql::Sql;
 
+use crate::backend::{FromSqlRow, Query};
 use crate::error::backend as db_error;
+
+/// A statement of dialect `D`.
+pub(crate) type Q<D> = Query<<D as Dialect>::Db>;
+
+/// Builds every statement of a dialect from a module with one submodule per aggregate, each
+/// holding a `SQL` constant of that aggregate's statements.
+#[macro_export]
+macro_rules! statements {
+    ($m:ident) => {
+        $crate::Sql {
+            catalog: $m::catalog::SQL,
+            stock: $m::stock::SQL,
+            sale: $m::sale::SQL,
+            returns: $m::returns::SQL,
+            loyalty: $m::loyalty::SQL,
+            members: $m::members::SQL,
+            shift: $m::shift::SQL,
+            journal: $m::journal::SQL,
+        }
+    };
+}
+
+/// A driver or I/O error while opening a store.
+pub fn open_error(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend { message: e.to_string() }
+}
 
 /// A SQL dialect: its database, how it opens, how a write transaction begins, its statements.
 pub trait Dialect: Send + Sync + 'static {
@@ -93,8 +119,38 @@ impl<D: Dialect> SqlStore<D> {
         &D::SQL
     }
 
-    pub(crate) async fn conn(&self) -> Result<PoolConnection<D::Db>, StoreError> {
-        self.pool.acquire().await.map_err(db_error)
+    /// A statement.
+    pub(crate) fn q(sql: &'static str) -> Q<D> {
+        Query::new(sql)
+    }
+
+    /// Runs a statement on a pooled connection.
+    pub(crate) async fn run(&self, q: Q<D>) -> Result<(), StoreError> {
+        self.run_mapped(q, db_error).await
+    }
+
+    /// Runs a statement on a pooled connection, giving its errors a meaning.
+    pub(crate) async fn run_mapped(
+        &self,
+        q: Q<D>,
+        map: impl FnOnce(sqlx::Error) -> StoreError,
+    ) -> Result<(), StoreError> {
+        q.run_mapped(&mut *self.pool.acquire().await.map_err(db_error)?, map).await
+    }
+
+    /// Whether a statement returned a row, on a pooled connection.
+    pub(crate) async fn hit(&self, q: Q<D>) -> Result<bool, StoreError> {
+        q.hit(&mut *self.pool.acquire().await.map_err(db_error)?).await
+    }
+
+    /// At most one row, on a pooled connection.
+    pub(crate) async fn one<R: FromSqlRow>(&self, q: Q<D>) -> Result<Option<R>, StoreError> {
+        q.one(&mut *self.pool.acquire().await.map_err(db_error)?).await
+    }
+
+    /// All rows, on a pooled connection.
+    pub(crate) async fn all<R: FromSqlRow>(&self, q: Q<D>) -> Result<Vec<R>, StoreError> {
+        q.all(&mut *self.pool.acquire().await.map_err(db_error)?).await
     }
 }
 
@@ -106,6 +162,35 @@ pub(crate) struct SqlTx<D: Dialect> {
 impl<D: Dialect> SqlTx<D> {
     pub(crate) fn sql() -> &'static Sql {
         &D::SQL
+    }
+
+    /// A statement.
+    pub(crate) fn q(sql: &'static str) -> Q<D> {
+        Query::new(sql)
+    }
+
+    /// Runs a statement in the transaction.
+    pub(crate) async fn run(&mut self, q: Q<D>) -> Result<(), StoreError> {
+        q.run(&mut self.tx).await
+    }
+
+    /// Runs a statement in the transaction, giving its errors a meaning.
+    pub(crate) async fn run_mapped(
+        &mut self,
+        q: Q<D>,
+        map: impl FnOnce(sqlx::Error) -> StoreError,
+    ) -> Result<(), StoreError> {
+        q.run_mapped(&mut self.tx, map).await
+    }
+
+    /// Whether a statement returned a row.
+    pub(crate) async fn hit(&mut self, q: Q<D>) -> Result<bool, StoreError> {
+        q.hit(&mut self.tx).await
+    }
+
+    /// At most one row.
+    pub(crate) async fn one<R: FromSqlRow>(&mut self, q: Q<D>) -> Result<Option<R>, StoreError> {
+        q.one(&mut self.tx).await
     }
 }
 

@@ -7,8 +7,7 @@ use pos_core::StoreId;
 use pos_loyalty::{Coupon, PointsAccount};
 use uuid::Uuid;
 
-use crate::backend::Query;
-use crate::error::{backend, on_unique};
+use crate::error::on_unique;
 use crate::rows::{AccountRow, CouponRow, from_json, int, json};
 use crate::{Dialect, SqlStore, SqlTx};
 
@@ -19,23 +18,13 @@ impl<D: Dialect> LoyaltyStore for SqlStore<D> {
         store: &StoreId,
         member: &str,
     ) -> Result<Option<(PointsAccount, i64)>, StoreError> {
-        let mut conn = self.conn().await?;
-        let row: Option<AccountRow> = Query::<D::Db>::new(Self::sql().loyalty.account)
-            .bind(&store.0)
-            .bind(member)
-            .one(&mut *conn)
-            .await
-            .map_err(backend)?;
+        let row: Option<AccountRow> =
+            self.one(Self::q(Self::sql().loyalty.account).bind(&store.0).bind(member)).await?;
         row.map(|r| Ok((from_json(&r.account)?, r.version))).transpose()
     }
 
     async fn accounts(&self, store: &StoreId) -> Result<Vec<PointsAccount>, StoreError> {
-        let mut conn = self.conn().await?;
-        let rows: Vec<AccountRow> = Query::<D::Db>::new(Self::sql().loyalty.accounts)
-            .bind(&store.0)
-            .all(&mut *conn)
-            .await
-            .map_err(backend)?;
+        let rows: Vec<AccountRow> = self.all(Self::q(Self::sql().loyalty.accounts).bind(&store.0)).await?;
         rows.iter().map(|r| from_json(&r.account)).collect()
     }
 }
@@ -43,31 +32,21 @@ impl<D: Dialect> LoyaltyStore for SqlStore<D> {
 #[async_trait]
 impl<D: Dialect> CouponStore for SqlStore<D> {
     async fn issue_coupon(&self, store: &StoreId, coupon: &Coupon) -> Result<(), StoreError> {
-        let mut conn = self.conn().await?;
-        Query::<D::Db>::new(Self::sql().loyalty.issue_coupon)
+        let q = Self::q(Self::sql().loyalty.issue_coupon)
             .bind(&store.0)
             .bind(&coupon.code)
             .bind(coupon.member.as_deref())
-            .bind(json(coupon)?)
-            .run(&mut *conn)
-            .await
-            .map_err(|e| on_unique(e, || StoreError::Duplicate { what: format!("coupon {}", coupon.code) }))
+            .bind(json(coupon)?);
+        self.run_mapped(q, |e| {
+            on_unique(e, || StoreError::Duplicate { what: format!("coupon {}", coupon.code) })
+        })
+        .await
     }
 
     async fn coupon(&self, store: &StoreId, code: &str) -> Result<Option<Coupon>, StoreError> {
-        let mut conn = self.conn().await?;
-        let row: Option<CouponRow> = Query::<D::Db>::new(Self::sql().loyalty.coupon)
-            .bind(&store.0)
-            .bind(code)
-            .one(&mut *conn)
-            .await
-            .map_err(backend)?;
-        row.map(|r| {
-            let mut coupon: Coupon = from_json(&r.data)?;
-            coupon.used_on = r.used_on;
-            Ok(coupon)
-        })
-        .transpose()
+        let row: Option<CouponRow> =
+            self.one(Self::q(Self::sql().loyalty.coupon).bind(&store.0).bind(code)).await?;
+        row.map(|r| Ok(Coupon { used_on: r.used_on, ..from_json(&r.data)? })).transpose()
     }
 }
 
@@ -81,19 +60,16 @@ impl<D: Dialect> LoyaltySteps for SqlTx<D> {
     ) -> Result<(), StoreError> {
         let sql = &Self::sql().loyalty;
         let member = account.member();
-        let saved = if expected_version == 0 {
-            Query::<D::Db>::new(sql.insert_account).bind(&store.0).bind(member).bind(json(account)?)
+        let q = if expected_version == 0 {
+            Self::q(sql.insert_account).bind(&store.0).bind(member).bind(json(account)?)
         } else {
-            Query::<D::Db>::new(sql.update_account)
+            Self::q(sql.update_account)
                 .bind(json(account)?)
                 .bind(&store.0)
                 .bind(member)
                 .bind(expected_version)
-        }
-        .hit(&mut *self.tx)
-        .await
-        .map_err(backend)?;
-        if !saved {
+        };
+        if !self.hit(q).await? {
             return Err(StoreError::Conflict { what: format!("points account of {member}") });
         }
         Ok(())
@@ -106,7 +82,7 @@ impl<D: Dialect> LoyaltySteps for SqlTx<D> {
         document: Uuid,
     ) -> Result<(), StoreError> {
         for e in &loyalty.entries {
-            Query::<D::Db>::new(Self::sql().loyalty.insert_entry)
+            let q = Self::q(Self::sql().loyalty.insert_entry)
                 .bind(Uuid::now_v7())
                 .bind(&store.0)
                 .bind(&loyalty.member)
@@ -114,21 +90,13 @@ impl<D: Dialect> LoyaltySteps for SqlTx<D> {
                 .bind(int(e.sequence)?)
                 .bind(e.kind.code())
                 .bind(e.points)
-                .bind(e.at)
-                .run(&mut *self.tx)
-                .await
-                .map_err(backend)?;
+                .bind(e.at);
+            self.run(q).await?;
         }
         Ok(())
     }
 
     async fn use_coupon(&mut self, store: &StoreId, code: &str, receipt: &str) -> Result<bool, StoreError> {
-        Query::<D::Db>::new(Self::sql().loyalty.use_coupon)
-            .bind(receipt)
-            .bind(&store.0)
-            .bind(code)
-            .hit(&mut *self.tx)
-            .await
-            .map_err(backend)
+        self.hit(Self::q(Self::sql().loyalty.use_coupon).bind(receipt).bind(&store.0).bind(code)).await
     }
 }

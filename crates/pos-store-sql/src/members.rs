@@ -7,8 +7,7 @@ use pos_core::StoreId;
 use pos_loyalty::{Member, Phone};
 use uuid::Uuid;
 
-use crate::backend::Query;
-use crate::error::{backend, on_unique};
+use crate::error::on_unique;
 use crate::rows::{DataRow, ParkedRow, from_json, json};
 use crate::{Dialect, SqlStore};
 
@@ -30,9 +29,7 @@ impl<D: Dialect> SqlStore<D> {
         store: &StoreId,
         key: &str,
     ) -> Result<Option<Member>, StoreError> {
-        let mut conn = self.conn().await?;
-        let row: Option<DataRow> =
-            Query::<D::Db>::new(sql).bind(&store.0).bind(key).one(&mut *conn).await.map_err(backend)?;
+        let row: Option<DataRow> = self.one(Self::q(sql).bind(&store.0).bind(key)).await?;
         row.map(|r| from_json(&r.data)).transpose()
     }
 }
@@ -40,16 +37,13 @@ impl<D: Dialect> SqlStore<D> {
 #[async_trait]
 impl<D: Dialect> MemberStore for SqlStore<D> {
     async fn upsert_member(&self, store: &StoreId, member: &Member) -> Result<(), StoreError> {
-        let mut conn = self.conn().await?;
-        // The primary key is replaced on conflict, so a unique violation can only be the phone.
-        Query::<D::Db>::new(Self::sql().members.upsert)
+        let q = Self::q(Self::sql().members.upsert)
             .bind(&store.0)
             .bind(&member.id)
             .bind(member.phone.as_ref().map(Phone::as_str))
-            .bind(json(member)?)
-            .run(&mut *conn)
-            .await
-            .map_err(|e| on_unique(e, || StoreError::Duplicate { what: "phone number".into() }))
+            .bind(json(member)?);
+        // The primary key is replaced on conflict, so a unique violation can only be the phone.
+        self.run_mapped(q, |e| on_unique(e, || StoreError::Duplicate { what: "phone number".into() })).await
     }
 
     async fn member(&self, store: &StoreId, id: &str) -> Result<Option<Member>, StoreError> {
@@ -64,37 +58,24 @@ impl<D: Dialect> MemberStore for SqlStore<D> {
 #[async_trait]
 impl<D: Dialect> ParkStore for SqlStore<D> {
     async fn park(&self, store: &StoreId, parked: &ParkedBasket) -> Result<(), StoreError> {
-        let mut conn = self.conn().await?;
-        Query::<D::Db>::new(Self::sql().members.park)
+        let q = Self::q(Self::sql().members.park)
             .bind(&store.0)
             .bind(parked.id)
             .bind(&parked.terminal)
             .bind(parked.at)
-            .bind(json(&parked.basket)?)
-            .run(&mut *conn)
-            .await
-            .map_err(backend)
+            .bind(json(&parked.basket)?);
+        self.run(q).await
     }
 
     async fn recall(&self, store: &StoreId, id: Uuid) -> Result<Option<ParkedBasket>, StoreError> {
-        let mut conn = self.conn().await?;
-        let row: Option<ParkedRow> = Query::<D::Db>::new(Self::sql().members.recall)
-            .bind(&store.0)
-            .bind(id)
-            .one(&mut *conn)
-            .await
-            .map_err(backend)?;
+        let row: Option<ParkedRow> =
+            self.one(Self::q(Self::sql().members.recall).bind(&store.0).bind(id)).await?;
         row.as_ref().map(ParkedRow::basket).transpose()
     }
 
     async fn parked(&self, store: &StoreId, terminal: &str) -> Result<Vec<ParkedBasket>, StoreError> {
-        let mut conn = self.conn().await?;
-        let rows: Vec<ParkedRow> = Query::<D::Db>::new(Self::sql().members.parked)
-            .bind(&store.0)
-            .bind(terminal)
-            .all(&mut *conn)
-            .await
-            .map_err(backend)?;
+        let rows: Vec<ParkedRow> =
+            self.all(Self::q(Self::sql().members.parked).bind(&store.0).bind(terminal)).await?;
         rows.iter().map(ParkedRow::basket).collect()
     }
 }

@@ -3,11 +3,10 @@
 
 use async_trait::async_trait;
 use pos_app::StoreError;
-use pos_app::ports::{PaymentRecord, PriorCommit, ReturnCommit, ReturnSteps, Returned};
+use pos_app::ports::{PriorCommit, ReturnCommit, ReturnSteps, Returned};
 use pos_core::StoreId;
 use uuid::Uuid;
 
-use crate::backend::Query;
 use crate::error::{backend, constraint, unique_violation};
 use crate::rows::{LockedSaleRow, PriorRow, code, currency, int, json, milli, minor};
 use crate::sale::returned_of;
@@ -16,37 +15,16 @@ use crate::{Dialect, SqlTx};
 #[async_trait]
 impl<D: Dialect> ReturnSteps for SqlTx<D> {
     async fn return_by_key(&mut self, store: &StoreId, key: &str) -> Result<Option<PriorCommit>, StoreError> {
-        let row: Option<PriorRow> = Query::<D::Db>::new(Self::sql().returns.by_key)
-            .bind(&store.0)
-            .bind(key)
-            .one(&mut *self.tx)
-            .await
-            .map_err(backend)?;
+        let row: Option<PriorRow> =
+            self.one(Self::q(Self::sql().returns.by_key).bind(&store.0).bind(key)).await?;
         row.as_ref().map(PriorRow::prior).transpose()
     }
 
     async fn lock_sale(&mut self, store: &StoreId, sale: Uuid) -> Result<Option<Returned>, StoreError> {
-        let Some(locked): Option<LockedSaleRow> = Query::<D::Db>::new(Self::sql().returns.lock_sale)
-            .bind(&store.0)
-            .bind(sale)
-            .one(&mut *self.tx)
-            .await
-            .map_err(backend)?
-        else {
-            return Ok(None);
-        };
-        let currency = currency(&locked.currency)?;
-        // Only the number of payments matters for the per-payment totals.
-        let placeholder = PaymentRecord {
-            kind: pos_payments::TenderKind::Cash,
-            amount: pos_core::Money::zero(currency),
-            state: pos_payments::PaymentState::Captured,
-            reference: None,
-            brand: None,
-            last4: None,
-        };
-        let payments = vec![placeholder; usize::try_from(locked.payments).unwrap_or(0)];
-        returned_of::<D>(&mut self.tx, sale, &payments, currency).await.map(Some)
+        let q = Self::q(Self::sql().returns.lock_sale).bind(&store.0).bind(sale);
+        let Some(locked): Option<LockedSaleRow> = self.one(q).await? else { return Ok(None) };
+        let payments = usize::try_from(locked.payments).unwrap_or(0);
+        returned_of::<D>(&mut self.tx, sale, payments, currency(&locked.currency)?).await.map(Some)
     }
 
     async fn insert_return(
@@ -57,7 +35,7 @@ impl<D: Dialect> ReturnSteps for SqlTx<D> {
     ) -> Result<(), StoreError> {
         let sql = &Self::sql().returns;
         let doc = &r.document;
-        Query::<D::Db>::new(sql.insert)
+        let q = Self::q(sql.insert)
             .bind(doc.refund_id)
             .bind(&r.store.0)
             .bind(&r.terminal)
@@ -69,33 +47,30 @@ impl<D: Dialect> ReturnSteps for SqlTx<D> {
             .bind(doc.at)
             .bind(minor(&doc.quote.amount)?)
             .bind(int(sequence)?)
-            .bind(json(doc)?)
-            .run(&mut *self.tx)
-            .await
-            .map_err(|e| match unique_violation(&e) {
-                Some(Some(constraint::RETURN_KEY)) => StoreError::KeyTaken { key: r.idempotency_key.clone() },
-                _ => backend(e),
-            })?;
+            .bind(json(doc)?);
+        self.run_mapped(q, |e| match unique_violation(&e) {
+            Some(Some(constraint::RETURN_KEY)) => StoreError::KeyTaken { key: r.idempotency_key.clone() },
+            _ => backend(e),
+        })
+        .await?;
         for l in &doc.lines {
-            Query::<D::Db>::new(sql.insert_line)
+            let q = Self::q(sql.insert_line)
                 .bind(Uuid::now_v7())
                 .bind(&r.store.0)
                 .bind(doc.refund_id)
                 .bind(doc.sale_id)
                 .bind(i64::from(l.line_id))
                 .bind(milli(l.quantity)?)
-                .bind(minor(&l.amount)?)
-                .run(&mut *self.tx)
-                .await
-                .map_err(|e| match unique_violation(&e) {
-                    Some(Some(constraint::LINE_ONCE) | None) => {
-                        StoreError::AlreadyRefunded { line: l.line_id }
-                    }
-                    _ => backend(e),
-                })?;
+                .bind(minor(&l.amount)?);
+            // The sale is locked, so only a bug could return a line twice; the constraint says so.
+            self.run_mapped(q, |e| match unique_violation(&e) {
+                Some(Some(constraint::LINE_ONCE) | None) => StoreError::AlreadyRefunded { line: l.line_id },
+                _ => backend(e),
+            })
+            .await?;
         }
         for p in &r.payments {
-            Query::<D::Db>::new(sql.insert_payment)
+            let q = Self::q(sql.insert_payment)
                 .bind(Uuid::now_v7())
                 .bind(&r.store.0)
                 .bind(doc.refund_id)
@@ -103,10 +78,8 @@ impl<D: Dialect> ReturnSteps for SqlTx<D> {
                 .bind(int(p.payment as u64)?)
                 .bind(code(&p.kind)?)
                 .bind(minor(&p.amount)?)
-                .bind(p.reference.as_deref())
-                .run(&mut *self.tx)
-                .await
-                .map_err(backend)?;
+                .bind(p.reference.as_deref());
+            self.run(q).await?;
         }
         Ok(())
     }

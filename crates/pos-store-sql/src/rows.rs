@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::sql_row;
 
-fn corrupt(what: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Backend { message: format!("stored value does not read back: {what}") }
 }
 

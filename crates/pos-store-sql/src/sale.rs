@@ -8,14 +8,14 @@ use pos_app::ports::{
     StoredSale, receipt_number,
 };
 use pos_app::{SaleDocument, StoreError, documents::decode};
-use pos_core::{Money, StoreId};
+use pos_core::{Currency, Money, StoreId};
 use uuid::Uuid;
 
 use crate::backend::Query;
 use crate::error::{backend, constraint, unique_violation};
 use crate::rows::{
     DocumentRow, NumberRow, NumberedDocumentRow, PaymentRow, PriorRow, ReturnedLineRow, ReturnedPaymentRow,
-    SaleRow, currency, from_code, int, milli, minor, money, uint,
+    SaleRow, code, corrupt, currency, from_code, int, json, milli, minor, money, uint,
 };
 use crate::{Dialect, SqlStore, SqlTx};
 
@@ -32,22 +32,32 @@ impl PriorRow {
     }
 }
 
-/// What was returned of a sale so far, from its return rows.
+impl PaymentRow {
+    fn record(&self, currency: Currency) -> Result<PaymentRecord, StoreError> {
+        Ok(PaymentRecord {
+            kind: from_code(&self.kind)?,
+            amount: money(self.amount_minor, currency),
+            state: from_code(&self.state)?,
+            reference: self.reference.clone(),
+            brand: self.brand.clone(),
+            last4: self.last4.clone(),
+        })
+    }
+}
+
+/// What was returned of a sale with `payments` payments so far, from its return rows.
 pub(crate) async fn returned_of<D: Dialect>(
     conn: &mut <D::Db as sqlx::Database>::Connection,
     sale: Uuid,
-    payments: &[PaymentRecord],
-    currency: pos_core::Currency,
+    payments: usize,
+    currency: Currency,
 ) -> Result<Returned, StoreError> {
     let sql = &D::SQL.returns;
-    let lines: Vec<ReturnedLineRow> =
-        Query::<D::Db>::new(sql.lines).bind(sale).all(&mut *conn).await.map_err(backend)?;
-    let paid: Vec<ReturnedPaymentRow> =
-        Query::<D::Db>::new(sql.payments).bind(sale).all(&mut *conn).await.map_err(backend)?;
-    let mut per_payment: Vec<Money> = payments.iter().map(|_| Money::zero(currency)).collect();
+    let lines: Vec<ReturnedLineRow> = Query::<D::Db>::new(sql.lines).bind(sale).all(&mut *conn).await?;
+    let paid: Vec<ReturnedPaymentRow> = Query::<D::Db>::new(sql.payments).bind(sale).all(&mut *conn).await?;
+    let mut per_payment = vec![Money::zero(currency); payments];
     for p in &paid {
-        let slot = usize::try_from(p.position).ok().and_then(|i| per_payment.get_mut(i));
-        if let Some(x) = slot {
+        if let Some(x) = usize::try_from(p.position).ok().and_then(|i| per_payment.get_mut(i)) {
             *x = x.checked_add(&money(p.amount_minor, currency)).map_err(corrupt)?;
         }
     }
@@ -55,10 +65,6 @@ pub(crate) async fn returned_of<D: Dialect>(
         lines.iter().map(|l| u32::try_from(l.line_id).map_err(corrupt)).collect::<Result<Vec<_>, _>>()?;
     lines.sort_unstable();
     Ok(Returned { lines, per_payment })
-}
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend { message: format!("stored value does not read back: {e}") }
 }
 
 #[async_trait]
@@ -69,29 +75,20 @@ impl<D: Dialect> SaleSteps for SqlTx<D> {
         terminal: &str,
         counter: Counter,
     ) -> Result<u64, StoreError> {
-        let row: Option<NumberRow> = Query::<D::Db>::new(Self::sql().sale.next_number)
-            .bind(&store.0)
-            .bind(terminal)
-            .bind(counter.code())
-            .one(&mut *self.tx)
-            .await
-            .map_err(backend)?;
+        let q = Self::q(Self::sql().sale.next_number).bind(&store.0).bind(terminal).bind(counter.code());
+        let row: Option<NumberRow> = self.one(q).await?;
         uint(row.map_or(0, |r| r.n))
     }
 
     async fn sale_by_key(&mut self, store: &StoreId, key: &str) -> Result<Option<PriorCommit>, StoreError> {
-        let row: Option<PriorRow> = Query::<D::Db>::new(Self::sql().sale.by_key)
-            .bind(&store.0)
-            .bind(key)
-            .one(&mut *self.tx)
-            .await
-            .map_err(backend)?;
+        let row: Option<PriorRow> =
+            self.one(Self::q(Self::sql().sale.by_key).bind(&store.0).bind(key)).await?;
         row.as_ref().map(PriorRow::prior).transpose()
     }
 
     async fn insert_sale(&mut self, c: &SaleCommit, number: u64, sequence: u64) -> Result<(), StoreError> {
         let doc = &c.document;
-        Query::<D::Db>::new(Self::sql().sale.insert)
+        let q = Self::q(Self::sql().sale.insert)
             .bind(doc.sale_id)
             .bind(&c.store.0)
             .bind(&c.terminal)
@@ -103,18 +100,17 @@ impl<D: Dialect> SaleSteps for SqlTx<D> {
             .bind(minor(&doc.total())?)
             .bind(&doc.cashier)
             .bind(int(sequence)?)
-            .bind(crate::rows::json(doc)?)
-            .run(&mut *self.tx)
-            .await
-            .map_err(|e| match unique_violation(&e) {
-                Some(Some(constraint::SALE_KEY)) => StoreError::KeyTaken { key: c.idempotency_key.clone() },
-                _ => backend(e),
-            })
+            .bind(json(doc)?);
+        self.run_mapped(q, |e| match unique_violation(&e) {
+            Some(Some(constraint::SALE_KEY)) => StoreError::KeyTaken { key: c.idempotency_key.clone() },
+            _ => backend(e),
+        })
+        .await
     }
 
     async fn insert_sale_lines(&mut self, c: &SaleCommit) -> Result<(), StoreError> {
         for l in &c.lines {
-            Query::<D::Db>::new(Self::sql().sale.insert_line)
+            let q = Self::q(Self::sql().sale.insert_line)
                 .bind(Uuid::now_v7())
                 .bind(&c.store.0)
                 .bind(c.document.sale_id)
@@ -123,45 +119,28 @@ impl<D: Dialect> SaleSteps for SqlTx<D> {
                 .bind(milli(l.quantity)?)
                 .bind(minor(&l.discount)?)
                 .bind(minor(&l.tax)?)
-                .bind(minor(&l.total)?)
-                .run(&mut *self.tx)
-                .await
-                .map_err(backend)?;
+                .bind(minor(&l.total)?);
+            self.run(q).await?;
         }
         Ok(())
     }
 
     async fn insert_payments(&mut self, c: &SaleCommit) -> Result<(), StoreError> {
         for (position, p) in c.payments.iter().enumerate() {
-            Query::<D::Db>::new(Self::sql().sale.insert_payment)
+            let q = Self::q(Self::sql().sale.insert_payment)
                 .bind(Uuid::now_v7())
                 .bind(&c.store.0)
                 .bind(c.document.sale_id)
                 .bind(int(position as u64)?)
-                .bind(crate::rows::code(&p.kind)?)
+                .bind(code(&p.kind)?)
                 .bind(minor(&p.amount)?)
-                .bind(crate::rows::code(&p.state)?)
+                .bind(code(&p.state)?)
                 .bind(p.reference.as_deref())
                 .bind(p.brand.as_deref())
-                .bind(p.last4.as_deref())
-                .run(&mut *self.tx)
-                .await
-                .map_err(backend)?;
+                .bind(p.last4.as_deref());
+            self.run(q).await?;
         }
         Ok(())
-    }
-}
-
-impl PaymentRow {
-    fn record(&self, currency: pos_core::Currency) -> Result<PaymentRecord, StoreError> {
-        Ok(PaymentRecord {
-            kind: from_code(&self.kind)?,
-            amount: money(self.amount_minor, currency),
-            state: from_code(&self.state)?,
-            reference: self.reference.clone(),
-            brand: self.brand.clone(),
-            last4: self.last4.clone(),
-        })
     }
 }
 
@@ -174,29 +153,15 @@ impl<D: Dialect> SaleStore for SqlStore<D> {
         number: u64,
     ) -> Result<Option<StoredSale>, StoreError> {
         let sql = &Self::sql().sale;
-        let mut conn = self.conn().await?;
-        let Some(sale): Option<SaleRow> = Query::<D::Db>::new(sql.by_number)
-            .bind(&store.0)
-            .bind(terminal)
-            .bind(int(number)?)
-            .one(&mut *conn)
-            .await
-            .map_err(backend)?
-        else {
-            return Ok(None);
-        };
+        let by_number = Self::q(sql.by_number).bind(&store.0).bind(terminal).bind(int(number)?);
+        let Some(sale): Option<SaleRow> = self.one(by_number).await? else { return Ok(None) };
         let currency = currency(&sale.currency)?;
-        let rows: Vec<PaymentRow> =
-            Query::<D::Db>::new(sql.payments).bind(sale.id).all(&mut *conn).await.map_err(backend)?;
+        let rows: Vec<PaymentRow> = self.all(Self::q(sql.payments).bind(sale.id)).await?;
         let payments = rows.iter().map(|p| p.record(currency)).collect::<Result<Vec<_>, _>>()?;
-        let returned = returned_of::<D>(&mut conn, sale.id, &payments, currency).await?;
-        Ok(Some(StoredSale {
-            terminal: terminal.to_owned(),
-            number,
-            document: decode(&sale.document)?,
-            payments,
-            returned,
-        }))
+        let mut conn = self.pool().acquire().await.map_err(backend)?;
+        let returned = returned_of::<D>(&mut conn, sale.id, payments.len(), currency).await?;
+        let document = decode(&sale.document)?;
+        Ok(Some(StoredSale { terminal: terminal.to_owned(), number, document, payments, returned }))
     }
 
     async fn sale_documents(
@@ -204,13 +169,8 @@ impl<D: Dialect> SaleStore for SqlStore<D> {
         store: &StoreId,
         terminal: &str,
     ) -> Result<Vec<(String, SaleDocument)>, StoreError> {
-        let mut conn = self.conn().await?;
-        let rows: Vec<NumberedDocumentRow> = Query::<D::Db>::new(Self::sql().sale.documents)
-            .bind(&store.0)
-            .bind(terminal)
-            .all(&mut *conn)
-            .await
-            .map_err(backend)?;
+        let q = Self::q(Self::sql().sale.documents).bind(&store.0).bind(terminal);
+        let rows: Vec<NumberedDocumentRow> = self.all(q).await?;
         rows.iter().map(|r| Ok((receipt_number(terminal, uint(r.number)?), decode(&r.document)?))).collect()
     }
 
@@ -221,11 +181,9 @@ impl<D: Dialect> SaleStore for SqlStore<D> {
         to: DateTime<Utc>,
     ) -> Result<Vec<StoredDocument>, StoreError> {
         let sql = Self::sql();
-        let mut conn = self.conn().await?;
-        let between = |q: &'static str| Query::<D::Db>::new(q).bind(&store.0).bind(from).bind(to);
-        let sales: Vec<DocumentRow> = between(sql.sale.between).all(&mut *conn).await.map_err(backend)?;
-        let returns: Vec<DocumentRow> =
-            between(sql.returns.between).all(&mut *conn).await.map_err(backend)?;
+        let between = |q: &'static str| Self::q(q).bind(&store.0).bind(from).bind(to);
+        let sales: Vec<DocumentRow> = self.all(between(sql.sale.between)).await?;
+        let returns: Vec<DocumentRow> = self.all(between(sql.returns.between)).await?;
         let mut docs = sales
             .iter()
             .map(|r| Ok(StoredDocument::Sale(Box::new(decode(&r.document)?))))

@@ -5,24 +5,23 @@ use pos_app::StoreError;
 use pos_app::ports::{Counter, ShiftClose, ShiftRecord, ShiftSteps, ShiftStore};
 use pos_core::StoreId;
 
-use crate::backend::Query;
-use crate::error::{backend, on_unique};
+use crate::error::on_unique;
 use crate::rows::{DataRow, NumberRow, from_json, json, uint};
 use crate::{Dialect, SqlStore, SqlTx};
 
 #[async_trait]
 impl<D: Dialect> ShiftStore for SqlStore<D> {
     async fn open_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError> {
-        let mut conn = self.conn().await?;
-        Query::<D::Db>::new(Self::sql().shift.open)
+        let q = Self::q(Self::sql().shift.open)
             .bind(&store.0)
             .bind(shift.id)
             .bind(&shift.terminal)
             .bind(shift.opened_at)
-            .bind(json(shift)?)
-            .run(&mut *conn)
-            .await
-            .map_err(|e| on_unique(e, || StoreError::Duplicate { what: "open shift on terminal".into() }))
+            .bind(json(shift)?);
+        self.run_mapped(q, |e| {
+            on_unique(e, || StoreError::Duplicate { what: "open shift on terminal".into() })
+        })
+        .await
     }
 
     async fn current_shift(
@@ -30,40 +29,23 @@ impl<D: Dialect> ShiftStore for SqlStore<D> {
         store: &StoreId,
         terminal: &str,
     ) -> Result<Option<ShiftRecord>, StoreError> {
-        let mut conn = self.conn().await?;
-        let row: Option<DataRow> = Query::<D::Db>::new(Self::sql().shift.current)
-            .bind(&store.0)
-            .bind(terminal)
-            .one(&mut *conn)
-            .await
-            .map_err(backend)?;
+        let row: Option<DataRow> =
+            self.one(Self::q(Self::sql().shift.current).bind(&store.0).bind(terminal)).await?;
         row.map(|r| from_json(&r.data)).transpose()
     }
 
     async fn save_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError> {
-        let mut conn = self.conn().await?;
-        let saved = Query::<D::Db>::new(Self::sql().shift.save)
-            .bind(json(shift)?)
-            .bind(&store.0)
-            .bind(shift.id)
-            .hit(&mut *conn)
-            .await
-            .map_err(backend)?;
-        if !saved {
+        if !self.hit(Self::q(Self::sql().shift.save).bind(json(shift)?).bind(&store.0).bind(shift.id)).await?
+        {
             return Err(StoreError::Conflict { what: "shift (no longer open)".into() });
         }
         Ok(())
     }
 
     async fn last_z(&self, store: &StoreId, terminal: &str) -> Result<u64, StoreError> {
-        let mut conn = self.conn().await?;
-        let row: Option<NumberRow> = Query::<D::Db>::new(Self::sql().sale.counter)
-            .bind(&store.0)
-            .bind(terminal)
-            .bind(Counter::ShiftClose.code())
-            .one(&mut *conn)
-            .await
-            .map_err(backend)?;
+        let q =
+            Self::q(Self::sql().sale.counter).bind(&store.0).bind(terminal).bind(Counter::ShiftClose.code());
+        let row: Option<NumberRow> = self.one(q).await?;
         uint(row.map_or(0, |r| r.n))
     }
 }
@@ -71,14 +53,12 @@ impl<D: Dialect> ShiftStore for SqlStore<D> {
 #[async_trait]
 impl<D: Dialect> ShiftSteps for SqlTx<D> {
     async fn close_shift(&mut self, close: &ShiftClose) -> Result<bool, StoreError> {
-        Query::<D::Db>::new(Self::sql().shift.close)
+        let q = Self::q(Self::sql().shift.close)
             .bind(close.document.closed_at)
             .bind(json(&close.document)?)
             .bind(json(&close.shift)?)
             .bind(&close.store.0)
-            .bind(close.shift.id)
-            .hit(&mut *self.tx)
-            .await
-            .map_err(backend)
+            .bind(close.shift.id);
+        self.hit(q).await
     }
 }

@@ -11,37 +11,40 @@ use pos_core::{Sku, StoreId};
 use pos_inventory::{Level, LocationId, Movement, MovementKind, Reservation, ReservationState, StockPolicy};
 use uuid::Uuid;
 
-use crate::backend::Query;
-use crate::error::{backend, on_unique};
+use crate::error::on_unique;
 use crate::rows::{
-    MovementRow, StockDocumentRow, StockRowRow, from_json, from_milli, json, milli, opt_milli, sku,
+    MovementRow, StockDocumentRow, StockRowRow, corrupt, from_json, from_milli, json, milli, opt_milli, sku,
 };
-use crate::{Dialect, SqlStore, SqlTx};
+use crate::{Dialect, Q, SqlStore, SqlTx};
 
-fn row_of(r: &StockRowRow) -> StockRow {
-    StockRow { level: r.level(), policy: r.policy() }
+impl MovementRow {
+    fn movement(&self, sequence: u64) -> Result<Movement, StoreError> {
+        Ok(Movement {
+            sequence,
+            sku: sku(&self.sku)?,
+            location: LocationId::new(&self.location_id),
+            kind: MovementKind::from_code(&self.kind, self.reference.as_deref()).map_err(corrupt)?,
+            on_hand: from_milli(self.on_hand_milli),
+            reserved: from_milli(self.reserved_milli),
+            actor: self.actor.clone(),
+            at: self.at,
+        })
+    }
 }
 
-fn movement(sequence: u64, r: &MovementRow) -> Result<Movement, StoreError> {
-    let kind = MovementKind::from_code(&r.kind, r.reference.as_deref())
-        .map_err(|e| StoreError::Backend { message: e.to_string() })?;
-    Ok(Movement {
-        sequence,
-        sku: sku(&r.sku)?,
-        location: LocationId::new(&r.location_id),
-        kind,
-        on_hand: from_milli(r.on_hand_milli),
-        reserved: from_milli(r.reserved_milli),
-        actor: r.actor.clone(),
-        at: r.at,
-    })
+/// A statement keyed by (store, location, SKU).
+fn at<D: Dialect>(sql: &'static str, store: &StoreId, location: &LocationId, sku: &Sku) -> Q<D> {
+    Q::<D>::new(sql).bind(&store.0).bind(&location.0).bind(sku.as_str())
+}
+
+/// A statement keyed by (store, document kind, id).
+fn document<D: Dialect>(sql: &'static str, store: &StoreId, kind: StockDocumentKind, id: &str) -> Q<D> {
+    Q::<D>::new(sql).bind(&store.0).bind(kind.code()).bind(id)
 }
 
 impl<D: Dialect> SqlStore<D> {
     async fn stock_lines(&self, sql: &'static str, store: &StoreId) -> Result<Vec<StockLine>, StoreError> {
-        let mut conn = self.conn().await?;
-        let rows: Vec<StockRowRow> =
-            Query::<D::Db>::new(sql).bind(&store.0).all(&mut *conn).await.map_err(backend)?;
+        let rows: Vec<StockRowRow> = self.all(Self::q(sql).bind(&store.0)).await?;
         rows.iter().map(StockRowRow::line).collect()
     }
 }
@@ -55,28 +58,16 @@ impl<D: Dialect> StockStore for SqlStore<D> {
         sku: &Sku,
         policy: StockPolicy,
     ) -> Result<(), StoreError> {
-        let mut conn = self.conn().await?;
-        Query::<D::Db>::new(Self::sql().stock.set_policy)
-            .bind(&store.0)
-            .bind(&location.0)
-            .bind(sku.as_str())
+        let q = at::<D>(Self::sql().stock.set_policy, store, location, sku)
             .bind(policy.allow_negative)
             .bind(opt_milli(policy.reorder_point)?)
-            .bind(opt_milli(policy.reorder_quantity)?)
-            .run(&mut *conn)
-            .await
-            .map_err(backend)
+            .bind(opt_milli(policy.reorder_quantity)?);
+        self.run(q).await
     }
 
     async fn level(&self, store: &StoreId, location: &LocationId, sku: &Sku) -> Result<Level, StoreError> {
-        let mut conn = self.conn().await?;
-        let row: Option<StockRowRow> = Query::<D::Db>::new(Self::sql().stock.level)
-            .bind(&store.0)
-            .bind(&location.0)
-            .bind(sku.as_str())
-            .one(&mut *conn)
-            .await
-            .map_err(backend)?;
+        let row: Option<StockRowRow> =
+            self.one(at::<D>(Self::sql().stock.level, store, location, sku)).await?;
         Ok(row.map(|r| r.level()).unwrap_or_default())
     }
 
@@ -89,13 +80,8 @@ impl<D: Dialect> StockStore for SqlStore<D> {
     }
 
     async fn movements(&self, store: &StoreId) -> Result<Vec<Movement>, StoreError> {
-        let mut conn = self.conn().await?;
-        let rows: Vec<MovementRow> = Query::<D::Db>::new(Self::sql().stock.movements)
-            .bind(&store.0)
-            .all(&mut *conn)
-            .await
-            .map_err(backend)?;
-        rows.iter().zip(1..).map(|(r, n)| movement(n, r)).collect()
+        let rows: Vec<MovementRow> = self.all(Self::q(Self::sql().stock.movements).bind(&store.0)).await?;
+        rows.iter().zip(1..).map(|(r, n)| r.movement(n)).collect()
     }
 
     async fn stock_document(
@@ -104,14 +90,8 @@ impl<D: Dialect> StockStore for SqlStore<D> {
         kind: StockDocumentKind,
         id: &str,
     ) -> Result<Option<StockDocument>, StoreError> {
-        let mut conn = self.conn().await?;
-        let row: Option<StockDocumentRow> = Query::<D::Db>::new(Self::sql().stock.document)
-            .bind(&store.0)
-            .bind(kind.code())
-            .bind(id)
-            .one(&mut *conn)
-            .await
-            .map_err(backend)?;
+        let row: Option<StockDocumentRow> =
+            self.one(document::<D>(Self::sql().stock.document, store, kind, id)).await?;
         row.map(|r| from_json(&r.data)).transpose()
     }
 
@@ -120,18 +100,13 @@ impl<D: Dialect> StockStore for SqlStore<D> {
         store: &StoreId,
         state: ReservationState,
     ) -> Result<Vec<Reservation>, StoreError> {
-        let mut conn = self.conn().await?;
-        let rows: Vec<StockDocumentRow> = Query::<D::Db>::new(Self::sql().stock.documents_in_state)
-            .bind(&store.0)
-            .bind(StockDocumentKind::Reservation.code())
-            .bind(state.code())
-            .all(&mut *conn)
-            .await
-            .map_err(backend)?;
+        let sql = Self::sql().stock.documents_in_state;
+        let kind = StockDocumentKind::Reservation;
+        let rows: Vec<StockDocumentRow> = self.all(document::<D>(sql, store, kind, state.code())).await?;
         rows.iter()
             .map(|r| match from_json(&r.data)? {
                 StockDocument::Reservation(r) => Ok(r),
-                other => Err(StoreError::Backend { message: format!("{} is not a reservation", other.id()) }),
+                other => Err(corrupt(format!("{} is not a reservation", other.id()))),
             })
             .collect()
     }
@@ -145,16 +120,10 @@ impl<D: Dialect> StockSteps for SqlTx<D> {
         location: &LocationId,
         sku: &Sku,
     ) -> Result<StockRow, StoreError> {
-        let row: Option<StockRowRow> = Query::<D::Db>::new(Self::sql().stock.lock)
-            .bind(&store.0)
-            .bind(&location.0)
-            .bind(sku.as_str())
-            .one(&mut *self.tx)
-            .await
-            .map_err(backend)?;
-        row.as_ref()
-            .map(row_of)
-            .ok_or_else(|| StoreError::Backend { message: "stock row was not created".into() })
+        let row: Option<StockRowRow> =
+            self.one(at::<D>(Self::sql().stock.lock, store, location, sku)).await?;
+        let row = row.ok_or_else(|| corrupt("the stock row was not created"))?;
+        Ok(StockRow { level: row.level(), policy: row.policy() })
     }
 
     async fn put_level(
@@ -164,19 +133,17 @@ impl<D: Dialect> StockSteps for SqlTx<D> {
         sku: &Sku,
         level: &Level,
     ) -> Result<(), StoreError> {
-        Query::<D::Db>::new(Self::sql().stock.put_level)
+        let q = Self::q(Self::sql().stock.put_level)
             .bind(milli(level.on_hand)?)
             .bind(milli(level.reserved)?)
             .bind(&store.0)
             .bind(&location.0)
-            .bind(sku.as_str())
-            .run(&mut *self.tx)
-            .await
-            .map_err(backend)
+            .bind(sku.as_str());
+        self.run(q).await
     }
 
     async fn insert_movement(&mut self, store: &StoreId, m: &MovementRecord) -> Result<(), StoreError> {
-        Query::<D::Db>::new(Self::sql().stock.insert_movement)
+        let q = Self::q(Self::sql().stock.insert_movement)
             .bind(Uuid::now_v7())
             .bind(&store.0)
             .bind(&m.location.0)
@@ -187,10 +154,8 @@ impl<D: Dialect> StockSteps for SqlTx<D> {
             .bind(milli(m.reserved)?)
             .bind(m.document.as_deref())
             .bind(&m.actor)
-            .bind(m.at)
-            .run(&mut *self.tx)
-            .await
-            .map_err(backend)
+            .bind(m.at);
+        self.run(q).await
     }
 
     async fn lock_stock_document(
@@ -199,32 +164,32 @@ impl<D: Dialect> StockSteps for SqlTx<D> {
         kind: StockDocumentKind,
         id: &str,
     ) -> Result<Option<StockDocument>, StoreError> {
-        let row: Option<StockDocumentRow> = Query::<D::Db>::new(Self::sql().stock.lock_document)
-            .bind(&store.0)
-            .bind(kind.code())
-            .bind(id)
-            .one(&mut *self.tx)
-            .await
-            .map_err(backend)?;
+        let row: Option<StockDocumentRow> =
+            self.one(document::<D>(Self::sql().stock.lock_document, store, kind, id)).await?;
         row.map(|r| from_json(&r.data)).transpose()
     }
 
     async fn put_stock_document(
         &mut self,
         store: &StoreId,
-        document: &StockDocument,
+        doc: &StockDocument,
         new: bool,
     ) -> Result<(), StoreError> {
         let sql = &Self::sql().stock;
-        let (kind, id, state, data) =
-            (document.kind().code(), document.id(), document.state(), json(document)?);
-        let done = if new {
-            Query::<D::Db>::new(sql.insert_document).bind(&store.0).bind(kind).bind(id).bind(state).bind(data)
+        let (kind, id) = (doc.kind(), doc.id());
+        let q = if new {
+            document::<D>(sql.insert_document, store, kind, id).bind(doc.state()).bind(json(doc)?)
         } else {
-            Query::<D::Db>::new(sql.update_document).bind(state).bind(data).bind(&store.0).bind(kind).bind(id)
+            Self::q(sql.update_document)
+                .bind(doc.state())
+                .bind(json(doc)?)
+                .bind(&store.0)
+                .bind(kind.code())
+                .bind(id)
         };
-        done.run(&mut *self.tx)
-            .await
-            .map_err(|e| on_unique(e, || StoreError::Duplicate { what: format!("{kind} {id}") }))
+        self.run_mapped(q, |e| {
+            on_unique(e, || StoreError::Duplicate { what: format!("{} {id}", kind.code()) })
+        })
+        .await
     }
 }

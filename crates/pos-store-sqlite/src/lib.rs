@@ -19,7 +19,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use pos_app::StoreError;
-use pos_store_sql::{Dialect, Sql, SqlStore};
+use pos_store_sql::{Dialect, Sql, SqlStore, open_error};
 use sqlx::Pool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
@@ -29,23 +29,10 @@ pub struct Sqlite;
 /// The SQLite store.
 pub type SqliteStore = SqlStore<Sqlite>;
 
-fn backend(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend { message: e.to_string() }
-}
-
 impl Dialect for Sqlite {
     type Db = sqlx::Sqlite;
     const BEGIN: &'static str = "BEGIN IMMEDIATE";
-    const SQL: Sql = Sql {
-        catalog: sql::catalog::SQL,
-        stock: sql::stock::SQL,
-        sale: sql::sale::SQL,
-        returns: sql::returns::SQL,
-        loyalty: sql::loyalty::SQL,
-        members: sql::members::SQL,
-        shift: sql::shift::SQL,
-        journal: sql::journal::SQL,
-    };
+    const SQL: Sql = pos_store_sql::statements!(sql);
     const JSON_CAST: &'static str = "";
     const JSON_TEXT: &'static str = "";
 
@@ -55,7 +42,7 @@ impl Dialect for Sqlite {
         if let Some(dir) = Path::new(path).parent()
             && !dir.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(dir).map_err(backend)?;
+            std::fs::create_dir_all(dir).map_err(open_error)?;
         }
         let options = SqliteConnectOptions::new()
             .filename(path)
@@ -65,8 +52,8 @@ impl Dialect for Sqlite {
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
         let pool =
-            SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(backend)?;
-        sqlx::migrate!("./migrations").run(&pool).await.map_err(backend)?;
+            SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(open_error)?;
+        sqlx::migrate!("./migrations").run(&pool).await.map_err(open_error)?;
         Ok(pool)
     }
 }
