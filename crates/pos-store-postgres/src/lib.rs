@@ -32,10 +32,7 @@ pub type PostgresStore = SqlStore<Postgres>;
 
 impl Dialect for Postgres {
     type Db = sqlx::Postgres;
-    const BEGIN: &'static str = "BEGIN";
     const SQL: Sql = pos_store_sql::statements!(sql);
-    const JSON_CAST: &'static str = "::jsonb";
-    const JSON_TEXT: &'static str = "::text";
 
     /// Connects to the server at `url` and runs the migrations.
     async fn connect(url: &str) -> Result<Pool<sqlx::Postgres>, StoreError> {

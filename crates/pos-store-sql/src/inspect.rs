@@ -49,14 +49,19 @@ impl<D: Dialect> Inspect for SqlStore<D> {
     async fn alter_sale_total(&self, receipt: &str, total: Money) {
         let (terminal, number) = parse_receipt(receipt).unwrap_or_else(|| panic!("receipt {receipt}"));
         let which = format!("terminal_id = {} AND number = {number}", text(terminal));
-        let row: Option<DataRow> =
-            self.raw(format!("SELECT document{} AS data FROM sales WHERE {which}", D::JSON_TEXT)).await;
+        let row: Option<DataRow> = self
+            .raw(format!("SELECT document{} AS data FROM sales WHERE {which}", D::SQL.dialect.json_text))
+            .await;
         let data = row.unwrap_or_else(|| panic!("no sale {receipt}")).data;
         let mut doc: SaleDocument = from_json(&data).unwrap_or_else(|e| panic!("{e}"));
         doc.priced.total = total;
         let data = json(&doc).unwrap_or_else(|e| panic!("{e}"));
-        self.execute(format!("UPDATE sales SET document = {}{} WHERE {which}", text(&data), D::JSON_CAST))
-            .await;
+        self.execute(format!(
+            "UPDATE sales SET document = {}{} WHERE {which}",
+            text(&data),
+            D::SQL.dialect.json_cast
+        ))
+        .await;
     }
 
     async fn delete_journal(&self, terminal: &str, sequence: u64) {

@@ -52,6 +52,7 @@ pub(crate) type Q<D> = Query<<D as Dialect>::Db>;
 macro_rules! statements {
     ($m:ident) => {
         $crate::Sql {
+            dialect: $m::DIALECT,
             catalog: $m::catalog::SQL,
             stock: $m::stock::SQL,
             sale: $m::sale::SQL,
@@ -69,20 +70,12 @@ pub fn open_error(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend { message: e.to_string() }
 }
 
-/// A SQL dialect: its database, how it opens, how a write transaction begins, its statements.
+/// A SQL dialect: its database, how it opens, its statements.
 pub trait Dialect: Send + Sync + 'static {
     /// The sqlx database.
     type Db: Backend;
-    /// The statement that begins a write transaction (`BEGIN IMMEDIATE` takes SQLite's write
-    /// lock up front, so a commit's reads and writes are one serialised transaction).
-    const BEGIN: &'static str;
-    /// Every statement.
+    /// Every statement (see [`statements!`]).
     const SQL: Sql;
-    /// What turns a text value into the JSON column type (`::jsonb` in Postgres, nothing in
-    /// SQLite, which keeps JSON as text).
-    const JSON_CAST: &'static str;
-    /// What turns a JSON column into text (`::text` in Postgres, nothing in SQLite).
-    const JSON_TEXT: &'static str;
     /// Opens a pool on `target` (a file path, a URL) and brings the schema up to date.
     ///
     /// # Errors
@@ -197,7 +190,7 @@ impl<D: Dialect> SqlTx<D> {
 #[async_trait]
 impl<D: Dialect> Transactional for SqlStore<D> {
     async fn begin(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
-        let tx = self.pool.begin_with(D::BEGIN).await.map_err(db_error)?;
+        let tx = self.pool.begin_with(D::SQL.dialect.begin).await.map_err(db_error)?;
         Ok(Box::new(SqlTx::<D> { tx }))
     }
 }

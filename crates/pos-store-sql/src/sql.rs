@@ -178,9 +178,24 @@ pub struct JournalSql {
     pub move_head: &'static str,
 }
 
+/// How a dialect writes what is not a statement of one aggregate.
+#[derive(Debug, Clone, Copy)]
+pub struct DialectSql {
+    /// The statement that begins a write transaction (`BEGIN IMMEDIATE` takes SQLite's write
+    /// lock up front, so a commit's reads and writes are one serialised transaction).
+    pub begin: &'static str,
+    /// What turns a text value into the JSON column type (`::jsonb` in Postgres, nothing in
+    /// SQLite, which keeps JSON as text).
+    pub json_cast: &'static str,
+    /// What turns a JSON column into text (`::text` in Postgres, nothing in SQLite).
+    pub json_text: &'static str,
+}
+
 /// Every statement of a dialect.
 #[derive(Debug, Clone, Copy)]
 pub struct Sql {
+    /// Transactions and JSON.
+    pub dialect: DialectSql,
     /// Catalog.
     pub catalog: CatalogSql,
     /// Stock.

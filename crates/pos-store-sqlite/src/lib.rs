@@ -31,10 +31,7 @@ pub type SqliteStore = SqlStore<Sqlite>;
 
 impl Dialect for Sqlite {
     type Db = sqlx::Sqlite;
-    const BEGIN: &'static str = "BEGIN IMMEDIATE";
     const SQL: Sql = pos_store_sql::statements!(sql);
-    const JSON_CAST: &'static str = "";
-    const JSON_TEXT: &'static str = "";
 
     /// Opens (creating if needed) the database file at `path`, a file system path taken as it
     /// is (not a URL: `?`, `%` and spaces are file name characters), and runs the migrations.

@@ -1,5 +1,11 @@
-//! Every statement of the Postgres dialect, one file per aggregate. Parameters are numbered
-//! (`$1`) in the order pos-store-sql's [`Sql`](pos_store_sql::Sql) documents.
+//! Every statement of the Postgres dialect, one file per aggregate, and [`DIALECT`]: how a write
+//! transaction begins and how JSON is cast. Parameters are numbered (`$1`) in the order
+//! pos-store-sql's [`Sql`](pos_store_sql::Sql) documents.
+
+use pos_store_sql::sql::DialectSql;
+
+pub(crate) const DIALECT: DialectSql =
+    DialectSql { begin: "BEGIN", json_cast: "::jsonb", json_text: "::text" };
 
 pub(crate) mod catalog;
 pub(crate) mod journal;
