@@ -72,6 +72,15 @@ impl<D: Dialect> Inspect for SqlStore<D> {
         .await;
     }
 
+    async fn rewind_sale_counter(&self, terminal: &str) {
+        let name = text(pos_app::ports::Counter::Sale.code());
+        self.execute(format!(
+            "UPDATE counters SET last = last - 1 WHERE terminal_id = {} AND name = {name}",
+            text(terminal)
+        ))
+        .await;
+    }
+
     async fn swap_journal(&self, terminal: &str, a: u64, b: u64) {
         let (a, b) = (a as i64, b as i64);
         for (from, to) in [(a, -1), (b, a), (-1, b)] {

@@ -42,6 +42,8 @@ pub trait Inspect: Send + Sync {
     async fn delete_journal(&self, terminal: &str, sequence: u64);
     /// Swaps the sequence numbers of two journal records.
     async fn swap_journal(&self, terminal: &str, a: u64, b: u64);
+    /// Sets a terminal's sale counter back by one, as a botched restore would.
+    async fn rewind_sale_counter(&self, terminal: &str);
 }
 
 #[async_trait]
@@ -81,6 +83,13 @@ impl Inspect for MemoryStore {
         for ((_, t), chain) in self.lock().await.journal.iter_mut() {
             if t == terminal {
                 chain.retain(|e| e.sequence != sequence);
+            }
+        }
+    }
+    async fn rewind_sale_counter(&self, terminal: &str) {
+        for ((_, (t, counter)), n) in self.lock().await.counters.iter_mut() {
+            if t == terminal && *counter == pos_app::ports::Counter::Sale {
+                *n -= 1;
             }
         }
     }

@@ -59,7 +59,7 @@ pub(crate) struct State {
     pub(crate) stock: BTreeMap<Key<(LocationId, Sku)>, StockRow>,
     pub(crate) movements: Vec<(StoreId, MovementRecord)>,
     pub(crate) stock_documents: BTreeMap<Key<(StockDocumentKind, String)>, StockDocument>,
-    counters: BTreeMap<Key<(String, Counter)>, u64>,
+    pub(crate) counters: BTreeMap<Key<(String, Counter)>, u64>,
     heads: BTreeMap<Key<String>, ChainHead>,
     pub(crate) journal: BTreeMap<Key<String>, Vec<JournalEntry>>,
     pub(crate) sales: BTreeMap<Key<Uuid>, SaleRow>,
@@ -450,6 +450,11 @@ impl SaleSteps for MemoryTx {
             .map(|(k, v)| prior(k.1, &v.terminal, v.number, None, v.journal_sequence, &v.request_hash)))
     }
     async fn insert_sale(&mut self, sale: &SaleCommit, number: u64, sequence: u64) -> Result<(), StoreError> {
+        // The SQL stores' unique key on (store, terminal, number).
+        if of(&self.work.sales, &sale.store).any(|s| s.terminal == sale.terminal && s.number == number) {
+            let receipt = receipt_number(&sale.terminal, number);
+            return Err(StoreError::Backend { message: format!("sale number {receipt} is taken") });
+        }
         let row = SaleRow {
             terminal: sale.terminal.clone(),
             number,

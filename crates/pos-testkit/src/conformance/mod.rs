@@ -59,7 +59,28 @@ pub use stock::*;
 #[macro_export]
 macro_rules! conformance_tests {
     ($make:path) => {
-        $crate::conformance_tests!(@cases $make, sale_writes_everything, atomic_at_every_step, idempotent_under_concurrency, no_oversell, gapless_numbering_under_concurrency, bad_input_writes_nothing, unknown_gateway_outcome_is_reconciled, park_and_recall, shifts_and_z_reports, sales_report, void_a_sale, stock_operations, coupons, price_lists_and_low_stock, every_use_case_refuses_bad_input, members, refunds_by_line, journal_audit_detects_tampering);
+        $crate::conformance_tests!(
+            @cases $make,
+            sale_writes_everything,
+            atomic_at_every_step,
+            idempotent_under_concurrency,
+            no_oversell,
+            gapless_numbering_under_concurrency,
+            bad_input_writes_nothing,
+            unknown_gateway_outcome_is_reconciled,
+            park_and_recall,
+            shifts_and_z_reports,
+            sales_report,
+            void_a_sale,
+            stock_operations,
+            coupons,
+            price_lists_and_low_stock,
+            every_use_case_refuses_bad_input,
+            members,
+            refunds_by_line,
+            journal_audit_detects_tampering,
+            a_taken_receipt_number_is_not_a_replay,
+        );
     };
     (@cases $make:path, $($case:ident),* $(,)?) => {
         $(

@@ -380,3 +380,16 @@ pub async fn price_lists_and_low_stock<S: Store + Inspect>(store: Arc<S>) {
     );
     assert_stock_is_fold(&*store).await;
 }
+
+/// A receipt number that is taken (a counter set back, as a botched restore would) is a storage
+/// error, never mistaken for a retry of another sale: nothing is written, nothing replayed.
+pub async fn a_taken_receipt_number_is_not_a_replay<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
+    let co = checkout(store.clone(), approve());
+    co.complete_sale(&sale("n1", "T1", &[("milk", 1)], None, false)).await.unwrap_or_else(|e| panic!("{e}"));
+    store.rewind_sale_counter("T1").await;
+    let before = counts(&*store).await;
+    let e = co.complete_sale(&sale("n2", "T1", &[("cola", 1)], None, false)).await.unwrap_err();
+    assert!(matches!(e, AppError::Store(StoreError::Backend { .. })), "{e}");
+    assert_eq!(counts(&*store).await, before);
+}
