@@ -167,8 +167,7 @@ impl StockStore for MemoryStore {
     async fn below_reorder_point(&self, store: &StoreId) -> Result<Vec<StockLine>, StoreError> {
         Ok(stock_lines(&*self.lock().await, store)
             .filter(|l| {
-                l.row.policy.reorder_quantity.is_some()
-                    && l.row.policy.reorder_point.is_some_and(|p| l.row.level.available <= p)
+                pos_inventory::low_stock_alert(&l.sku, &l.location, &l.row.level, &l.row.policy).is_some()
             })
             .collect())
     }
