@@ -141,7 +141,7 @@ mod tests {
     use super::*;
     use crate::catalog::Product;
     use crate::currency::Currency;
-    use crate::pricing::{ROLE_GET, ROLE_MAIN};
+    use crate::pricing::engine::{ROLE_GET, ROLE_MAIN};
 
     proptest! {
         /// Each product's row holds exactly its own, its parent's, its categories' and the

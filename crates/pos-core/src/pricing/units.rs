@@ -9,8 +9,10 @@
 
 use rust_decimal::Decimal;
 
-use super::{LineInfo, ROLE_GET, ROLE_MAIN, State};
-use crate::promotion::Reward;
+use super::PricingEngine;
+use super::engine::{ROLE_GET, ROLE_MAIN};
+use super::workspace::{LineInfo, Scratch, State};
+use crate::promotion::{PromotionKind, Reward};
 
 /// Buffers of the unit-based promotions.
 #[derive(Default)]
@@ -159,7 +161,7 @@ fn rewarded_units<V: Ord>(
 }
 
 /// Buy X get Y, cheapest units rewarded, in `Decimal`: the exact discount per line into `out`.
-pub(super) fn buy_x_get_y(
+fn buy_x_get_y(
     lines: &[(usize, u8)],
     infos: &[LineInfo],
     state: &State,
@@ -183,7 +185,7 @@ pub(super) fn buy_x_get_y(
 
 /// [`buy_x_get_y`] in integers, when every unit is worth whole minor units and the reward
 /// percentage has at most 7 decimals: `None` sends the promotion to the decimal path.
-pub(super) fn buy_x_get_y_whole<'a>(
+fn buy_x_get_y_whole<'a>(
     lines: &[(usize, u8)],
     infos: &[LineInfo],
     state: &State,
@@ -215,7 +217,7 @@ pub(super) fn buy_x_get_y_whole<'a>(
 
 /// Any `n` units for `price`: the most expensive units are bundled first, while a bundle still
 /// costs more than `price`. Each bundle's discount is spread over its units by value.
-pub(super) fn mix_and_match(
+fn mix_and_match(
     lines: &[(usize, u8)],
     infos: &[LineInfo],
     state: &State,
@@ -237,7 +239,7 @@ pub(super) fn mix_and_match(
 /// [`mix_and_match`] in integers, when every unit and the bundle price are worth whole minor
 /// units and every bundle's discount splits over its units in whole minor units: `None` sends
 /// the promotion to the decimal path.
-pub(super) fn mix_and_match_whole<'a>(
+fn mix_and_match_whole<'a>(
     lines: &[(usize, u8)],
     infos: &[LineInfo],
     state: &State,
@@ -369,4 +371,93 @@ fn spanning_bundle(left: &[u64], g: usize, n: u64, parts: &mut Vec<(usize, u64)>
 /// A whole number as an integer.
 fn whole(d: Decimal) -> Option<i128> {
     d.fract().is_zero().then(|| i128::try_from(d.trunc()).ok()).flatten()
+}
+
+impl PricingEngine {
+    /// The unit rule of unit promotion `p`, from its spec (bundle prices in minor units).
+    fn spec_unit_rule(&self, p: u32) -> Option<UnitRule> {
+        match &self.promotions[p as usize].spec().kind {
+            PromotionKind::BuyXGetY { buy_qty, get_qty, reward, .. } => {
+                Some(UnitRule::BuyXGetY(*buy_qty, *get_qty, *reward))
+            }
+            PromotionKind::MixAndMatch { count, price, .. } => {
+                Some(UnitRule::MixAndMatch(*count, *price * self.scale()))
+            }
+            _ => None,
+        }
+    }
+
+    /// A unit-based promotion (buy X get Y, mix-and-match) with an integer form (`rule`, from
+    /// its hot-path record) on the unclaimed lines, committed: in integers when every unit
+    /// taking part is worth whole minor units, else as [`Self::apply_units_exact`] (the same
+    /// result).
+    pub(super) fn apply_units_whole(
+        &self,
+        p: u32,
+        rule: UnitRule,
+        lines: &[(usize, u8)],
+        infos: &[LineInfo],
+        state: &mut State,
+        sc: &mut Scratch,
+    ) -> i64 {
+        let open = |l: usize| !state.claimed[l] && state.remaining[l] > 0;
+        let mut parts = std::mem::take(&mut sc.fractions);
+        let fractions = match rule {
+            UnitRule::BuyXGetY(x, y, reward) => {
+                buy_x_get_y_whole(lines, infos, state, &open, (x, y, reward), &mut sc.units, &mut parts)
+            }
+            UnitRule::MixAndMatch(count, price_minor) => mix_and_match_whole(
+                lines,
+                infos,
+                state,
+                &open,
+                (count, price_minor),
+                &mut sc.units,
+                &mut parts,
+            ),
+        };
+        let committed = fractions.and_then(|f| self.commit_fractions(p, f, infos, state, sc));
+        sc.fractions = parts;
+        committed.unwrap_or_else(|| self.units_exact(p, rule, lines, infos, state, sc))
+    }
+
+    /// A unit-based promotion on the unclaimed lines, committed, with units valued in
+    /// `Decimal` and its figures from the spec: the reference computation, for units and
+    /// figures of any size.
+    pub(super) fn apply_units_exact(
+        &self,
+        p: u32,
+        lines: &[(usize, u8)],
+        infos: &[LineInfo],
+        state: &mut State,
+        sc: &mut Scratch,
+    ) -> i64 {
+        match self.spec_unit_rule(p) {
+            Some(rule) => self.units_exact(p, rule, lines, infos, state, sc),
+            None => 0,
+        }
+    }
+
+    fn units_exact(
+        &self,
+        p: u32,
+        rule: UnitRule,
+        lines: &[(usize, u8)],
+        infos: &[LineInfo],
+        state: &mut State,
+        sc: &mut Scratch,
+    ) -> i64 {
+        let open = |l: usize| !state.claimed[l] && state.remaining[l] > 0;
+        let mut weights = std::mem::take(&mut sc.weights);
+        weights.clear();
+        match rule {
+            UnitRule::BuyXGetY(x, y, reward) => {
+                buy_x_get_y(lines, infos, state, &open, (x, y, reward), &mut sc.units, &mut weights);
+            }
+            UnitRule::MixAndMatch(count, price_minor) => {
+                mix_and_match(lines, infos, state, &open, (count, price_minor), &mut sc.units, &mut weights);
+            }
+        }
+        self.commit_weights(p, weights, infos, state, sc)
+    }
 }
