@@ -4,7 +4,7 @@
 //! Each entry's hash is `SHA-256(previous hash || canonical(entry without its hash))`. Changing a
 //! field, removing an entry or swapping two breaks the chain at a point [`verify`] reports.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -238,7 +238,8 @@ impl JournalChain {
         &self.last_hash
     }
 
-    /// Makes the next entry for a document and advances the chain.
+    /// Makes the next entry for a document and advances the chain. The entry records its time
+    /// to the microsecond, the precision the hash covers and every store keeps.
     ///
     /// # Errors
     /// [`CoreError::InvalidField`] naming `payload` when it cannot be serialised.
@@ -250,6 +251,7 @@ impl JournalChain {
         document: &T,
     ) -> Result<JournalEntry, CoreError> {
         let payload = canonical_json(document)?;
+        let recorded_at = recorded_at.trunc_subsecs(6);
         let sequence = self.last_sequence + 1;
         let hash =
             entry_hash(&self.last_hash, &self.terminal, sequence, kind, document_id, recorded_at, &payload);
