@@ -19,19 +19,29 @@ pub fn allocate(total: i64, weights: &[Decimal], caps: &[i64], keys: &[u32]) -> 
     debug_assert_eq!(n, caps.len());
     debug_assert_eq!(n, keys.len());
     let mut parts = vec![0_i64; n];
-    let cap_sum: i64 = caps.iter().map(|c| (*c).max(0)).sum();
-    let total = total.min(cap_sum).max(0);
+    let cap_sum: i128 = caps.iter().map(|c| i128::from((*c).max(0))).sum();
+    let total = i64::try_from(i128::from(total).min(cap_sum).max(0)).unwrap_or(0);
     if total == 0 || n == 0 {
         return parts;
     }
-    let weight_sum: Decimal = settle(weights.iter().map(|w| (*w).max(Decimal::ZERO)).sum());
+    // Weights beyond what `Decimal` sums are scaled down together: shares only need their
+    // proportions. Should even that fail, every weight counts the same.
+    let sum = |ws: &[Decimal]| ws.iter().try_fold(Decimal::ZERO, |a, w| a.checked_add(*w));
+    let mut scaled: Vec<Decimal> = weights.iter().map(|w| (*w).max(Decimal::ZERO)).collect();
+    let mut weight_sum = sum(&scaled);
+    if weight_sum.is_none() {
+        scaled.iter_mut().for_each(|w| *w /= Decimal::from(n as u64));
+        weight_sum = sum(&scaled);
+    }
+    let weight_sum = weight_sum.map_or(Decimal::ZERO, settle);
     let mut remainders: Vec<(Decimal, u32, usize)> = Vec::with_capacity(n);
     let mut given = 0_i64;
     if weight_sum > Decimal::ZERO {
         let t = Decimal::from(total);
         for i in 0..n {
-            let w = weights[i].max(Decimal::ZERO);
-            let exact = settle(t * w / weight_sum);
+            let w = scaled[i];
+            // total * w / sum, with w <= sum: divide first when the product would overflow.
+            let exact = settle(t.checked_mul(w).map_or_else(|| t * (w / weight_sum), |tw| tw / weight_sum));
             let floor = exact.floor();
             let f = i64::try_from(floor).unwrap_or(0).min(caps[i].max(0));
             parts[i] = f;

@@ -110,7 +110,7 @@ pub enum EmbeddedKind {
 
 /// Layout of one family of in-store EAN-13 codes, e.g. `2 PPPPP VVVVV C` where P is the item
 /// number, V the value and C the check digit. Stores configure one layout per prefix range.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EmbeddedLayout {
     prefixes: Vec<String>,
     item_digits: u8,
@@ -118,6 +118,16 @@ pub struct EmbeddedLayout {
     value_decimals: u8,
     kind: EmbeddedKind,
 }
+
+// From outside, a layout passes the constructor's checks.
+crate::deserialize_checked!(
+    EmbeddedLayout,
+    |l: &EmbeddedLayout| {
+        let prefixes: Vec<&str> = l.prefixes.iter().map(String::as_str).collect();
+        EmbeddedLayout::new(&prefixes, l.item_digits, l.value_digits, l.value_decimals, l.kind).map(drop)
+    },
+    { prefixes: Vec<String>, item_digits: u8, value_digits: u8, value_decimals: u8, kind: EmbeddedKind }
+);
 
 impl EmbeddedLayout {
     /// A layout. `prefixes` are the 2-digit prefixes it applies to ("02", "20".."29");

@@ -6,15 +6,18 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
+use crate::limits::{MAX_LINES, check_id, check_percent, check_price, check_required_text};
 use crate::quantity::Quantity;
 use crate::sku::Sku;
 
 /// A manual discount entered by staff: a percentage or an amount, always with a reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ManualDiscount {
     kind: ManualDiscountKind,
     reason: String,
 }
+
+crate::deserialize_checked!(ManualDiscount, ManualDiscount::check, { kind: ManualDiscountKind, reason: String });
 
 /// Percent or amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,9 +36,6 @@ impl ManualDiscount {
     /// [`CoreError::InvalidField`] naming `discount.percent` (not in (0, 100]) or
     /// `discount.reason` (empty).
     pub fn percent(percent: Decimal, reason: &str) -> Result<Self, CoreError> {
-        if percent <= Decimal::ZERO || percent > Decimal::ONE_HUNDRED {
-            return Err(CoreError::invalid("discount.percent", "must be above 0 and at most 100"));
-        }
         Self::with(ManualDiscountKind::Percent(percent), reason)
     }
 
@@ -44,17 +44,33 @@ impl ManualDiscount {
     /// # Errors
     /// [`CoreError::InvalidField`] naming `discount.amount` (not positive) or `discount.reason`.
     pub fn amount(amount: Decimal, reason: &str) -> Result<Self, CoreError> {
-        if amount <= Decimal::ZERO {
-            return Err(CoreError::invalid("discount.amount", "must be greater than zero"));
-        }
         Self::with(ManualDiscountKind::Amount(amount), reason)
     }
 
     fn with(kind: ManualDiscountKind, reason: &str) -> Result<Self, CoreError> {
-        if reason.trim().is_empty() {
+        let discount = ManualDiscount { kind, reason: reason.trim().to_owned() };
+        discount.check()?;
+        Ok(discount)
+    }
+
+    /// Checks the discount: a percentage in (0, 100] or an amount above zero within the limits,
+    /// and a reason.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `discount.percent`, `discount.amount` or
+    /// `discount.reason`.
+    pub fn check(&self) -> Result<(), CoreError> {
+        match self.kind {
+            ManualDiscountKind::Percent(p) => check_percent("discount.percent", p)?,
+            ManualDiscountKind::Amount(a) if a <= Decimal::ZERO => {
+                return Err(CoreError::invalid("discount.amount", "must be greater than zero"));
+            }
+            ManualDiscountKind::Amount(a) => check_price("discount.amount", a)?,
+        }
+        if self.reason.trim().is_empty() {
             return Err(CoreError::invalid("discount.reason", "a manual discount needs a reason"));
         }
-        Ok(ManualDiscount { kind, reason: reason.trim().to_owned() })
+        check_required_text("discount.reason", &self.reason)
     }
 
     /// Percent or amount.
@@ -69,11 +85,13 @@ impl ManualDiscount {
 }
 
 /// A unit price set by staff, replacing the catalog price, with a reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PriceOverride {
     price: Decimal,
     reason: String,
 }
+
+crate::deserialize_checked!(PriceOverride, PriceOverride::check, { price: Decimal, reason: String });
 
 impl PriceOverride {
     /// A price override.
@@ -81,13 +99,21 @@ impl PriceOverride {
     /// # Errors
     /// [`CoreError::InvalidField`] naming `override.price` (negative) or `override.reason` (empty).
     pub fn new(price: Decimal, reason: &str) -> Result<Self, CoreError> {
-        if price < Decimal::ZERO {
-            return Err(CoreError::invalid("override.price", "must not be negative"));
-        }
-        if reason.trim().is_empty() {
+        let o = PriceOverride { price, reason: reason.trim().to_owned() };
+        o.check()?;
+        Ok(o)
+    }
+
+    /// Checks the override: a price within the limits and a reason.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `override.price` or `override.reason`.
+    pub fn check(&self) -> Result<(), CoreError> {
+        check_price("override.price", self.price)?;
+        if self.reason.trim().is_empty() {
             return Err(CoreError::invalid("override.reason", "a price override needs a reason"));
         }
-        Ok(PriceOverride { price, reason: reason.trim().to_owned() })
+        check_required_text("override.reason", &self.reason)
     }
 
     /// The unit price.
@@ -102,7 +128,7 @@ impl PriceOverride {
 }
 
 /// One basket line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BasketLine {
     /// Stable id within the basket (not its position).
     pub id: u32,
@@ -118,8 +144,37 @@ pub struct BasketLine {
     pub embedded_price: Option<Decimal>,
 }
 
+crate::deserialize_checked!(BasketLine, BasketLine::check, {
+    id: u32,
+    sku: Sku,
+    quantity: Quantity,
+    price_override: Option<PriceOverride>,
+    discount: Option<ManualDiscount>,
+    embedded_price: Option<Decimal>,
+});
+
+impl BasketLine {
+    /// Checks the line: an id above zero and an embedded price above zero within the limits
+    /// (its other parts check themselves).
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `line.id` or `embedded_price`.
+    pub fn check(&self) -> Result<(), CoreError> {
+        if self.id == 0 {
+            return Err(CoreError::invalid("line.id", "must be above zero"));
+        }
+        if let Some(p) = self.embedded_price {
+            if p <= Decimal::ZERO {
+                return Err(CoreError::invalid("embedded_price", "must be greater than zero"));
+            }
+            check_price("embedded_price", p)?;
+        }
+        Ok(())
+    }
+}
+
 /// Who is buying: membership, tier and customer group drive member prices and promotions.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CustomerContext {
     /// Loyalty member id, if identified.
     pub member_id: Option<String>,
@@ -129,8 +184,34 @@ pub struct CustomerContext {
     pub group: Option<String>,
 }
 
+crate::deserialize_checked!(CustomerContext, CustomerContext::check, {
+    member_id: Option<String>,
+    tier: Option<String>,
+    group: Option<String>,
+});
+
+impl CustomerContext {
+    /// Checks the ids it names.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `customer.member_id`, `customer.tier` or
+    /// `customer.group`.
+    pub fn check(&self) -> Result<(), CoreError> {
+        for (field, v) in [
+            ("customer.member_id", &self.member_id),
+            ("customer.tier", &self.tier),
+            ("customer.group", &self.group),
+        ] {
+            if let Some(v) = v {
+                check_id(field, v)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A basket under construction at a till.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Basket {
     lines: Vec<BasketLine>,
     next_id: u32,
@@ -139,15 +220,51 @@ pub struct Basket {
     discount: Option<ManualDiscount>,
 }
 
+crate::deserialize_checked!(Basket, Basket::check, {
+    lines: Vec<BasketLine>,
+    next_id: u32,
+    customer: CustomerContext,
+    coupons: BTreeSet<String>,
+    discount: Option<ManualDiscount>,
+});
+
 impl Basket {
     /// An empty basket.
     pub fn new() -> Self {
         Basket::default()
     }
 
+    /// Checks what a constructor would: at most [`MAX_LINES`] lines with distinct ids, each
+    /// below `next_id` (so that [`Basket::add`] never reuses one), coupon codes as
+    /// [`Basket::add_coupon`] stores them.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `lines`, `line.id`, `next_id` or `coupon`.
+    pub fn check(&self) -> Result<(), CoreError> {
+        if self.lines.len() > MAX_LINES {
+            return Err(CoreError::invalid("lines", format!("a basket holds at most {MAX_LINES} lines")));
+        }
+        let mut ids: Vec<u32> = self.lines.iter().map(|l| l.id).collect();
+        ids.sort_unstable();
+        if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(CoreError::invalid("line.id", format!("line id {} is used twice", w[0])));
+        }
+        if ids.last().is_some_and(|max| *max > self.next_id) || self.next_id > 1_000_000_000 {
+            return Err(CoreError::invalid("next_id", "must be at least the largest line id, at most 10^9"));
+        }
+        for code in &self.coupons {
+            if *code != normalise_coupon(code) {
+                return Err(CoreError::invalid("coupon", format!("`{code}` is not normalised")));
+            }
+            check_id("coupon", code)?;
+        }
+        Ok(())
+    }
+
     /// Adds a line and returns its id.
     pub fn add(&mut self, sku: Sku, quantity: Quantity) -> u32 {
-        self.next_id += 1;
+        // `check` keeps `next_id` far below `u32::MAX`; pricing refuses more than MAX_LINES.
+        self.next_id = self.next_id.saturating_add(1);
         let id = self.next_id;
         self.lines.push(BasketLine {
             id,
@@ -168,6 +285,7 @@ impl Basket {
         if price <= Decimal::ZERO {
             return Err(CoreError::invalid("embedded_price", "must be greater than zero"));
         }
+        check_price("embedded_price", price)?;
         let id = self.add(sku, Quantity::each(1)?);
         if let Some(l) = self.lines.last_mut() {
             l.embedded_price = Some(price);
@@ -180,7 +298,8 @@ impl Basket {
     /// # Errors
     /// [`CoreError::InvalidField`] naming `line.id` when the id is 0 or already used.
     pub fn insert_line(&mut self, line: BasketLine) -> Result<(), CoreError> {
-        if line.id == 0 || self.lines.iter().any(|l| l.id == line.id) {
+        line.check()?;
+        if line.id == 0 || line.id > 1_000_000_000 || self.lines.iter().any(|l| l.id == line.id) {
             return Err(CoreError::invalid(
                 "line.id",
                 format!("line id {} is zero or already used", line.id),
@@ -254,9 +373,7 @@ impl Basket {
     /// [`CoreError::InvalidField`] naming `coupon` when it is empty or longer than 64 characters.
     pub fn add_coupon(&mut self, code: &str) -> Result<(), CoreError> {
         let code = normalise_coupon(code);
-        if code.is_empty() || code.chars().count() > 64 {
-            return Err(CoreError::invalid("coupon", "must be 1 to 64 characters"));
-        }
+        check_id("coupon", &code)?;
         self.coupons.insert(code);
         Ok(())
     }

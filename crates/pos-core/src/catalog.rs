@@ -9,13 +9,29 @@ use serde::{Deserialize, Serialize};
 
 use crate::currency::Currency;
 use crate::error::CoreError;
+use crate::limits::{check_id, check_price, check_required_text, check_text};
 use crate::quantity::Unit;
 use crate::sku::Sku;
 use crate::tax::TaxClassId;
 
 /// Identifier of a category.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct CategoryId(pub String);
+
+impl TryFrom<String> for CategoryId {
+    type Error = CoreError;
+    fn try_from(s: String) -> Result<Self, CoreError> {
+        check_id("category", &s)?;
+        Ok(CategoryId(s))
+    }
+}
+
+impl From<CategoryId> for String {
+    fn from(c: CategoryId) -> String {
+        c.0
+    }
+}
 
 impl CategoryId {
     /// A category id.
@@ -26,10 +42,25 @@ impl CategoryId {
 
 /// Identifier of a store.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct StoreId(pub String);
 
+impl TryFrom<String> for StoreId {
+    type Error = CoreError;
+    fn try_from(s: String) -> Result<Self, CoreError> {
+        check_id("store", &s)?;
+        Ok(StoreId(s))
+    }
+}
+
+impl From<StoreId> for String {
+    fn from(s: StoreId) -> String {
+        s.0
+    }
+}
+
 /// A category in the tree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Category {
     /// Its id.
     pub id: CategoryId,
@@ -39,8 +70,28 @@ pub struct Category {
     pub parent: Option<CategoryId>,
 }
 
+crate::deserialize_checked!(Category, Category::check, {
+    id: CategoryId,
+    name: String,
+    parent: Option<CategoryId>,
+});
+
+impl Category {
+    /// Checks the category: a name, and not its own parent.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `name` or `parent`.
+    pub fn check(&self) -> Result<(), CoreError> {
+        check_required_text("name", &self.name)?;
+        if self.parent.as_ref() == Some(&self.id) {
+            return Err(CoreError::invalid("parent", "a category cannot be its own parent"));
+        }
+        Ok(())
+    }
+}
+
 /// A sellable product or a variant of one (a variant names its parent).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Product {
     /// Stock-keeping unit.
     pub sku: Sku,
@@ -120,15 +171,25 @@ impl Product {
         Ok(self)
     }
 
-    fn validate(&self) -> Result<(), CoreError> {
-        if self.name.trim().is_empty() {
-            return Err(CoreError::invalid("name", "must not be empty"));
+    /// Checks the product: a name, a price and cost within the limits, identifiers and
+    /// attributes as text (see [`crate::limits`]), and not a variant of itself. Products from
+    /// outside (deserialised, or written through a store) must pass it.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming the field.
+    pub fn validate(&self) -> Result<(), CoreError> {
+        check_required_text("name", &self.name)?;
+        check_price("price", self.price)?;
+        if let Some(c) = self.cost {
+            check_price("cost", c)?;
         }
-        if self.price < Decimal::ZERO {
-            return Err(CoreError::invalid("price", "must not be negative"));
+        check_id("tax_class", &self.tax_class.0)?;
+        for (k, v) in &self.attributes {
+            check_id("attributes", k)?;
+            check_text("attributes", v)?;
         }
-        if self.cost.is_some_and(|c| c < Decimal::ZERO) {
-            return Err(CoreError::invalid("cost", "must not be negative"));
+        for b in &self.barcodes {
+            check_id("barcodes", b)?;
         }
         if self.parent.as_ref() == Some(&self.sku) {
             return Err(CoreError::invalid("parent", "a product cannot be a variant of itself"));
@@ -137,8 +198,21 @@ impl Product {
     }
 }
 
+crate::deserialize_checked!(Product, Product::validate, {
+    sku: Sku,
+    name: String,
+    parent: Option<Sku>,
+    attributes: BTreeMap<String, String>,
+    category: CategoryId,
+    tax_class: TaxClassId,
+    price: Decimal,
+    cost: Option<Decimal>,
+    unit: Unit,
+    barcodes: Vec<String>,
+});
+
 /// Prices that replace the base price for a store and/or a customer group within a date range.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PriceList {
     /// Its id.
     pub id: String,
@@ -165,8 +239,13 @@ impl PriceList {
         {
             return Err(CoreError::invalid("price_list.valid_to", "is before valid_from"));
         }
-        if let Some((sku, _)) = self.prices.iter().find(|(_, p)| **p < Decimal::ZERO) {
-            return Err(CoreError::invalid("price_list.prices", format!("price of `{sku}` is negative")));
+        check_id("price_list.id", &self.id)?;
+        if let Some(g) = &self.customer_group {
+            check_id("price_list.customer_group", g)?;
+        }
+        for (sku, p) in &self.prices {
+            check_price("price_list.prices", *p)
+                .map_err(|e| CoreError::invalid("price_list.prices", format!("price of `{sku}`: {e}")))?;
         }
         Ok(())
     }
@@ -183,6 +262,15 @@ impl PriceList {
         (self.customer_group.is_some(), self.store.is_some(), self.valid_from)
     }
 }
+
+crate::deserialize_checked!(PriceList, PriceList::validate, {
+    id: String,
+    store: Option<StoreId>,
+    customer_group: Option<String>,
+    valid_from: Option<NaiveDate>,
+    valid_to: Option<NaiveDate>,
+    prices: HashMap<Sku, Decimal>,
+});
 
 /// What the catalog keeps beside each product for pricing: a small record next to the
 /// product's key, so that pricing a line reads numbers instead of names.

@@ -49,6 +49,7 @@ pub mod catalog;
 pub mod currency;
 pub mod error;
 pub mod journal;
+pub mod limits;
 pub mod money;
 pub mod pricing;
 pub mod promotion;

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::currency::Currency;
 use crate::error::CoreError;
@@ -14,11 +14,17 @@ use crate::rounding::RoundingMode;
 ///
 /// A `Money` may carry more decimal places than its currency has minor units (for example a
 /// tax computed at full precision); [`Money::round`] is the explicit point where it is rounded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Money {
     amount: Decimal,
     currency: Currency,
 }
+
+// From outside, an amount must be within the domain's limits (see `crate::limits`).
+crate::deserialize_checked!(Money, |m: &Money| crate::limits::check_amount("amount", m.amount, m.currency), {
+    amount: Decimal,
+    currency: Currency,
+});
 
 impl Money {
     /// Creates an amount.
@@ -62,10 +68,18 @@ impl Money {
         self.currency
     }
 
-    /// The amount in integer minor units, if it is already rounded to them.
+    /// The amount in integer minor units, if it is already rounded to them and fits.
     pub fn to_minor(&self) -> Option<i64> {
-        let scaled = self.amount * Decimal::from(10_i64.pow(self.currency.minor_units()));
+        let scaled = self.amount.checked_mul(Decimal::from(10_i64.pow(self.currency.minor_units())))?;
         if scaled.fract().is_zero() { i64::try_from(scaled).ok() } else { None }
+    }
+
+    /// Checks that the amount is within the domain's limits (see [`crate::limits`]).
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `field`.
+    pub fn check(&self, field: &str) -> Result<(), CoreError> {
+        crate::limits::check_amount(field, self.amount, self.currency)
     }
 
     /// True when the amount is zero.

@@ -30,6 +30,9 @@ impl PromotionId {
     }
 }
 
+/// Most units a buy-X-get-Y or mix-and-match figure may name.
+pub const MAX_UNITS: u32 = 10_000;
+
 /// Which items a promotion looks at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -187,19 +190,18 @@ impl PromotionKind {
     }
 
     fn validate(&self) -> Result<(), CoreError> {
-        let percent = |field: &str, p: Decimal| {
-            if p <= Decimal::ZERO || p > Decimal::ONE_HUNDRED {
-                Err(CoreError::invalid(field, format!("{p} is not above 0 and at most 100")))
-            } else {
-                Ok(())
-            }
-        };
+        let percent = crate::limits::check_percent;
         let positive = |field: &str, a: Decimal| {
             if a <= Decimal::ZERO {
-                Err(CoreError::invalid(field, "must be greater than zero"))
-            } else {
-                Ok(())
+                return Err(CoreError::invalid(field, "must be greater than zero"));
             }
+            crate::limits::check_price(field, a)
+        };
+        let units = |field: &str, n: u32| {
+            if n > MAX_UNITS {
+                return Err(CoreError::invalid(field, format!("must be at most {MAX_UNITS}")));
+            }
+            Ok(())
         };
         match self {
             PromotionKind::PercentOff { target, percent: p } => {
@@ -212,10 +214,7 @@ impl PromotionKind {
             }
             PromotionKind::FixedPrice { target, price } => {
                 target.validate("promotion.target")?;
-                if *price < Decimal::ZERO {
-                    return Err(CoreError::invalid("promotion.price", "must not be negative"));
-                }
-                Ok(())
+                crate::limits::check_price("promotion.price", *price)
             }
             PromotionKind::BuyXGetY { buy, buy_qty, get, get_qty, reward } => {
                 buy.validate("promotion.buy")?;
@@ -226,6 +225,8 @@ impl PromotionKind {
                 if *get_qty == 0 {
                     return Err(CoreError::invalid("promotion.get_qty", "must be at least 1"));
                 }
+                units("promotion.buy_qty", *buy_qty)?;
+                units("promotion.get_qty", *get_qty)?;
                 if let Reward::PercentOff(p) = reward {
                     percent("promotion.reward.percent", *p)?;
                 }
@@ -236,10 +237,8 @@ impl PromotionKind {
                 if *count < 2 {
                     return Err(CoreError::invalid("promotion.count", "a bundle needs at least 2 units"));
                 }
-                if *price < Decimal::ZERO {
-                    return Err(CoreError::invalid("promotion.price", "must not be negative"));
-                }
-                Ok(())
+                units("promotion.count", *count)?;
+                crate::limits::check_price("promotion.price", *price)
             }
             PromotionKind::BasketPercentOff { percent: p } => percent("promotion.percent", *p),
             PromotionKind::BasketAmountOff { amount } => positive("promotion.amount", *amount),
@@ -249,12 +248,7 @@ impl PromotionKind {
                 }
                 let mut last = None;
                 for (i, t) in tiers.iter().enumerate() {
-                    if t.threshold < Decimal::ZERO {
-                        return Err(CoreError::invalid(
-                            format!("promotion.tiers[{i}].threshold"),
-                            "must not be negative",
-                        ));
-                    }
+                    crate::limits::check_price(&format!("promotion.tiers[{i}].threshold"), t.threshold)?;
                     if last.is_some_and(|l| t.threshold <= l) {
                         return Err(CoreError::invalid(
                             format!("promotion.tiers[{i}].threshold"),
@@ -396,24 +390,28 @@ pub struct PromotionSpec {
 impl TryFrom<PromotionSpec> for Promotion {
     type Error = CoreError;
     fn try_from(mut spec: PromotionSpec) -> Result<Self, CoreError> {
-        if spec.id.0.trim().is_empty() {
-            return Err(CoreError::invalid("promotion.id", "must not be empty"));
-        }
-        if spec.name.trim().is_empty() {
-            return Err(CoreError::invalid("promotion.name", "must not be empty"));
-        }
+        crate::limits::check_id("promotion.id", &spec.id.0)?;
+        crate::limits::check_required_text("promotion.name", &spec.name)?;
         spec.kind.validate()?;
-        if spec.cap.is_some_and(|c| c <= Decimal::ZERO) {
-            return Err(CoreError::invalid("promotion.cap", "must be greater than zero"));
+        if let Some(cap) = spec.cap {
+            if cap <= Decimal::ZERO {
+                return Err(CoreError::invalid("promotion.cap", "must be greater than zero"));
+            }
+            crate::limits::check_price("promotion.cap", cap)?;
+        }
+        for (field, ids) in
+            [("promotion.tiers", &spec.tiers), ("promotion.customer_groups", &spec.customer_groups)]
+        {
+            for id in ids {
+                crate::limits::check_id(field, id)?;
+            }
         }
         if let Some(w) = &spec.window {
             w.validate()?;
         }
         if let Some(c) = &spec.coupon {
             let c = normalise_coupon(c);
-            if c.is_empty() {
-                return Err(CoreError::invalid("promotion.coupon", "must not be empty"));
-            }
+            crate::limits::check_id("promotion.coupon", &c)?;
             spec.coupon = Some(c);
         }
         if spec.max_uses == Some(0) {

@@ -71,13 +71,18 @@ impl RoundingMode {
         }
     }
 
-    /// Rounds `value` to a multiple of `increment` (which must be positive).
+    /// Rounds `value` to a multiple of `increment` (zero: no rounding). An increment so small
+    /// that the steps leave `Decimal`'s range leaves the value as it is; [`CashRounding`]
+    /// refuses such increments.
     pub fn round_to_increment(self, value: Decimal, increment: Decimal) -> Decimal {
         if increment.is_zero() {
             return value;
         }
-        let steps = (value / increment).round_dp_with_strategy(0, self.strategy());
-        (steps * increment).normalize()
+        value
+            .checked_div(increment)
+            .map(|steps| steps.round_dp_with_strategy(0, self.strategy()))
+            .and_then(|steps| steps.checked_mul(increment))
+            .map_or(value, |v| v.normalize())
     }
 }
 
@@ -92,22 +97,43 @@ pub fn settle(value: Decimal) -> Decimal {
 
 /// Per-store cash rounding: cash totals are rounded to a multiple of `increment`
 /// (CHF 0.05, KRW 10). Card and other tenders are never cash-rounded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct CashRounding {
     increment: Decimal,
     mode: RoundingMode,
 }
 
+crate::deserialize_checked!(CashRounding, CashRounding::check, { increment: Decimal, mode: RoundingMode });
+
 impl CashRounding {
     /// A cash rounding rule.
     ///
     /// # Errors
-    /// [`CoreError::InvalidField`] naming `increment` when it is zero or negative.
+    /// [`CoreError::InvalidField`] naming `cash_rounding.increment` unless it is above zero, at
+    /// most 1,000,000 and has at most 4 decimal places.
     pub fn new(increment: Decimal, mode: RoundingMode) -> Result<Self, CoreError> {
         if increment <= Decimal::ZERO {
             return Err(CoreError::invalid("cash_rounding.increment", "must be greater than zero"));
         }
-        Ok(CashRounding { increment, mode })
+        let rounding = CashRounding { increment, mode };
+        rounding.check()?;
+        Ok(rounding)
+    }
+
+    /// Checks the rule: an increment of zero (none) or above zero, at most 1,000,000, with at
+    /// most 4 decimal places.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `cash_rounding.increment`.
+    pub fn check(&self) -> Result<(), CoreError> {
+        let i = self.increment;
+        if i < Decimal::ZERO || i > Decimal::from(1_000_000) || i.normalize().scale() > 4 {
+            return Err(CoreError::invalid(
+                "cash_rounding.increment",
+                "must be 0 (none) or between 0.0001 and 1,000,000, with at most 4 decimal places",
+            ));
+        }
+        Ok(())
     }
 
     /// No cash rounding: the smallest currency unit is used as is.

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::CoreError;
 
-/// A stock-keeping unit: 1 to 64 visible characters, no whitespace.
+/// A stock-keeping unit: 1 to 64 visible characters, no whitespace, no control or invisible
+/// formatting characters (see [`crate::limits`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Sku(String);
@@ -16,16 +17,11 @@ impl Sku {
     ///
     /// # Errors
     /// [`CoreError::InvalidField`] naming `sku` when it is empty, longer than 64 characters, or
-    /// contains whitespace or control characters.
+    /// contains whitespace, control or invisible formatting characters.
     pub fn parse(s: &str) -> Result<Sku, CoreError> {
-        if s.is_empty() {
-            return Err(CoreError::invalid("sku", "must not be empty"));
-        }
-        if s.chars().count() > 64 {
-            return Err(CoreError::invalid("sku", "must be at most 64 characters"));
-        }
-        if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(CoreError::invalid("sku", "must not contain whitespace or control characters"));
+        crate::limits::check_id("sku", s)?;
+        if s.chars().any(char::is_whitespace) {
+            return Err(CoreError::invalid("sku", "must not contain whitespace"));
         }
         Ok(Sku(s.to_owned()))
     }

@@ -10,7 +10,22 @@ use crate::rounding::RoundingMode;
 
 /// Identifier of a tax class ("standard", "reduced", "food").
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct TaxClassId(pub String);
+
+impl TryFrom<String> for TaxClassId {
+    type Error = CoreError;
+    fn try_from(s: String) -> Result<Self, CoreError> {
+        crate::limits::check_id("tax_class", &s)?;
+        Ok(TaxClassId(s))
+    }
+}
+
+impl From<TaxClassId> for String {
+    fn from(t: TaxClassId) -> String {
+        t.0
+    }
+}
 
 impl TaxClassId {
     /// A tax class id.
@@ -20,11 +35,13 @@ impl TaxClassId {
 }
 
 /// A tax rate as a fraction (`0.19` for 19 %), with a short label printed on receipts ("A", "B").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TaxRate {
     rate: Decimal,
     label: String,
 }
+
+crate::deserialize_checked!(TaxRate, TaxRate::check, { rate: Decimal, label: String });
 
 impl TaxRate {
     /// A rate given in percent (19 -> 19 %).
@@ -35,7 +52,24 @@ impl TaxRate {
         if percent < Decimal::ZERO || percent >= Decimal::ONE_HUNDRED {
             return Err(CoreError::invalid("tax.rate", format!("{percent}% is not between 0% and 100%")));
         }
-        Ok(TaxRate { rate: percent / Decimal::ONE_HUNDRED, label: label.to_owned() })
+        let rate = TaxRate { rate: percent / Decimal::ONE_HUNDRED, label: label.to_owned() };
+        rate.check()?;
+        Ok(rate)
+    }
+
+    /// Checks the rate: a fraction from 0 to below 1 with at most 8 decimal places, and a label
+    /// of at most 64 characters.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `tax.rate` or `tax.label`.
+    pub fn check(&self) -> Result<(), CoreError> {
+        if self.rate < Decimal::ZERO || self.rate >= Decimal::ONE || self.rate.normalize().scale() > 8 {
+            return Err(CoreError::invalid(
+                "tax.rate",
+                "must be a fraction from 0 to below 1 (8 places at most)",
+            ));
+        }
+        crate::limits::check_id("tax.label", &self.label)
     }
 
     /// The rate as a fraction.

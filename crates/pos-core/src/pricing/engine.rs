@@ -15,6 +15,7 @@ use super::result::PromotionLabel;
 use super::workspace::Pool;
 use crate::basket::Basket;
 use crate::error::CoreError;
+use crate::limits::MAX_MINOR;
 use crate::money::Money;
 use crate::promotion::{Promotion, PromotionKind, Target};
 use crate::rounding::settle;
@@ -169,9 +170,14 @@ impl PricingEngine {
         Decimal::from(10_i64.pow(self.store.currency.minor_units()))
     }
 
+    /// `amount` in minor units, rounded at the line rounding point, within the domain's
+    /// limits (see [`crate::limits`]).
     pub(super) fn to_minor_exact(&self, amount: Decimal) -> Result<i64, CoreError> {
-        let scaled = self.store.rounding.round(amount * self.scale(), 0);
-        scaled.to_i64().ok_or(CoreError::Overflow { operation: "amount in minor units" })
+        let out = || {
+            CoreError::invalid("amount", format!("{amount} is beyond the limit of {MAX_MINOR} minor units"))
+        };
+        let scaled = self.store.rounding.round(amount.checked_mul(self.scale()).ok_or_else(out)?, 0);
+        scaled.to_i64().filter(|m| m.abs() <= MAX_MINOR).ok_or_else(out)
     }
 
     pub(super) fn round_minor(&self, exact_minor: Decimal) -> i64 {

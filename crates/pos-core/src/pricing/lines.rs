@@ -10,6 +10,7 @@ use super::workspace::{LineInfo, Workspace};
 use crate::basket::Basket;
 use crate::catalog::{Catalog, Product};
 use crate::error::CoreError;
+use crate::limits::{MAX_LINES, MAX_MINOR};
 
 /// What phase 1 resolved that the result needs: each line's product and the tax rates met.
 pub(super) struct Resolved<'a> {
@@ -34,8 +35,8 @@ impl PricingEngine {
         let price_lists =
             catalog.applicable_price_lists(&self.store.id, basket.customer().group.as_deref(), local.date());
         let n = basket.lines().len();
-        if n >= 1 << 30 {
-            return Err(CoreError::invalid("lines", "a basket holds fewer than 2^30 lines"));
+        if n > MAX_LINES {
+            return Err(CoreError::invalid("lines", format!("a basket holds at most {MAX_LINES} lines")));
         }
         infos.clear();
         let mut products = Vec::with_capacity(n);
@@ -70,9 +71,18 @@ impl PricingEngine {
             let qty = bl.quantity.value();
             let base = match bl.embedded_price {
                 Some(p) if bl.price_override.is_none() => self.to_minor_exact(p)?,
-                _ => self.to_minor_exact(
-                    unit_price.checked_mul(qty).ok_or(CoreError::Overflow { operation: "line amount" })?,
-                )?,
+                _ => self
+                    .to_minor_exact(
+                        unit_price
+                            .checked_mul(qty)
+                            .ok_or(CoreError::Overflow { operation: "line amount" })?,
+                    )
+                    .map_err(|e| match e {
+                        CoreError::InvalidField { reason, .. } => {
+                            CoreError::invalid(format!("lines[{}].amount", bl.id), reason)
+                        }
+                        other => other,
+                    })?,
             };
             let class = slot_facts.tax_class as usize;
             if class_slots[class] == usize::MAX {
@@ -115,6 +125,14 @@ impl PricingEngine {
                         .map(|&(p, role)| u64::from(p) << 32 | line | u64::from(role)),
                 );
             }
+        }
+        // Lines within the limits sum within 64 bits; the document must be within them too.
+        let subtotal: i64 = infos.iter().map(|l| l.base).sum();
+        if subtotal.abs() > MAX_MINOR {
+            return Err(CoreError::invalid(
+                "total",
+                format!("the basket is beyond the limit of {MAX_MINOR} minor units"),
+            ));
         }
         Ok(Resolved { products, tax_slots })
     }
