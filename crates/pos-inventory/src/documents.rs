@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::InventoryError;
-use crate::model::{LocationId, MovementKind};
+use crate::model::{LocationId, MovementKind, check_quantity};
 use crate::rules::{Draft, OnHand};
 
 /// Quantities per SKU.
@@ -21,14 +21,12 @@ fn positive(field: &str, q: Decimal) -> Result<(), InventoryError> {
     if q <= Decimal::ZERO {
         return Err(InventoryError::invalid(field, "must be greater than zero"));
     }
-    Ok(())
+    check_quantity(field, q)
 }
 
 fn non_empty_id(what: &'static str, id: &str) -> Result<(), InventoryError> {
-    if id.trim().is_empty() {
-        return Err(InventoryError::invalid(format!("{what}.id"), "must not be empty"));
-    }
-    Ok(())
+    let field = format!("{what}.id");
+    pos_core::limits::check_id(&field, id).map_err(|e| InventoryError::invalid(field, e.to_string()))
 }
 
 /// Checks a transfer before dispatch: different locations, at least one line, positive
@@ -79,6 +77,7 @@ pub fn check_receipt(
         if *q < Decimal::ZERO {
             return Err(InventoryError::invalid("received", format!("quantity of `{sku}` is negative")));
         }
+        check_quantity("received", *q)?;
         let total = got.get(sku).copied().unwrap_or_default() + *q;
         if total > *sent_q {
             return Err(InventoryError::invalid("received", format!("more `{sku}` received than sent")));
@@ -229,6 +228,7 @@ impl CountSession {
             if *q < Decimal::ZERO {
                 return Err(InventoryError::invalid("counted", format!("quantity of `{sku}` is negative")));
             }
+            check_quantity("counted", *q)?;
             if quantities.insert(sku.clone(), *q).is_some() {
                 return Err(InventoryError::invalid("counted", format!("`{sku}` appears twice")));
             }

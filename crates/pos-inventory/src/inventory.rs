@@ -461,5 +461,8 @@ pub fn adjustment(
     if reason.trim().is_empty() {
         return Err(InventoryError::invalid("reason", "an adjustment needs a reason"));
     }
+    pos_core::limits::check_text("reason", reason)
+        .map_err(|e| InventoryError::invalid("reason", e.to_string()))?;
+    crate::model::check_quantity("delta", delta)?;
     Ok(Draft::on_hand(sku, location, MovementKind::Adjustment { reason: reason.trim().to_owned() }, delta))
 }

@@ -48,6 +48,7 @@ pub use documents::{
 pub use error::InventoryError;
 pub use inventory::{Inventory, LowStockAlert, adjustment};
 pub use model::{
-    Level, Location, LocationId, LocationKind, Movement, MovementKind, StockPolicy, levels, suggested_order,
+    Level, Location, LocationId, LocationKind, MAX_STOCK, Movement, MovementKind, StockPolicy,
+    check_quantity, levels, suggested_order,
 };
 pub use rules::{Applied, Draft, OnHand, apply, low_stock_alert};

@@ -9,9 +9,44 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::InventoryError;
 
+/// Largest stock of one SKU at one location, and largest movement, in units: 10^12. Stores
+/// keep stock as 64-bit thousandths.
+pub const MAX_STOCK: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0);
+
+/// Checks a stock quantity: within ±[`MAX_STOCK`] and at most 3 decimal places (the resolution
+/// stores keep; a finer quantity would be silently rounded).
+///
+/// # Errors
+/// [`InventoryError::InvalidField`] naming `field`.
+pub fn check_quantity(field: &str, q: Decimal) -> Result<(), InventoryError> {
+    if q.normalize().scale() > 3 {
+        return Err(InventoryError::invalid(field, format!("{q} has more than 3 decimal places")));
+    }
+    if q.abs() > MAX_STOCK {
+        return Err(InventoryError::invalid(field, format!("{q} is beyond ±{MAX_STOCK}")));
+    }
+    Ok(())
+}
+
 /// Identifier of a location.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct LocationId(pub String);
+
+impl TryFrom<String> for LocationId {
+    type Error = InventoryError;
+    fn try_from(s: String) -> Result<Self, InventoryError> {
+        pos_core::limits::check_id("location", &s)
+            .map_err(|e| InventoryError::invalid("location", e.to_string()))?;
+        Ok(LocationId(s))
+    }
+}
+
+impl From<LocationId> for String {
+    fn from(l: LocationId) -> String {
+        l.0
+    }
+}
 
 impl LocationId {
     /// A location id.
@@ -52,6 +87,9 @@ impl Location {
         if id.trim().is_empty() {
             return Err(InventoryError::invalid("location.id", "must not be empty"));
         }
+        pos_core::limits::check_id("location.id", id)
+            .and_then(|()| pos_core::limits::check_text("location.name", name))
+            .map_err(|e| InventoryError::invalid(e.field().unwrap_or("location"), e.to_string()))?;
         Ok(Location { id: LocationId::new(id), name: name.to_owned(), kind })
     }
 }
@@ -217,7 +255,7 @@ pub fn suggested_order(available: Decimal, point: Decimal, quantity: Decimal) ->
 
 /// Stock rules of one SKU at one location (a shop may refuse negative stock on the floor and
 /// reorder at a different point than its warehouse).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct StockPolicy {
     /// Whether sales may take stock below zero.
     pub allow_negative: bool,
@@ -226,6 +264,12 @@ pub struct StockPolicy {
     /// Order in multiples of this quantity.
     pub reorder_quantity: Option<Decimal>,
 }
+
+pos_core::deserialize_checked!(StockPolicy, StockPolicy::check, {
+    allow_negative: bool,
+    reorder_point: Option<Decimal>,
+    reorder_quantity: Option<Decimal>,
+});
 
 impl Default for StockPolicy {
     /// Negative stock allowed (a till never refuses a sale the shelf allowed), no reordering.
@@ -246,14 +290,38 @@ impl StockPolicy {
     /// [`InventoryError::InvalidField`] naming `policy.reorder_point` (negative) or
     /// `policy.reorder_quantity` (not positive).
     pub fn with_reorder(mut self, point: Decimal, quantity: Decimal) -> Result<Self, InventoryError> {
-        if point < Decimal::ZERO {
-            return Err(InventoryError::invalid("policy.reorder_point", "must not be negative"));
-        }
-        if quantity <= Decimal::ZERO {
-            return Err(InventoryError::invalid("policy.reorder_quantity", "must be greater than zero"));
-        }
         self.reorder_point = Some(point);
         self.reorder_quantity = Some(quantity);
+        self.check()?;
         Ok(self)
+    }
+
+    /// Checks the reorder rule: both or neither of point (not negative) and quantity (above
+    /// zero), each a stock quantity (see [`check_quantity`]).
+    ///
+    /// # Errors
+    /// [`InventoryError::InvalidField`] naming `policy.reorder_point` or
+    /// `policy.reorder_quantity`.
+    pub fn check(&self) -> Result<(), InventoryError> {
+        match (self.reorder_point, self.reorder_quantity) {
+            (None, None) => Ok(()),
+            (Some(point), Some(quantity)) => {
+                if point < Decimal::ZERO {
+                    return Err(InventoryError::invalid("policy.reorder_point", "must not be negative"));
+                }
+                if quantity <= Decimal::ZERO {
+                    return Err(InventoryError::invalid(
+                        "policy.reorder_quantity",
+                        "must be greater than zero",
+                    ));
+                }
+                check_quantity("policy.reorder_point", point)?;
+                check_quantity("policy.reorder_quantity", quantity)
+            }
+            _ => Err(InventoryError::invalid(
+                "policy.reorder_quantity",
+                "a reorder rule needs a point and a quantity",
+            )),
+        }
     }
 }

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::LowStockAlert;
 use crate::error::InventoryError;
-use crate::model::{Level, LocationId, MovementKind, StockPolicy, suggested_order};
+use crate::model::{
+    Level, LocationId, MAX_STOCK, MovementKind, StockPolicy, check_quantity, suggested_order,
+};
 
 /// How a movement changes on-hand stock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,7 +71,8 @@ pub struct Applied {
     pub reserved: Decimal,
 }
 
-/// Applies `draft` to `level` under `policy`. A movement that lowers available stock below
+/// Applies `draft` to `level` under `policy`. Quantities must be stock quantities (3 decimal
+/// places at most, within ±[`MAX_STOCK`], also after the movement). A movement that lowers available stock below
 /// zero is refused where the policy refuses negative stock, and always for a reservation (only
 /// what is there can be held); a release can free only what is reserved. Movements that raise
 /// available stock are always allowed, even from below zero.
@@ -79,11 +82,20 @@ pub struct Applied {
 /// amount it would take; [`InventoryError::InvalidField`] naming `reserved` for a release of more
 /// than is held.
 pub fn apply(level: &Level, policy: &StockPolicy, draft: &Draft) -> Result<Applied, InventoryError> {
+    let (delta_field, delta) = match draft.on_hand {
+        OnHand::By(d) => ("quantity", d),
+        OnHand::To(counted) => ("counted", counted),
+    };
+    check_quantity(delta_field, delta)?;
+    check_quantity("reserved", draft.reserved)?;
     let on_hand = match draft.on_hand {
         OnHand::By(d) => d,
         OnHand::To(counted) => counted - level.on_hand,
     };
     let after = Level::new(level.on_hand + on_hand, level.reserved + draft.reserved);
+    check_quantity("quantity", after.on_hand).and(check_quantity("quantity", after.reserved)).map_err(
+        |_| InventoryError::invalid("quantity", format!("stock of `{}` would pass ±{MAX_STOCK}", draft.sku)),
+    )?;
     if after.reserved < Decimal::ZERO {
         return Err(InventoryError::invalid(
             "reserved",

@@ -39,7 +39,7 @@ pub struct EarnEvent {
 }
 
 /// The loyalty programme's rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LoyaltyConfig {
     /// Base accrual.
     pub earn: EarnRate,
@@ -68,6 +68,22 @@ pub struct LoyaltyConfig {
     /// Tiers, lowest first.
     pub tiers: Vec<TierRule>,
 }
+
+pos_core::deserialize_checked!(LoyaltyConfig, LoyaltyConfig::validate, {
+    earn: EarnRate,
+    earn_on_discounted: bool,
+    earn_on_tax: bool,
+    category_multipliers: BTreeMap<String, Decimal>,
+    product_multipliers: BTreeMap<String, Decimal>,
+    events: Vec<EarnEvent>,
+    signup_bonus: i64,
+    referral_bonus: i64,
+    min_redeem_balance: i64,
+    point_value: Decimal,
+    redeem_cap_share: Option<Decimal>,
+    expiry_months: u32,
+    tiers: Vec<TierRule>,
+});
 
 impl Default for LoyaltyConfig {
     /// Korean practice: 10 points per 1,000 KRW on the amount paid including VAT, 1,000 points
@@ -131,6 +147,30 @@ impl LoyaltyConfig {
         }
         if self.point_value <= Decimal::ZERO {
             return Err(LoyaltyError::invalid("point_value", "must be greater than zero"));
+        }
+        pos_core::limits::check_price("point_value", self.point_value)?;
+        const MAX_POINTS: i64 = 1_000_000_000_000;
+        if self.signup_bonus > MAX_POINTS
+            || self.referral_bonus > MAX_POINTS
+            || self.min_redeem_balance > MAX_POINTS
+        {
+            return Err(LoyaltyError::invalid(
+                "bonus",
+                "bonuses and minimum balance must be at most 10^12 points",
+            ));
+        }
+        let hundred = Decimal::ONE_HUNDRED;
+        let multipliers = self.category_multipliers.values().chain(self.product_multipliers.values());
+        if multipliers.chain(self.events.iter().map(|e| &e.multiplier)).any(|m| *m > hundred || m.scale() > 6)
+        {
+            return Err(LoyaltyError::invalid(
+                "multipliers",
+                "multipliers must be at most 100 with 6 places",
+            ));
+        }
+        if let EarnRate::PerAmount { points, per } = self.earn {
+            pos_core::limits::check_price("earn.points", points)?;
+            pos_core::limits::check_price("earn.per", per)?;
         }
         if self.redeem_cap_share.is_some_and(|c| c <= Decimal::ZERO || c > Decimal::ONE) {
             return Err(LoyaltyError::invalid("redeem_cap_share", "must be above 0 and at most 1"));

@@ -27,7 +27,7 @@ pub enum CouponKind {
 }
 
 /// A single-use coupon.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Coupon {
     /// The personal code.
     pub code: String,
@@ -43,6 +43,41 @@ pub struct Coupon {
     pub valid_to: NaiveDate,
     /// The sale it was used on.
     pub used_on: Option<String>,
+}
+
+pos_core::deserialize_checked!(Coupon, Coupon::check, {
+    code: String,
+    kind: CouponKind,
+    campaign: String,
+    member: Option<String>,
+    valid_from: NaiveDate,
+    valid_to: NaiveDate,
+    used_on: Option<String>,
+});
+
+impl Coupon {
+    /// Checks the coupon: a code (as [`CouponBook::issue`] normalises it), the campaign's and
+    /// the member's ids, and a window that does not end before it starts.
+    ///
+    /// # Errors
+    /// [`LoyaltyError::InvalidField`] naming `code`, `campaign`, `member` or `valid_to`.
+    pub fn check(&self) -> Result<(), LoyaltyError> {
+        if self.code.trim().is_empty() {
+            return Err(LoyaltyError::invalid("code", "must not be empty"));
+        }
+        pos_core::limits::check_id("code", &self.code)?;
+        pos_core::limits::check_id("campaign", &self.campaign)?;
+        if let Some(m) = &self.member {
+            pos_core::limits::check_id("member", m)?;
+        }
+        if let Some(u) = &self.used_on {
+            pos_core::limits::check_id("used_on", u)?;
+        }
+        if self.valid_to < self.valid_from {
+            return Err(LoyaltyError::invalid("valid_to", "is before valid_from"));
+        }
+        Ok(())
+    }
 }
 
 /// All coupons, by code.
@@ -74,14 +109,9 @@ impl CouponBook {
     /// `valid_from`).
     pub fn issue(&mut self, mut coupon: Coupon) -> Result<(), LoyaltyError> {
         coupon.code = coupon.code.trim().to_uppercase();
-        if coupon.code.is_empty() {
-            return Err(LoyaltyError::invalid("code", "must not be empty"));
-        }
+        coupon.check()?;
         if self.coupons.contains_key(&coupon.code) {
             return Err(LoyaltyError::invalid("code", format!("`{}` already exists", coupon.code)));
-        }
-        if coupon.valid_to < coupon.valid_from {
-            return Err(LoyaltyError::invalid("valid_to", "is before valid_from"));
         }
         self.coupons.insert(coupon.code.clone(), coupon);
         Ok(())

@@ -85,3 +85,18 @@ impl LoyaltyError {
         LoyaltyError::InvalidField { field: field.into(), reason: reason.into() }
     }
 }
+
+impl From<pos_core::CoreError> for LoyaltyError {
+    /// A limit of pos-core's (see `pos_core::limits`) as this crate's error, naming the field.
+    fn from(e: pos_core::CoreError) -> Self {
+        match e {
+            pos_core::CoreError::InvalidField { field, reason } => {
+                LoyaltyError::InvalidField { field, reason }
+            }
+            other => LoyaltyError::InvalidField {
+                field: other.field().unwrap_or("value").to_owned(),
+                reason: other.to_string(),
+            },
+        }
+    }
+}

@@ -9,7 +9,21 @@ use crate::error::LoyaltyError;
 /// in their domestic form (`+82 10-1234-5678` -> `01012345678`), other international numbers
 /// as `+` and digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Phone(String);
+
+impl TryFrom<String> for Phone {
+    type Error = LoyaltyError;
+    fn try_from(s: String) -> Result<Self, LoyaltyError> {
+        Phone::parse(&s)
+    }
+}
+
+impl From<Phone> for String {
+    fn from(p: Phone) -> String {
+        p.0
+    }
+}
 
 impl Phone {
     /// Parses and normalises a phone number.
@@ -56,7 +70,7 @@ pub struct Consent {
 }
 
 /// A loyalty member.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Member {
     /// Id.
     pub id: String,
@@ -78,6 +92,27 @@ pub struct Member {
     pub erased_at: Option<DateTime<Utc>>,
 }
 
+pos_core::deserialize_checked!(Member, Member::check, {
+    id: String,
+    name: Option<String>,
+    phone: Option<Phone>,
+    email: Option<String>,
+    birthday: Option<NaiveDate>,
+    consent: Consent,
+    referred_by: Option<String>,
+    joined_at: DateTime<Utc>,
+    erased_at: Option<DateTime<Utc>>,
+});
+
+fn check_email(e: &str) -> Result<(), LoyaltyError> {
+    match e.split_once('@') {
+        Some((local, domain)) if !local.is_empty() && domain.contains('.') && !domain.contains('@') => {
+            Ok(pos_core::limits::check_text("email", e)?)
+        }
+        _ => Err(LoyaltyError::invalid("email", format!("`{e}` is not an e-mail address"))),
+    }
+}
+
 impl Member {
     /// A new member.
     ///
@@ -90,6 +125,8 @@ impl Member {
         if name.trim().is_empty() {
             return Err(LoyaltyError::invalid("name", "must not be empty"));
         }
+        pos_core::limits::check_id("id", id)?;
+        pos_core::limits::check_required_text("name", name)?;
         Ok(Member {
             id: id.to_owned(),
             name: Some(name.trim().to_owned()),
@@ -109,12 +146,28 @@ impl Member {
     /// [`LoyaltyError::InvalidField`] naming `email` when it has no `@` or no domain.
     pub fn with_email(mut self, email: &str) -> Result<Self, LoyaltyError> {
         let e = email.trim();
-        match e.split_once('@') {
-            Some((local, domain)) if !local.is_empty() && domain.contains('.') => {}
-            _ => return Err(LoyaltyError::invalid("email", format!("`{email}` is not an e-mail address"))),
-        }
+        check_email(e)?;
         self.email = Some(e.to_owned());
         Ok(self)
+    }
+
+    /// Checks what a constructor would: the id, the name (not blank), an e-mail address, the
+    /// referrer's id (see `pos_core::limits`).
+    ///
+    /// # Errors
+    /// [`LoyaltyError::InvalidField`] naming the field.
+    pub fn check(&self) -> Result<(), LoyaltyError> {
+        pos_core::limits::check_id("id", &self.id)?;
+        if let Some(name) = &self.name {
+            pos_core::limits::check_required_text("name", name)?;
+        }
+        if let Some(e) = &self.email {
+            check_email(e)?;
+        }
+        if let Some(r) = &self.referred_by {
+            pos_core::limits::check_id("referred_by", r)?;
+        }
+        Ok(())
     }
 
     /// Sets the birthday.

@@ -27,9 +27,12 @@ pub enum TenderKind {
     Voucher,
 }
 
+/// Most tenders one sale takes.
+pub const MAX_TENDERS: usize = 32;
+
 /// What the customer hands over for one tender. For cash this is the amount tendered (which may
 /// exceed what is due); for every other kind it is the amount to charge.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TenderInput {
     /// Kind.
     pub kind: TenderKind,
@@ -39,8 +42,29 @@ pub struct TenderInput {
     pub reference: Option<String>,
 }
 
+pos_core::deserialize_checked!(TenderInput, TenderInput::check, {
+    kind: TenderKind,
+    amount: Money,
+    reference: Option<String>,
+});
+
 impl TenderInput {
-    /// A tender with no reference.
+    /// Checks the tender: an amount within the limits (see `pos_core::limits`) and a reference
+    /// as text.
+    ///
+    /// # Errors
+    /// [`PaymentError::InvalidField`] naming `amount` or `reference`.
+    pub fn check(&self) -> Result<(), PaymentError> {
+        let core =
+            |e: pos_core::CoreError| PaymentError::invalid(e.field().unwrap_or("tender"), e.to_string());
+        self.amount.check("amount").map_err(core)?;
+        if let Some(r) = &self.reference {
+            pos_core::limits::check_text("reference", r).map_err(core)?;
+        }
+        Ok(())
+    }
+
+    /// A tender without a reference.
     pub fn new(kind: TenderKind, amount: Money) -> Self {
         TenderInput { kind, amount, reference: None }
     }
@@ -103,6 +127,10 @@ pub fn settle(
     if due.is_negative() {
         return Err(PaymentError::invalid("due", "must not be negative"));
     }
+    due.check("due").map_err(|e| PaymentError::invalid("due", e.to_string()))?;
+    if tenders.len() > MAX_TENDERS {
+        return Err(PaymentError::invalid("tenders", format!("at most {MAX_TENDERS} tenders")));
+    }
     let mut non_cash = Decimal::ZERO;
     let mut cash = Decimal::ZERO;
     for (i, t) in tenders.iter().enumerate() {
@@ -115,6 +143,9 @@ pub fn settle(
         if t.amount.amount() <= Decimal::ZERO {
             return Err(PaymentError::invalid(format!("tenders[{i}].amount"), "must be greater than zero"));
         }
+        t.amount
+            .check(&format!("tenders[{i}].amount"))
+            .map_err(|e| PaymentError::invalid(format!("tenders[{i}].amount"), e.to_string()))?;
         if t.amount.amount() != t.amount.round(pos_core::RoundingMode::HalfUp).amount() {
             return Err(PaymentError::invalid(
                 format!("tenders[{i}].amount"),
