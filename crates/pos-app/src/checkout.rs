@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use pos_core::journal::canonical_json;
+use pos_core::journal::{JournalKey, canonical_json};
 use pos_core::{Basket, Catalog, Money, PricedBasket, PricingContext, PricingEngine, StoreConfig};
 use pos_inventory::LocationId;
 use pos_loyalty::{LoyaltyConfig, LoyaltySale, PointsAccount, SaleInput, SaleLine};
@@ -22,9 +22,11 @@ use crate::commit::{self, FailPoint};
 use crate::documents::{LineFacts, SCHEMA, SaleDocument};
 use crate::error::AppError;
 use crate::ports::{
-    CatalogStore, CouponStore, LineRecord, LoyaltyCommit, LoyaltyStore, ParkStore, ParkedBasket,
-    PaymentRecord, SaleCommit, StockTake, Transactional,
+    AccountChange, CatalogStore, CouponStore, LoyaltyStore, ParkStore, ParkedBasket, PaymentRecord,
+    PointsEntries, SaleCommit, Transactional,
 };
+use crate::requests::{MAX_COUPONS, MAX_REDEEM_POINTS, check_field, check_key, check_time, field_error};
+use crate::settings::Settings;
 
 /// What checkout needs from a store: the catalog, coupons and points to price and settle, parked
 /// baskets, and transactions to commit.
@@ -32,8 +34,8 @@ pub trait CheckoutStore: CatalogStore + CouponStore + LoyaltyStore + ParkStore +
 
 impl<T: CatalogStore + CouponStore + LoyaltyStore + ParkStore + Transactional> CheckoutStore for T {}
 
-/// A sale as the till submits it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A sale as the till submits it. Deserialising one checks it as [`SaleRequest::check`] does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SaleRequest {
     /// Idempotency key: a retry with the same key never records a second sale.
     pub idempotency_key: String,
@@ -55,6 +57,56 @@ pub struct SaleRequest {
     pub coupons: Vec<String>,
     /// When.
     pub at: DateTime<Utc>,
+}
+
+pos_core::deserialize_checked!(SaleRequest, SaleRequest::check, {
+    idempotency_key: String,
+    terminal: String,
+    cashier: String,
+    location: LocationId,
+    basket: Basket,
+    tenders: Vec<TenderInput>,
+    redeem_points: i64,
+    #[serde(default)]
+    coupons: Vec<String>,
+    at: DateTime<Utc>,
+});
+
+impl SaleRequest {
+    /// Checks the request: the idempotency key, the terminal, cashier and location ids, a basket
+    /// with lines, the tenders, the points and coupons, and the time (see [`crate::requests`]).
+    ///
+    /// # Errors
+    /// [`AppError::InvalidField`] naming the field.
+    pub fn check(&self) -> Result<(), AppError> {
+        check_key(&self.idempotency_key)?;
+        check_field("terminal", &self.terminal)?;
+        check_field("cashier", &self.cashier)?;
+        check_field("location", &self.location.0)?;
+        if self.basket.is_empty() {
+            return Err(AppError::invalid("basket", "has no lines"));
+        }
+        self.basket.check().map_err(field_error)?;
+        if self.tenders.len() > pos_payments::MAX_TENDERS {
+            return Err(AppError::invalid(
+                "tenders",
+                format!("at most {} tenders", pos_payments::MAX_TENDERS),
+            ));
+        }
+        for (i, t) in self.tenders.iter().enumerate() {
+            t.check().map_err(|e| AppError::invalid(format!("tenders[{i}]"), e.to_string()))?;
+        }
+        if !(0..=MAX_REDEEM_POINTS).contains(&self.redeem_points) {
+            return Err(AppError::invalid("redeem_points", format!("must be from 0 to {MAX_REDEEM_POINTS}")));
+        }
+        if self.coupons.len() > MAX_COUPONS {
+            return Err(AppError::invalid("coupons", format!("at most {MAX_COUPONS} coupons")));
+        }
+        for c in &self.coupons {
+            check_field("coupons", c)?;
+        }
+        check_time("at", self.at)
+    }
 }
 
 /// A completed sale.
@@ -86,14 +138,24 @@ pub struct Checkout<S: CheckoutStore, G: PaymentGateway> {
     gateway: Arc<G>,
     config: StoreConfig,
     loyalty: LoyaltyConfig,
+    key: JournalKey,
     pricing: RwLock<Option<Arc<(Catalog, PricingEngine)>>>,
     fail: FailPoint,
 }
 
 impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
     /// A checkout over a store adapter and a payment gateway.
-    pub fn new(store: Arc<S>, gateway: Arc<G>, config: StoreConfig, loyalty: LoyaltyConfig) -> Self {
-        Checkout { store, gateway, config, loyalty, pricing: RwLock::new(None), fail: FailPoint::default() }
+    pub fn new(store: Arc<S>, gateway: Arc<G>, settings: Settings) -> Self {
+        let Settings { store: config, loyalty, journal_key: key } = settings;
+        Checkout {
+            store,
+            gateway,
+            config,
+            loyalty,
+            key,
+            pricing: RwLock::new(None),
+            fail: FailPoint::default(),
+        }
     }
 
     /// Test support: makes the following sale commits fail right after `step`.
@@ -119,9 +181,8 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
         if basket.is_empty() {
             return Err(AppError::invalid("basket", "has no lines"));
         }
-        if terminal.trim().is_empty() {
-            return Err(AppError::invalid("terminal", "must not be empty"));
-        }
+        check_field("terminal", terminal)?;
+        basket.check().map_err(field_error)?;
         let id = Uuid::now_v7();
         let parked = ParkedBasket { id, terminal: terminal.to_owned(), at, basket: basket.clone() };
         self.store.park(&self.config.id, &parked).await?;
@@ -173,18 +234,7 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
     /// voided); [`AppError::IdempotencyConflict`] when the key committed a different request
     /// (its payments are the first request's, so none is touched). A failed sale writes nothing.
     pub async fn complete_sale(&self, req: &SaleRequest) -> Result<CompletedSale, AppError> {
-        if req.idempotency_key.trim().is_empty() || req.idempotency_key.len() > 128 {
-            return Err(AppError::invalid("idempotency_key", "must be 1 to 128 characters"));
-        }
-        if req.terminal.trim().is_empty() {
-            return Err(AppError::invalid("terminal", "must not be empty"));
-        }
-        if req.basket.is_empty() {
-            return Err(AppError::invalid("basket", "has no lines"));
-        }
-        if req.redeem_points < 0 {
-            return Err(AppError::invalid("redeem_points", "must not be negative"));
-        }
+        req.check()?;
         let request_hash = hash_request(req)?;
         let pricing = self.catalog_and_engine().await?;
         let (catalog, engine) = (&pricing.0, &pricing.1);
@@ -235,7 +285,10 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
                 let entries = account.ledger()[before..].to_vec();
                 (
                     Some(sale),
-                    Some(LoyaltyCommit { member: m.clone(), expected_version: version, account, entries }),
+                    Some((
+                        PointsEntries { member: m.clone(), entries },
+                        AccountChange { expected_version: version, account },
+                    )),
                 )
             }
             None if req.redeem_points > 0 => {
@@ -282,18 +335,6 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
             payments.push(record);
         }
 
-        let lines = priced
-            .lines
-            .iter()
-            .map(|l| LineRecord {
-                line_id: l.line_id,
-                sku: l.sku.clone(),
-                quantity: l.quantity.value(),
-                discount: l.discount_total(),
-                tax: l.tax,
-                total: l.total,
-            })
-            .collect();
         let facts = priced
             .lines
             .iter()
@@ -306,7 +347,7 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
                 }
             })
             .collect();
-        let stock = stock_takes(&req.location, &priced);
+        let (points, account) = loyalty_commit.unzip();
         let document = SaleDocument {
             schema: SCHEMA,
             sale_id: Uuid::now_v7(),
@@ -317,6 +358,10 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
             settlement,
             loyalty: loyalty_sale,
             lines: facts,
+            location: req.location.clone(),
+            payments,
+            coupons: used,
+            points,
         };
         let commit = SaleCommit {
             store: self.config.id.clone(),
@@ -324,13 +369,9 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
             idempotency_key: req.idempotency_key.clone(),
             request_hash,
             document,
-            lines,
-            payments,
-            stock,
-            loyalty: loyalty_commit,
-            coupons: used,
+            account,
         };
-        let outcome = match commit::sale(&*self.store, &self.fail, &commit).await {
+        let outcome = match commit::sale(&*self.store, &self.fail, &self.key, &commit).await {
             Ok(o) => o,
             Err(e) => {
                 if !matches!(e, AppError::IdempotencyConflict { .. }) {
@@ -418,22 +459,6 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
             let _ = self.gateway.void(IdempotencyKey(format!("{}/void", key.0)), reference).await;
         }
     }
-}
-
-/// Stock each line takes, one entry per SKU.
-fn stock_takes(location: &LocationId, priced: &PricedBasket) -> Vec<StockTake> {
-    let mut takes: Vec<StockTake> = Vec::new();
-    for l in &priced.lines {
-        match takes.iter_mut().find(|t| t.sku == l.sku) {
-            Some(t) => t.quantity += l.quantity.value(),
-            None => takes.push(StockTake {
-                location: location.clone(),
-                sku: l.sku.clone(),
-                quantity: l.quantity.value(),
-            }),
-        }
-    }
-    takes
 }
 
 /// SHA-256 of the request's canonical JSON.

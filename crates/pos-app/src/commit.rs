@@ -26,17 +26,18 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use pos_core::journal::JournalChain;
+use pos_core::journal::{JournalChain, JournalKey};
 use pos_core::{Sku, StoreId};
-use pos_inventory::{Draft, LocationId, MovementKind, StockPolicy};
+use pos_inventory::{Draft, LocationId, StockPolicy};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::documents::Document;
 use crate::error::{AppError, StoreError};
 use crate::ports::{
-    CommitOutcome, Counter, LoyaltyCommit, MovementRecord, PriorCommit, ReturnCommit, SaleCommit, ShiftClose,
-    StockChange, StockDocument, StockRow, Transactional, UnitOfWork, receipt_number, return_number, z_number,
+    AccountChange, CommitOutcome, Counter, MovementRecord, PointsEntries, PriorCommit, ReturnCommit,
+    SaleCommit, ShiftClose, StockChange, StockDocument, StockRow, Transactional, UnitOfWork, receipt_number,
+    return_number, z_number,
 };
 
 /// How often a commit starts over after losing an idempotency-key race.
@@ -113,17 +114,18 @@ enum Keyed<'a> {
 async fn keyed<S: Transactional + ?Sized>(
     store: &S,
     fail: &FailPoint,
+    key: &JournalKey,
     commit: Keyed<'_>,
 ) -> Result<CommitOutcome, AppError> {
-    let key = match &commit {
+    let idempotency_key = match &commit {
         Keyed::Sale(c) => &c.idempotency_key,
         Keyed::Return(c) => &c.idempotency_key,
     };
     for _ in 0..ATTEMPTS {
         let mut tx = store.begin().await?;
         let done = match &commit {
-            Keyed::Sale(c) => sale_steps(&mut *tx, fail, c).await,
-            Keyed::Return(c) => return_steps(&mut *tx, fail, c).await,
+            Keyed::Sale(c) => sale_steps(&mut *tx, fail, key, c).await,
+            Keyed::Return(c) => return_steps(&mut *tx, fail, key, c).await,
         };
         match done {
             Err(AppError::Store(StoreError::KeyTaken { .. })) => continue,
@@ -136,21 +138,23 @@ async fn keyed<S: Transactional + ?Sized>(
             }
         }
     }
-    Err(AppError::Store(StoreError::Conflict { what: format!("idempotency key `{key}`") }))
+    Err(AppError::Store(StoreError::Conflict { what: format!("idempotency key `{idempotency_key}`") }))
 }
 
 /// Commits a sale (see the module docs for the order).
 pub(crate) async fn sale<S: Transactional + ?Sized>(
     store: &S,
     fail: &FailPoint,
+    key: &JournalKey,
     c: &SaleCommit,
 ) -> Result<CommitOutcome, AppError> {
-    keyed(store, fail, Keyed::Sale(c)).await
+    keyed(store, fail, key, Keyed::Sale(c)).await
 }
 
 async fn sale_steps(
     tx: &mut dyn UnitOfWork,
     fail: &FailPoint,
+    key: &JournalKey,
     c: &SaleCommit,
 ) -> Result<CommitOutcome, AppError> {
     if let Some(prior) = tx.sale_by_key(&c.store, &c.idempotency_key).await? {
@@ -166,24 +170,17 @@ async fn sale_steps(
     fail.after(CommitStep::Lines)?;
     tx.insert_payments(c).await?;
     fail.after(CommitStep::Payments)?;
-    let drafts: Vec<Draft> = c
-        .stock
-        .iter()
-        .map(|t| Draft::on_hand(&t.sku, &t.location, MovementKind::Sale, -t.quantity))
-        .collect();
     let doc = &c.document;
-    move_stock(tx, &c.store, &drafts, Some(&receipt), &doc.cashier, doc.at).await?;
+    move_stock(tx, &c.store, &doc.drafts(), Some(&receipt), &doc.cashier, doc.at).await?;
     fail.after(CommitStep::Stock)?;
-    if let Some(l) = &c.loyalty {
-        loyalty(tx, &c.store, l, doc.sale_id).await?;
-    }
-    for code in &c.coupons {
+    loyalty(tx, &c.store, c.account.as_ref(), doc.points.as_ref(), doc.sale_id).await?;
+    for code in &doc.coupons {
         if !tx.use_coupon(&c.store, code, &receipt).await? {
             return Err(StoreError::Conflict { what: format!("coupon {code} (already used)") }.into());
         }
     }
     fail.after(CommitStep::Loyalty)?;
-    let entry = chain.append(doc.kind(), &receipt, doc.at, doc)?;
+    let entry = chain.append(key, doc.kind(), &receipt, doc.at, doc)?;
     tx.append_journal(&c.store, &entry).await?;
     fail.after(CommitStep::Journal)?;
     Ok(CommitOutcome { id: doc.sale_id, number, receipt, journal_sequence: sequence, replayed: false })
@@ -193,14 +190,16 @@ async fn sale_steps(
 pub(crate) async fn sale_return<S: Transactional + ?Sized>(
     store: &S,
     fail: &FailPoint,
+    key: &JournalKey,
     c: &ReturnCommit,
 ) -> Result<CommitOutcome, AppError> {
-    keyed(store, fail, Keyed::Return(c)).await
+    keyed(store, fail, key, Keyed::Return(c)).await
 }
 
 async fn return_steps(
     tx: &mut dyn UnitOfWork,
     fail: &FailPoint,
+    key: &JournalKey,
     c: &ReturnCommit,
 ) -> Result<CommitOutcome, AppError> {
     if let Some(prior) = tx.return_by_key(&c.store, &c.idempotency_key).await? {
@@ -225,18 +224,11 @@ async fn return_steps(
         other => other.into(),
     })?;
     fail.after(CommitStep::Document)?;
-    let drafts: Vec<Draft> = c
-        .stock
-        .iter()
-        .map(|r| Draft::on_hand(&r.sku, &r.location, MovementKind::Return, r.quantity))
-        .collect();
-    move_stock(tx, &c.store, &drafts, Some(&receipt), &doc.cashier, doc.at).await?;
+    move_stock(tx, &c.store, &doc.drafts(), Some(&receipt), &doc.cashier, doc.at).await?;
     fail.after(CommitStep::Stock)?;
-    if let Some(l) = &c.loyalty {
-        loyalty(tx, &c.store, l, doc.refund_id).await?;
-    }
+    loyalty(tx, &c.store, c.account.as_ref(), doc.points.as_ref(), doc.refund_id).await?;
     fail.after(CommitStep::Loyalty)?;
-    let entry = chain.append(doc.kind(), &receipt, doc.at, doc)?;
+    let entry = chain.append(key, doc.kind(), &receipt, doc.at, doc)?;
     tx.append_journal(&c.store, &entry).await?;
     fail.after(CommitStep::Journal)?;
     Ok(CommitOutcome { id: doc.refund_id, number, receipt, journal_sequence: sequence, replayed: false })
@@ -247,6 +239,7 @@ async fn return_steps(
 pub(crate) async fn shift_close<S: Transactional + ?Sized>(
     store: &S,
     fail: &FailPoint,
+    key: &JournalKey,
     c: &ShiftClose,
 ) -> Result<CommitOutcome, AppError> {
     let mut tx = store.begin().await?;
@@ -262,7 +255,7 @@ pub(crate) async fn shift_close<S: Transactional + ?Sized>(
     let receipt = z_number(terminal, number);
     let mut chain = chain(&mut *tx, &c.store, terminal).await?;
     let doc = &c.document;
-    let entry = chain.append(doc.kind(), &receipt, doc.closed_at, doc)?;
+    let entry = chain.append(key, doc.kind(), &receipt, doc.closed_at, doc)?;
     tx.append_journal(&c.store, &entry).await?;
     fail.after(CommitStep::Journal)?;
     tx.commit().await?;
@@ -313,11 +306,16 @@ async fn chain(tx: &mut dyn UnitOfWork, store: &StoreId, terminal: &str) -> Resu
 async fn loyalty(
     tx: &mut dyn UnitOfWork,
     store: &StoreId,
-    l: &LoyaltyCommit,
+    account: Option<&AccountChange>,
+    points: Option<&PointsEntries>,
     document: uuid::Uuid,
 ) -> Result<(), AppError> {
-    tx.save_account(store, &l.account, l.expected_version).await?;
-    tx.insert_ledger_entries(store, l, document).await?;
+    if let Some(a) = account {
+        tx.save_account(store, &a.account, a.expected_version).await?;
+    }
+    if let Some(p) = points {
+        tx.insert_ledger_entries(store, p, document).await?;
+    }
     Ok(())
 }
 

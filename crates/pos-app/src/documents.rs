@@ -6,8 +6,9 @@
 
 use chrono::{DateTime, Utc};
 use pos_core::{DocumentKind, Money, PricedBasket, RefundQuote, Sku};
-use pos_loyalty::{LoyaltySale, RefundOutcome};
-use pos_payments::{RefundPart, Settlement, ShiftReport};
+use pos_inventory::{Draft, LocationId, MovementKind};
+use pos_loyalty::{LedgerEntry, LoyaltySale, RefundOutcome};
+use pos_payments::{PaymentState, Settlement, ShiftReport, TenderKind};
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -60,7 +61,64 @@ pub struct LineFacts {
     pub cost: Option<Decimal>,
 }
 
-/// A completed sale.
+/// One line of a sale as stored beside its document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineRecord {
+    /// Line id within the sale.
+    pub line_id: u32,
+    /// SKU.
+    pub sku: Sku,
+    /// Quantity.
+    pub quantity: Decimal,
+    /// Discounts on the line.
+    pub discount: Money,
+    /// Tax.
+    pub tax: Money,
+    /// Amount charged.
+    pub total: Money,
+}
+
+/// One payment of a sale. No card numbers: a reference, brand and last four digits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRecord {
+    /// Tender kind.
+    pub kind: TenderKind,
+    /// Amount applied to the sale.
+    pub amount: Money,
+    /// State.
+    pub state: PaymentState,
+    /// Gateway reference.
+    pub reference: Option<String>,
+    /// Card brand.
+    pub brand: Option<String>,
+    /// Last four digits.
+    pub last4: Option<String>,
+}
+
+/// Money a return gives back to one of the sale's payments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundPayment {
+    /// Position of the sale payment.
+    pub payment: usize,
+    /// Tender kind.
+    pub kind: TenderKind,
+    /// Amount.
+    pub amount: Money,
+    /// Gateway reference of the refund, if any.
+    pub reference: Option<String>,
+}
+
+/// The entries a document added to a member's points ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointsEntries {
+    /// Member.
+    pub member: String,
+    /// The entries, in ledger order.
+    pub entries: Vec<LedgerEntry>,
+}
+
+/// A completed sale: everything its commit writes is in here or follows from it, so the audit
+/// can check every row against the journal record that sealed it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SaleDocument {
     /// Schema version ([`SCHEMA`]).
@@ -81,12 +139,51 @@ pub struct SaleDocument {
     pub loyalty: Option<LoyaltySale>,
     /// Each line's category and cost at the time of sale.
     pub lines: Vec<LineFacts>,
+    /// Where the goods left stock.
+    pub location: LocationId,
+    /// The payments, in tender order.
+    pub payments: Vec<PaymentRecord>,
+    /// Personal coupons used (normalised codes), marked used by this sale.
+    pub coupons: Vec<String>,
+    /// The member's ledger entries.
+    pub points: Option<PointsEntries>,
 }
 
 impl SaleDocument {
     /// The amount due.
     pub fn total(&self) -> Money {
         self.priced.total
+    }
+
+    /// The sale's line rows.
+    pub fn line_records(&self) -> Vec<LineRecord> {
+        self.priced
+            .lines
+            .iter()
+            .map(|l| LineRecord {
+                line_id: l.line_id,
+                sku: l.sku.clone(),
+                quantity: l.quantity.value(),
+                discount: l.discount_total(),
+                tax: l.tax,
+                total: l.total,
+            })
+            .collect()
+    }
+
+    /// The stock the sale takes: one movement per SKU, in order of first appearance.
+    pub fn drafts(&self) -> Vec<Draft> {
+        let mut takes: Vec<(&Sku, Decimal)> = Vec::new();
+        for l in &self.priced.lines {
+            match takes.iter_mut().find(|t| t.0 == &l.sku) {
+                Some(t) => t.1 += l.quantity.value(),
+                None => takes.push((&l.sku, l.quantity.value())),
+            }
+        }
+        takes
+            .into_iter()
+            .map(|(sku, q)| Draft::on_hand(sku, &self.location, MovementKind::Sale, -q))
+            .collect()
     }
 
     /// The category recorded for a line ("?" when unknown).
@@ -170,10 +267,24 @@ pub struct ReturnDocument {
     pub quote: RefundQuote,
     /// The returned lines.
     pub lines: Vec<ReturnedLine>,
-    /// Money returned per original tender.
-    pub tenders: Vec<RefundPart>,
+    /// Money returned per original payment.
+    pub payments: Vec<RefundPayment>,
     /// Points reversed and restored.
     pub loyalty: Option<RefundOutcome>,
+    /// Where the goods went back on hand.
+    pub location: LocationId,
+    /// The member's ledger entries.
+    pub points: Option<PointsEntries>,
+}
+
+impl ReturnDocument {
+    /// The stock the return puts back: one movement per line.
+    pub fn drafts(&self) -> Vec<Draft> {
+        self.lines
+            .iter()
+            .map(|l| Draft::on_hand(&l.sku, &self.location, MovementKind::Return, l.quantity))
+            .collect()
+    }
 }
 
 impl Document for ReturnDocument {
@@ -217,11 +328,11 @@ impl Document for ShiftCloseDocument {
 #[derive(Debug, Clone, PartialEq)]
 pub enum JournalDocument {
     /// A sale.
-    Sale(SaleDocument),
+    Sale(Box<SaleDocument>),
     /// A refund or void.
-    Return(ReturnDocument),
+    Return(Box<ReturnDocument>),
     /// A shift close.
-    ShiftClose(ShiftCloseDocument),
+    ShiftClose(Box<ShiftCloseDocument>),
 }
 
 impl JournalDocument {
@@ -231,9 +342,11 @@ impl JournalDocument {
     /// [`StoreError::Backend`] when the payload is not such a document.
     pub fn read(entry: &pos_core::JournalEntry) -> Result<Self, StoreError> {
         Ok(match entry.kind {
-            DocumentKind::Sale => JournalDocument::Sale(decode(&entry.payload)?),
-            DocumentKind::Refund | DocumentKind::Void => JournalDocument::Return(decode(&entry.payload)?),
-            DocumentKind::ShiftClose => JournalDocument::ShiftClose(decode(&entry.payload)?),
+            DocumentKind::Sale => JournalDocument::Sale(Box::new(decode(&entry.payload)?)),
+            DocumentKind::Refund | DocumentKind::Void => {
+                JournalDocument::Return(Box::new(decode(&entry.payload)?))
+            }
+            DocumentKind::ShiftClose => JournalDocument::ShiftClose(Box::new(decode(&entry.payload)?)),
             other => {
                 return Err(StoreError::Backend {
                     message: format!("unknown journal record kind {other:?}"),

@@ -33,12 +33,58 @@ pub enum StoreError {
         /// Line id.
         line: u32,
     },
+    /// A value the store was given does not pass the domain's checks; nothing was written.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        /// The field.
+        field: String,
+        /// Why.
+        reason: String,
+    },
     /// Anything else from the database; details are in the message (logged, not shown to users).
     #[error("storage error: {message}")]
     Backend {
         /// Driver message.
         message: String,
     },
+}
+
+impl StoreError {
+    /// A value refused by a domain check, naming its field.
+    pub fn invalid(field: Option<&str>, e: &dyn std::fmt::Display) -> Self {
+        StoreError::InvalidInput { field: field.unwrap_or("value").to_owned(), reason: e.to_string() }
+    }
+}
+
+impl From<pos_core::CoreError> for StoreError {
+    fn from(e: pos_core::CoreError) -> Self {
+        match e {
+            pos_core::CoreError::InvalidField { field, reason } => StoreError::InvalidInput { field, reason },
+            other => StoreError::invalid(other.field(), &other),
+        }
+    }
+}
+
+impl From<pos_loyalty::LoyaltyError> for StoreError {
+    fn from(e: pos_loyalty::LoyaltyError) -> Self {
+        match e {
+            pos_loyalty::LoyaltyError::InvalidField { field, reason } => {
+                StoreError::InvalidInput { field, reason }
+            }
+            other => StoreError::invalid(None, &other),
+        }
+    }
+}
+
+impl From<pos_inventory::InventoryError> for StoreError {
+    fn from(e: pos_inventory::InventoryError) -> Self {
+        match e {
+            pos_inventory::InventoryError::InvalidField { field, reason } => {
+                StoreError::InvalidInput { field, reason }
+            }
+            other => StoreError::invalid(None, &other),
+        }
+    }
 }
 
 /// What a use case reports.

@@ -1,7 +1,7 @@
 //! # pos-app
 //!
 //! The use cases of the platform and the storage ports they need. Binaries wire adapters into
-//! these services (`Checkout::new(store, gateway, config, loyalty)`); no business rule lives in
+//! these services (`Checkout::new(store, gateway, settings)`); no business rule lives in
 //! a binary or an adapter. Each service is bounded by the ports it uses.
 //!
 //! - [`ports`]: the storage traits adapters implement: reads, single-statement writes, and
@@ -29,7 +29,9 @@ pub mod error;
 pub mod members;
 pub mod ports;
 pub mod reports;
+pub mod requests;
 pub mod returns;
+pub mod settings;
 pub mod shifts;
 pub mod stock;
 
@@ -45,5 +47,6 @@ pub use members::{MemberData, MemberUpdate, Members, MembersStore, Segments};
 pub use ports::Store;
 pub use reports::{ProductTotal, Reports, SalesReport, TaxTotal, Totals};
 pub use returns::{CompletedRefund, RefundRequest, ReturnStore, Returns, VoidRequest};
+pub use settings::Settings;
 pub use shifts::{Shifts, ShiftsStore};
 pub use stock::{Stock, StockOpsStore};

@@ -154,7 +154,7 @@ impl Entry {
                     })
                     .collect(),
                 taxes: ret.quote.taxes.clone(),
-                tenders: ret.tenders.iter().map(|p| (p.kind, p.amount.amount())).collect(),
+                tenders: ret.payments.iter().map(|p| (p.kind, p.amount.amount())).collect(),
                 cashier: ret.cashier.clone(),
             },
         }

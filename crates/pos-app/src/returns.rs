@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use pos_core::journal::canonical_json;
+use pos_core::journal::{JournalKey, canonical_json};
 use pos_core::{Money, StoreConfig};
 use pos_inventory::LocationId;
 use pos_loyalty::{LoyaltyConfig, PointsAccount, RefundOutcome};
@@ -20,9 +20,11 @@ use crate::commit::{self, FailPoint};
 use crate::documents::{ReturnDocument, ReturnKind, ReturnedLine, SCHEMA};
 use crate::error::AppError;
 use crate::ports::{
-    LoyaltyCommit, LoyaltyStore, RefundPayment, ReturnCommit, SaleStore, StockReturn, StoredSale,
+    AccountChange, LoyaltyStore, PointsEntries, RefundPayment, ReturnCommit, SaleStore, StoredSale,
     Transactional, parse_receipt,
 };
+use crate::requests::{check_field, check_key, check_time};
+use crate::settings::Settings;
 
 /// What refunds and voids need from a store: the sale as stored, the member's points, and
 /// transactions to commit.
@@ -30,8 +32,9 @@ pub trait ReturnStore: SaleStore + LoyaltyStore + Transactional {}
 
 impl<T: SaleStore + LoyaltyStore + Transactional> ReturnStore for T {}
 
-/// A refund as the till submits it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A refund as the till submits it. Deserialising one checks it as [`RefundRequest::check`]
+/// does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RefundRequest {
     /// Idempotency key.
     pub idempotency_key: String,
@@ -49,8 +52,56 @@ pub struct RefundRequest {
     pub at: DateTime<Utc>,
 }
 
-/// A void as the till submits it: the whole sale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pos_core::deserialize_checked!(RefundRequest, RefundRequest::check, {
+    idempotency_key: String,
+    terminal: String,
+    cashier: String,
+    location: LocationId,
+    receipt: String,
+    lines: Vec<u32>,
+    at: DateTime<Utc>,
+});
+
+impl RefundRequest {
+    /// Checks the request: the idempotency key, ids, at most `MAX_LINES` lines, the time.
+    ///
+    /// # Errors
+    /// [`AppError::InvalidField`] naming the field.
+    pub fn check(&self) -> Result<(), AppError> {
+        check_returned(
+            &self.idempotency_key,
+            &self.terminal,
+            &self.cashier,
+            &self.location,
+            &self.receipt,
+            self.at,
+        )?;
+        if self.lines.len() > pos_core::limits::MAX_LINES {
+            return Err(AppError::invalid("lines", "names more lines than a sale has"));
+        }
+        Ok(())
+    }
+}
+
+fn check_returned(
+    key: &str,
+    terminal: &str,
+    cashier: &str,
+    location: &LocationId,
+    receipt: &str,
+    at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    check_key(key)?;
+    check_field("terminal", terminal)?;
+    check_field("cashier", cashier)?;
+    check_field("location", &location.0)?;
+    check_field("receipt", receipt)?;
+    check_time("at", at)
+}
+
+/// A void as the till submits it: the whole sale. Deserialising one checks it as
+/// [`VoidRequest::check`] does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VoidRequest {
     /// Idempotency key.
     pub idempotency_key: String,
@@ -64,6 +115,32 @@ pub struct VoidRequest {
     pub receipt: String,
     /// When.
     pub at: DateTime<Utc>,
+}
+
+pos_core::deserialize_checked!(VoidRequest, VoidRequest::check, {
+    idempotency_key: String,
+    terminal: String,
+    cashier: String,
+    location: LocationId,
+    receipt: String,
+    at: DateTime<Utc>,
+});
+
+impl VoidRequest {
+    /// Checks the request: the idempotency key, ids, the time.
+    ///
+    /// # Errors
+    /// [`AppError::InvalidField`] naming the field.
+    pub fn check(&self) -> Result<(), AppError> {
+        check_returned(
+            &self.idempotency_key,
+            &self.terminal,
+            &self.cashier,
+            &self.location,
+            &self.receipt,
+            self.at,
+        )
+    }
 }
 
 /// A completed refund or void.
@@ -96,13 +173,15 @@ pub struct Returns<S: ReturnStore, G: PaymentGateway> {
     gateway: Arc<G>,
     config: StoreConfig,
     loyalty: LoyaltyConfig,
+    key: JournalKey,
     fail: FailPoint,
 }
 
 impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
     /// Returns over a store adapter and the payment gateway the sales were paid through.
-    pub fn new(store: Arc<S>, gateway: Arc<G>, config: StoreConfig, loyalty: LoyaltyConfig) -> Self {
-        Returns { store, gateway, config, loyalty, fail: FailPoint::default() }
+    pub fn new(store: Arc<S>, gateway: Arc<G>, settings: Settings) -> Self {
+        let Settings { store: config, loyalty, journal_key: key } = settings;
+        Returns { store, gateway, config, loyalty, key, fail: FailPoint::default() }
     }
 
     /// Test support: makes the following return commits fail right after `step`.
@@ -120,6 +199,7 @@ impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
     /// [`AppError::NotFound`] for an unknown receipt; [`AppError::Pricing`] for a line that is
     /// not on the sale; gateway and store errors. A failed refund writes nothing.
     pub async fn refund(&self, req: &RefundRequest) -> Result<CompletedRefund, AppError> {
+        req.check()?;
         let sale = self.sale(&req.receipt).await?;
         self.return_lines(req, &sale, ReturnKind::Refund).await
     }
@@ -132,6 +212,7 @@ impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
     /// As [`Returns::refund`]; [`AppError::InvalidField`] naming `receipt` when some lines were
     /// refunded already (refund the rest instead).
     pub async fn void(&self, req: &VoidRequest) -> Result<CompletedRefund, AppError> {
+        req.check()?;
         let sale = self.sale(&req.receipt).await?;
         if !sale.returned.lines.is_empty() {
             return Err(AppError::invalid(
@@ -163,12 +244,6 @@ impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
         sale: &StoredSale,
         kind: ReturnKind,
     ) -> Result<CompletedRefund, AppError> {
-        if req.idempotency_key.trim().is_empty() || req.idempotency_key.len() > 128 {
-            return Err(AppError::invalid("idempotency_key", "must be 1 to 128 characters"));
-        }
-        if req.terminal.trim().is_empty() {
-            return Err(AppError::invalid("terminal", "must not be empty"));
-        }
         let store_id = &self.config.id;
         if let Some(l) = req.lines.iter().find(|l| sale.returned.lines.contains(l)) {
             return Err(AppError::invalid("lines", format!("line {l} was already refunded")));
@@ -193,7 +268,13 @@ impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
                 ) * self.loyalty.point_value;
                 let entries = account.ledger()[before..].to_vec();
                 let member = ls.member.clone();
-                (Some(out), Some(LoyaltyCommit { member, expected_version: version, account, entries }))
+                (
+                    Some(out),
+                    Some((
+                        PointsEntries { member, entries },
+                        AccountChange { expected_version: version, account },
+                    )),
+                )
             }
             None => (None, None),
         };
@@ -247,10 +328,7 @@ impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
                 category: sale.document.category(l.line_id).to_owned(),
             })
             .collect();
-        let stock = lines
-            .iter()
-            .map(|l| StockReturn { location: req.location.clone(), sku: l.sku.clone(), quantity: l.quantity })
-            .collect();
+        let (points, account) = loyalty_commit.unzip();
         let document = ReturnDocument {
             schema: SCHEMA,
             refund_id: Uuid::now_v7(),
@@ -262,8 +340,10 @@ impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
             at: req.at,
             quote: quote.clone(),
             lines,
-            tenders: parts.clone(),
+            payments,
             loyalty: loyalty_outcome,
+            location: req.location.clone(),
+            points,
         };
         let commit = ReturnCommit {
             store: store_id.clone(),
@@ -271,11 +351,9 @@ impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
             idempotency_key: req.idempotency_key.clone(),
             request_hash: hash(req)?,
             document,
-            payments,
-            stock,
-            loyalty: loyalty_commit,
+            account,
         };
-        let outcome = commit::sale_return(&*self.store, &self.fail, &commit).await?;
+        let outcome = commit::sale_return(&*self.store, &self.fail, &self.key, &commit).await?;
         Ok(CompletedRefund {
             refund_id: outcome.id,
             receipt: outcome.receipt,

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use pos_core::journal::JournalKey;
 use pos_core::{Money, StoreConfig};
 use pos_payments::{Shift, ShiftEvent, ShiftRefund, ShiftReport, ShiftSale, TenderKind, ZCounter};
 use rust_decimal::Decimal;
@@ -14,6 +15,8 @@ use crate::commit::{self, FailPoint};
 use crate::documents::{JournalDocument, ReturnDocument, SCHEMA, SaleDocument, ShiftCloseDocument};
 use crate::error::AppError;
 use crate::ports::{JournalStore, ShiftClose, ShiftRecord, ShiftStore, Transactional};
+use crate::requests::{check_field, check_time, field_error};
+use crate::settings::Settings;
 
 /// What shifts need from a store: shift records, the terminal's journal, transactions.
 pub trait ShiftsStore: ShiftStore + JournalStore + Transactional {}
@@ -24,6 +27,7 @@ impl<T: ShiftStore + JournalStore + Transactional> ShiftsStore for T {}
 pub struct Shifts<S: ShiftsStore> {
     store: Arc<S>,
     config: StoreConfig,
+    key: JournalKey,
     fail: FailPoint,
 }
 
@@ -51,7 +55,7 @@ fn shift_sale(receipt: &str, doc: &SaleDocument) -> ShiftSale {
 fn shift_refund(receipt: &str, doc: &ReturnDocument) -> ShiftRefund {
     ShiftRefund {
         document: receipt.to_owned(),
-        tenders: doc.tenders.iter().map(|p| (p.kind, p.amount)).collect(),
+        tenders: doc.payments.iter().map(|p| (p.kind, p.amount)).collect(),
         taxes: doc.quote.taxes.iter().map(|t| (t.label.clone(), t.gross)).collect(),
         categories: doc.lines.iter().map(|l| (l.category.clone(), l.amount)).collect(),
     }
@@ -69,8 +73,9 @@ fn record_event(shift: &mut Shift, event: ShiftEvent) -> Result<(), AppError> {
 
 impl<S: ShiftsStore> Shifts<S> {
     /// Shifts of the store `config` describes.
-    pub fn new(store: Arc<S>, config: StoreConfig) -> Self {
-        Shifts { store, config, fail: FailPoint::default() }
+    pub fn new(store: Arc<S>, settings: Settings) -> Self {
+        let Settings { store: config, journal_key: key, .. } = settings;
+        Shifts { store, config, key, fail: FailPoint::default() }
     }
 
     /// Test support: makes the following shift closes fail right after `step`.
@@ -91,6 +96,10 @@ impl<S: ShiftsStore> Shifts<S> {
         float: Money,
         at: DateTime<Utc>,
     ) -> Result<ShiftRecord, AppError> {
+        check_field("terminal", terminal)?;
+        check_field("cashier", cashier)?;
+        check_time("at", at)?;
+        float.check("float").map_err(field_error)?;
         let id = Uuid::now_v7();
         Shift::open(&id.to_string(), terminal, cashier, at, float)?;
         let start_sequence =
@@ -148,6 +157,11 @@ impl<S: ShiftsStore> Shifts<S> {
         event: ShiftEvent,
         at: DateTime<Utc>,
     ) -> Result<ShiftReport, AppError> {
+        check_time("at", at)?;
+        if let ShiftEvent::PaidIn { amount, reason } | ShiftEvent::PaidOut { amount, reason } = &event {
+            amount.check("amount").map_err(field_error)?;
+            pos_core::limits::check_text("reason", reason).map_err(field_error)?;
+        }
         let mut record = self.current(terminal).await?;
         let mut shift = self.replay(&record).await?;
         record_event(&mut shift, event.clone())?;
@@ -222,7 +236,7 @@ impl<S: ShiftsStore> Shifts<S> {
             report,
         };
         let close = ShiftClose { store: self.config.id.clone(), shift: record, document };
-        commit::shift_close(&*self.store, &self.fail, &close).await?;
+        commit::shift_close(&*self.store, &self.fail, &self.key, &close).await?;
         Ok(close.document.report)
     }
 }

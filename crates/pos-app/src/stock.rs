@@ -19,6 +19,7 @@ use crate::error::{AppError, StoreError};
 use crate::ports::{
     CatalogStore, DocumentChange, StockChange, StockDocument, StockDocumentKind, StockStore, Transactional,
 };
+use crate::requests::{check_field, check_time};
 
 /// What stock operations need from a store: stock, the catalog (to refuse unknown SKUs) and
 /// transactions.
@@ -30,14 +31,13 @@ impl<T: StockStore + CatalogStore + Transactional> StockOpsStore for T {}
 pub struct Stock<S: StockOpsStore> {
     store: Arc<S>,
     id: StoreId,
-    currency: pos_core::Currency,
     fail: FailPoint,
 }
 
 impl<S: StockOpsStore> Stock<S> {
-    /// Stock operations for a store (the currency is the catalog's).
-    pub fn new(store: Arc<S>, id: StoreId, currency: pos_core::Currency) -> Self {
-        Stock { store, id, currency, fail: FailPoint::default() }
+    /// Stock operations for a store.
+    pub fn new(store: Arc<S>, id: StoreId) -> Self {
+        Stock { store, id, fail: FailPoint::default() }
     }
 
     /// Test support: makes the following stock commits fail right after `step`.
@@ -53,8 +53,20 @@ impl<S: StockOpsStore> Stock<S> {
         actor: &str,
         at: DateTime<Utc>,
     ) -> Result<Vec<Decimal>, AppError> {
+        check_field("actor", actor)?;
+        check_time("at", at)?;
         let change = StockChange { store: self.id.clone(), drafts, document, actor: actor.to_owned(), at };
         commit::stock_change(&*self.store, &self.fail, &change).await
+    }
+
+    /// Refuses a SKU the catalog does not have: stock of nothing cannot be sold or counted.
+    async fn known(&self, skus: impl IntoIterator<Item = &Sku>) -> Result<(), AppError> {
+        for sku in skus {
+            if self.store.product(&self.id, sku).await?.is_none() {
+                return Err(AppError::invalid("sku", format!("`{sku}` is not in the catalog")));
+            }
+        }
+        Ok(())
     }
 
     async fn document(&self, kind: StockDocumentKind, id: &str) -> Result<StockDocument, AppError> {
@@ -100,6 +112,9 @@ impl<S: StockOpsStore> Stock<S> {
         if quantity <= Decimal::ZERO {
             return Err(AppError::invalid("quantity", "must be greater than zero"));
         }
+        pos_inventory::check_quantity("quantity", quantity)?;
+        check_field("location", &location.0)?;
+        self.known([sku]).await?;
         let draft = Draft::on_hand(sku, location, MovementKind::GoodsReceipt, quantity);
         self.apply(vec![draft], None, actor, at).await.map(drop)
     }
@@ -119,6 +134,8 @@ impl<S: StockOpsStore> Stock<S> {
         at: DateTime<Utc>,
     ) -> Result<(), AppError> {
         let draft = pos_inventory::adjustment(sku, location, delta, reason)?;
+        check_field("location", &location.0)?;
+        self.known([sku]).await?;
         self.apply(vec![draft], None, actor, at).await.map(drop)
     }
 
@@ -138,6 +155,9 @@ impl<S: StockOpsStore> Stock<S> {
         at: DateTime<Utc>,
     ) -> Result<(), AppError> {
         let (transfer, drafts) = Transfer::dispatch(id, from, to, lines)?;
+        check_field("transfer.from", &from.0)?;
+        check_field("transfer.to", &to.0)?;
+        self.known(transfer.sent.keys()).await?;
         let change = DocumentChange { prior: None, next: StockDocument::Transfer(transfer) };
         self.apply(drafts, Some(change), actor, at).await.map(drop)
     }
@@ -181,10 +201,8 @@ impl<S: StockOpsStore> Stock<S> {
         at: DateTime<Utc>,
     ) -> Result<BTreeMap<Sku, Decimal>, AppError> {
         let (session, drafts) = CountSession::take(id, location, counted)?;
-        let catalog = self.store.load_catalog(&self.id, self.currency).await?;
-        if let Some(sku) = session.counted.keys().find(|s| catalog.product(s).is_none()) {
-            return Err(AppError::invalid("sku", format!("`{sku}` is not in the catalog")));
-        }
+        check_field("location", &location.0)?;
+        self.known(session.counted.keys()).await?;
         let skus: Vec<Sku> = session.counted.keys().cloned().collect();
         let change = DocumentChange { prior: None, next: StockDocument::Count(session) };
         let deltas = self.apply(drafts, Some(change), actor, at).await?;
@@ -208,6 +226,8 @@ impl<S: StockOpsStore> Stock<S> {
         at: DateTime<Utc>,
     ) -> Result<(), AppError> {
         let (reservation, draft) = Reservation::hold(id, sku, location, quantity, expires_at, at)?;
+        check_field("location", &location.0)?;
+        self.known([sku]).await?;
         let change = DocumentChange { prior: None, next: StockDocument::Reservation(reservation) };
         self.apply(vec![draft], Some(change), actor, at).await.map(drop)
     }

@@ -1,13 +1,16 @@
-//! Tamper-evident journal primitives: a canonical encoding of finalised documents, a SHA-256
-//! hash chain with a gapless sequence per terminal, and verification.
+//! Tamper-evident journal primitives: a canonical encoding of finalised documents, a keyed hash
+//! chain with a gapless sequence per terminal, and verification.
 //!
-//! Each entry's hash is `SHA-256(previous hash || canonical(entry without its hash))`. Changing a
-//! field, removing an entry or swapping two breaks the chain at a point [`verify`] reports.
+//! Each entry's hash is `HMAC-SHA256(key, previous hash || fields of the entry)`, the key a
+//! per-store secret kept outside the database ([`JournalKey`]). Changing a field, removing an
+//! entry or swapping two breaks the chain at a point [`verify`] reports; without the key nobody
+//! can rewrite a record and recompute the chain after it.
 
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
+use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use thiserror::Error;
 
 use crate::error::CoreError;
@@ -157,8 +160,53 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// The hash of an entry from its fields and the previous hash.
-pub fn entry_hash(
+/// The secret a store's journal is keyed with: at least 32 bytes, kept outside the database
+/// (configuration), never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct JournalKey(std::sync::Arc<[u8]>);
+
+impl JournalKey {
+    /// A key from secret bytes.
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `journal_key` when shorter than 32 bytes.
+    pub fn new(secret: &[u8]) -> Result<Self, CoreError> {
+        if secret.len() < 32 {
+            return Err(CoreError::invalid("journal_key", "must be at least 32 bytes"));
+        }
+        Ok(JournalKey(secret.into()))
+    }
+
+    /// A key from its hexadecimal form (64 or more hex digits).
+    ///
+    /// # Errors
+    /// [`CoreError::InvalidField`] naming `journal_key` when not hex or too short.
+    pub fn from_hex(text: &str) -> Result<Self, CoreError> {
+        let t = text.trim();
+        if !t.len().is_multiple_of(2) || !t.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(CoreError::invalid("journal_key", "must be hexadecimal"));
+        }
+        let bytes: Vec<u8> =
+            (0..t.len()).step_by(2).filter_map(|i| u8::from_str_radix(&t[i..i + 2], 16).ok()).collect();
+        JournalKey::new(&bytes)
+    }
+
+    /// The key in hexadecimal, to store it in a configuration file.
+    pub fn to_hex(&self) -> String {
+        hex(&self.0)
+    }
+}
+
+impl std::fmt::Debug for JournalKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JournalKey(..)")
+    }
+}
+
+/// The keyed hash of an entry from its fields and the previous hash.
+#[allow(clippy::too_many_arguments, reason = "the fields of an entry, each hashed in its place")]
+fn entry_hash(
+    key: &JournalKey,
     prev_hash: &str,
     terminal: &str,
     sequence: u64,
@@ -167,7 +215,8 @@ pub fn entry_hash(
     recorded_at: DateTime<Utc>,
     payload: &str,
 ) -> String {
-    let mut h = Sha256::new();
+    // HMAC takes keys of any length; should that ever fail, an empty hash verifies nothing.
+    let Ok(mut h) = Hmac::<Sha256>::new_from_slice(&key.0) else { return String::new() };
     // Length-prefixed fields: no two different entries encode to the same bytes.
     for field in [
         prev_hash,
@@ -178,16 +227,17 @@ pub fn entry_hash(
         &recorded_at.to_rfc3339_opts(SecondsFormat::Micros, true),
         payload,
     ] {
-        h.update((field.len() as u64).to_be_bytes());
+        h.update(&(field.len() as u64).to_be_bytes());
         h.update(field.as_bytes());
     }
-    hex(&h.finalize())
+    hex(&h.finalize().into_bytes())
 }
 
 impl JournalEntry {
-    /// Recomputes this entry's hash from its content.
-    pub fn compute_hash(&self) -> String {
+    /// Recomputes this entry's hash from its content with the store's key.
+    pub fn compute_hash(&self, key: &JournalKey) -> String {
         entry_hash(
+            key,
             &self.prev_hash,
             &self.terminal,
             self.sequence,
@@ -245,6 +295,7 @@ impl JournalChain {
     /// [`CoreError::InvalidField`] naming `payload` when it cannot be serialised.
     pub fn append<T: Serialize>(
         &mut self,
+        key: &JournalKey,
         kind: DocumentKind,
         document_id: &str,
         recorded_at: DateTime<Utc>,
@@ -253,8 +304,16 @@ impl JournalChain {
         let payload = canonical_json(document)?;
         let recorded_at = recorded_at.trunc_subsecs(6);
         let sequence = self.last_sequence + 1;
-        let hash =
-            entry_hash(&self.last_hash, &self.terminal, sequence, kind, document_id, recorded_at, &payload);
+        let hash = entry_hash(
+            key,
+            &self.last_hash,
+            &self.terminal,
+            sequence,
+            kind,
+            document_id,
+            recorded_at,
+            &payload,
+        );
         let entry = JournalEntry {
             terminal: self.terminal.clone(),
             sequence,
@@ -277,6 +336,7 @@ impl JournalChain {
 /// # Errors
 /// The first problem found, naming the sequence where the chain breaks.
 pub fn verify(
+    key: &JournalKey,
     terminal: &str,
     entries: &[JournalEntry],
     expected_last: Option<u64>,
@@ -295,7 +355,7 @@ pub fn verify(
                 JournalError::Missing { expected, found: e.sequence }
             });
         }
-        if e.compute_hash() != e.hash {
+        if e.compute_hash(key) != e.hash {
             return Err(JournalError::Altered { sequence: e.sequence });
         }
         if e.prev_hash != prev {

@@ -64,7 +64,7 @@ pub use basket::{Basket, BasketLine, CustomerContext, ManualDiscount, PriceOverr
 pub use catalog::{Catalog, Category, CategoryId, PriceList, Product, StoreId};
 pub use currency::Currency;
 pub use error::CoreError;
-pub use journal::{DocumentKind, JournalChain, JournalEntry, JournalError};
+pub use journal::{DocumentKind, JournalChain, JournalEntry, JournalError, JournalKey};
 pub use money::Money;
 pub use pricing::{
     AppliedPromotion, DiscountSource, LineDiscount, LineDiscounts, PricedBasket, PricedLine, PricingContext,

@@ -124,10 +124,19 @@ fn check_chars(field: &str, value: &str, max: usize) -> Result<(), CoreError> {
 /// # Errors
 /// [`CoreError::InvalidField`] naming `field`.
 pub fn check_id(field: &str, value: &str) -> Result<(), CoreError> {
+    check_token(field, value, MAX_ID_CHARS)
+}
+
+/// Checks a token of up to `max` characters (an idempotency key, a code): not blank, no
+/// control or invisible formatting characters.
+///
+/// # Errors
+/// [`CoreError::InvalidField`] naming `field`.
+pub fn check_token(field: &str, value: &str, max: usize) -> Result<(), CoreError> {
     if value.trim().is_empty() {
         return Err(CoreError::invalid(field, "must not be empty"));
     }
-    check_chars(field, value, MAX_ID_CHARS)
+    check_chars(field, value, max)
 }
 
 /// Checks a name or reason: at most [`MAX_TEXT_CHARS`] characters, no control or invisible

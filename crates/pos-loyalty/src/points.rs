@@ -64,6 +64,22 @@ impl EntryKind {
             EntryKind::RestoreRedeem => "restore_redeem",
         }
     }
+
+    /// The kind with this [`EntryKind::code`].
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            EntryKind::Earn,
+            EntryKind::SignupBonus,
+            EntryKind::ReferralBonus,
+            EntryKind::Redeem,
+            EntryKind::Expire,
+            EntryKind::ReverseEarn,
+            EntryKind::ReverseBonus,
+            EntryKind::RestoreRedeem,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
 }
 
 /// One balance change.

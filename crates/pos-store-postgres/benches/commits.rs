@@ -8,10 +8,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use pos_app::{AppError, Checkout, SaleRequest, Stock, Store, StoreError};
+use pos_app::{AppError, Checkout, SaleRequest, Settings, Stock, Store, StoreError};
 use pos_core::{Basket, Category, CategoryId, CustomerContext, Product, Quantity, StoreConfig, StoreId};
 use pos_inventory::LocationId;
-use pos_loyalty::LoyaltyConfig;
 use pos_payments::{TenderInput, TenderKind};
 use pos_store_postgres::PostgresStore;
 use pos_store_sqlite::SqliteStore;
@@ -29,7 +28,7 @@ fn store_id() -> StoreId {
 
 async fn seed<S: Store>(store: &Arc<S>) {
     let id = store_id();
-    let goods = Stock::new(store.clone(), id.clone(), pos_core::Currency::KRW);
+    let goods = Stock::new(store.clone(), id.clone());
     store
         .upsert_category(&id, &Category { id: CategoryId::new("food"), name: "식품".into(), parent: None })
         .await
@@ -94,8 +93,7 @@ async fn run<S: Store>(store: Arc<S>, per_task: usize) -> (f64, String) {
     let checkout = Arc::new(Checkout::new(
         store.clone(),
         Arc::new(FakeGateway::new(Script::Approve)),
-        StoreConfig::korea("bench"),
-        LoyaltyConfig::default(),
+        Settings::new(StoreConfig::korea("bench"), pos_testkit::fixtures::journal_key()),
     ));
     // Warm the catalog cache and the connections.
     let mut warm = request(99, 0);

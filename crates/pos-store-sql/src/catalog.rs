@@ -3,8 +3,8 @@
 
 use async_trait::async_trait;
 use pos_app::StoreError;
-use pos_app::ports::CatalogStore;
-use pos_core::{Catalog, Category, Currency, PriceList, Product, Promotion, StoreId};
+use pos_app::ports::{CatalogStore, valid};
+use pos_core::{Catalog, Category, Currency, PriceList, Product, Promotion, Sku, StoreId};
 use serde::de::DeserializeOwned;
 
 use crate::rows::{DataRow, from_json, json};
@@ -34,10 +34,12 @@ impl<D: Dialect> SqlStore<D> {
 #[async_trait]
 impl<D: Dialect> CatalogStore for SqlStore<D> {
     async fn upsert_category(&self, store: &StoreId, category: &Category) -> Result<(), StoreError> {
+        valid::category(category)?;
         self.upsert(Self::sql().catalog.upsert_category, store, &category.id.0, json(category)?).await
     }
 
     async fn upsert_product(&self, store: &StoreId, product: &Product) -> Result<(), StoreError> {
+        valid::product(product)?;
         self.upsert(Self::sql().catalog.upsert_product, store, product.sku.as_str(), json(product)?).await
     }
 
@@ -47,6 +49,7 @@ impl<D: Dialect> CatalogStore for SqlStore<D> {
     }
 
     async fn upsert_price_list(&self, store: &StoreId, list: &PriceList) -> Result<(), StoreError> {
+        valid::price_list(list)?;
         self.upsert(Self::sql().catalog.upsert_price_list, store, &list.id, json(list)?).await
     }
 
@@ -64,5 +67,11 @@ impl<D: Dialect> CatalogStore for SqlStore<D> {
 
     async fn load_promotions(&self, store: &StoreId) -> Result<Vec<Promotion>, StoreError> {
         self.documents(Self::sql().catalog.promotions, store).await
+    }
+
+    async fn product(&self, store: &StoreId, sku: &Sku) -> Result<Option<Product>, StoreError> {
+        let row: Option<DataRow> =
+            self.one(Self::q(Self::sql().catalog.product).bind(&store.0).bind(sku.as_str())).await?;
+        row.map(|r| from_json(&r.data)).transpose()
     }
 }

@@ -15,6 +15,7 @@
 //! [`loyalty`], [`members`], [`shift`], [`journal`].
 #![deny(missing_docs)]
 
+mod audit;
 pub mod backend;
 mod catalog;
 mod error;
@@ -61,6 +62,7 @@ macro_rules! statements {
             members: $m::members::SQL,
             shift: $m::shift::SQL,
             journal: $m::journal::SQL,
+            audit: $m::audit::SQL,
         }
     };
 }

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use pos_app::StoreError;
-use pos_app::ports::{CouponStore, LoyaltyCommit, LoyaltySteps, LoyaltyStore};
+use pos_app::ports::{CouponStore, LoyaltySteps, LoyaltyStore, PointsEntries, valid};
 use pos_core::StoreId;
 use pos_loyalty::{Coupon, PointsAccount};
 use uuid::Uuid;
@@ -32,6 +32,7 @@ impl<D: Dialect> LoyaltyStore for SqlStore<D> {
 #[async_trait]
 impl<D: Dialect> CouponStore for SqlStore<D> {
     async fn issue_coupon(&self, store: &StoreId, coupon: &Coupon) -> Result<(), StoreError> {
+        valid::coupon(coupon)?;
         let q = Self::q(Self::sql().loyalty.issue_coupon)
             .bind(&store.0)
             .bind(&coupon.code)
@@ -78,14 +79,14 @@ impl<D: Dialect> LoyaltySteps for SqlTx<D> {
     async fn insert_ledger_entries(
         &mut self,
         store: &StoreId,
-        loyalty: &LoyaltyCommit,
+        points: &PointsEntries,
         document: Uuid,
     ) -> Result<(), StoreError> {
-        for e in &loyalty.entries {
+        for e in &points.entries {
             let q = Self::q(Self::sql().loyalty.insert_entry)
                 .bind(Uuid::now_v7())
                 .bind(&store.0)
-                .bind(&loyalty.member)
+                .bind(&points.member)
                 .bind(document)
                 .bind(int(e.sequence)?)
                 .bind(e.kind.code())

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use pos_app::StoreError;
-use pos_app::ports::{MemberStore, ParkStore, ParkedBasket};
+use pos_app::ports::{MemberStore, ParkStore, ParkedBasket, valid};
 use pos_core::StoreId;
 use pos_loyalty::{Member, Phone};
 use uuid::Uuid;
@@ -37,6 +37,7 @@ impl<D: Dialect> SqlStore<D> {
 #[async_trait]
 impl<D: Dialect> MemberStore for SqlStore<D> {
     async fn upsert_member(&self, store: &StoreId, member: &Member) -> Result<(), StoreError> {
+        valid::member(member)?;
         let q = Self::q(Self::sql().members.upsert)
             .bind(&store.0)
             .bind(&member.id)
@@ -58,6 +59,7 @@ impl<D: Dialect> MemberStore for SqlStore<D> {
 #[async_trait]
 impl<D: Dialect> ParkStore for SqlStore<D> {
     async fn park(&self, store: &StoreId, parked: &ParkedBasket) -> Result<(), StoreError> {
+        valid::parked(parked)?;
         let q = Self::q(Self::sql().members.park)
             .bind(&store.0)
             .bind(parked.id)

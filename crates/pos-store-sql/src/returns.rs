@@ -69,7 +69,7 @@ impl<D: Dialect> ReturnSteps for SqlTx<D> {
             })
             .await?;
         }
-        for p in &r.payments {
+        for p in &doc.payments {
             let q = Self::q(sql.insert_payment)
                 .bind(Uuid::now_v7())
                 .bind(&r.store.0)

@@ -109,7 +109,7 @@ impl<D: Dialect> SaleSteps for SqlTx<D> {
     }
 
     async fn insert_sale_lines(&mut self, c: &SaleCommit) -> Result<(), StoreError> {
-        for l in &c.lines {
+        for l in &c.document.line_records() {
             let q = Self::q(Self::sql().sale.insert_line)
                 .bind(Uuid::now_v7())
                 .bind(&c.store.0)
@@ -126,7 +126,7 @@ impl<D: Dialect> SaleSteps for SqlTx<D> {
     }
 
     async fn insert_payments(&mut self, c: &SaleCommit) -> Result<(), StoreError> {
-        for (position, p) in c.payments.iter().enumerate() {
+        for (position, p) in c.document.payments.iter().enumerate() {
             let q = Self::q(Self::sql().sale.insert_payment)
                 .bind(Uuid::now_v7())
                 .bind(&c.store.0)

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use pos_app::StoreError;
-use pos_app::ports::{Counter, ShiftClose, ShiftRecord, ShiftSteps, ShiftStore};
+use pos_app::ports::{Counter, ShiftClose, ShiftRecord, ShiftSteps, ShiftStore, valid};
 use pos_core::StoreId;
 
 use crate::error::on_unique;
@@ -12,6 +12,7 @@ use crate::{Dialect, SqlStore, SqlTx};
 #[async_trait]
 impl<D: Dialect> ShiftStore for SqlStore<D> {
     async fn open_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError> {
+        valid::shift(shift)?;
         let q = Self::q(Self::sql().shift.open)
             .bind(&store.0)
             .bind(shift.id)
@@ -35,6 +36,7 @@ impl<D: Dialect> ShiftStore for SqlStore<D> {
     }
 
     async fn save_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError> {
+        valid::shift(shift)?;
         if !self.hit(Self::q(Self::sql().shift.save).bind(json(shift)?).bind(&store.0).bind(shift.id)).await?
         {
             return Err(StoreError::Conflict { what: "shift (no longer open)".into() });

@@ -20,6 +20,8 @@ pub struct CatalogSql {
     pub promotions: &'static str,
     /// (store) -> data: the store's price lists.
     pub price_lists: &'static str,
+    /// (store, sku) -> data: one product.
+    pub product: &'static str,
 }
 
 /// Stock levels, movements and documents.
@@ -178,6 +180,37 @@ pub struct JournalSql {
     pub move_head: &'static str,
 }
 
+/// What the audit reads of one terminal. Every statement takes (store, terminal) and returns
+/// the rows of the terminal's documents only (movements and coupons by a document number
+/// starting with `terminal-`, which the audit narrows to the terminal exactly).
+#[derive(Debug, Clone, Copy)]
+pub struct AuditSql {
+    /// -> `sequence, hash`: the journal head, if any.
+    pub head: &'static str,
+    /// -> `name, n`: the counters.
+    pub counters: &'static str,
+    /// -> `id, number, at, currency, total_minor, cashier, journal_sequence, document`, by number.
+    pub sales: &'static str,
+    /// -> `sale_id, line_id, sku, quantity_milli, discount_minor, tax_minor, total_minor`.
+    pub sale_lines: &'static str,
+    /// -> `sale_id, position, kind, amount_minor, state, reference, brand, last4`.
+    pub payments: &'static str,
+    /// -> `id, number, kind, sale_id, at, currency, total_minor, journal_sequence, document`, by
+    /// number (the currency is the sale's).
+    pub refunds: &'static str,
+    /// -> `refund_id, sale_id, line_id, quantity_milli, amount_minor, currency`.
+    pub refund_lines: &'static str,
+    /// -> `refund_id, position, kind, amount_minor, reference, currency`.
+    pub refund_payments: &'static str,
+    /// -> `location_id, sku, kind, reference, on_hand_milli, reserved_milli, document, actor, at`.
+    pub movements: &'static str,
+    /// -> `member_id, document_id, sequence, kind, points, at` of the terminal's sales and
+    /// returns.
+    pub points: &'static str,
+    /// -> `code, used_on`.
+    pub coupons: &'static str,
+}
+
 /// How a dialect writes what is not a statement of one aggregate.
 #[derive(Debug, Clone, Copy)]
 pub struct DialectSql {
@@ -212,4 +245,6 @@ pub struct Sql {
     pub shift: ShiftSql,
     /// Journal.
     pub journal: JournalSql,
+    /// The audit's reads.
+    pub audit: AuditSql,
 }

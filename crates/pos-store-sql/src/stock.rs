@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use pos_app::StoreError;
 use pos_app::ports::{
-    MovementRecord, StockDocument, StockDocumentKind, StockLine, StockRow, StockSteps, StockStore,
+    MovementRecord, StockDocument, StockDocumentKind, StockLine, StockRow, StockSteps, StockStore, valid,
 };
 use pos_core::{Sku, StoreId};
 use pos_inventory::{Level, LocationId, Movement, MovementKind, Reservation, ReservationState, StockPolicy};
@@ -58,6 +58,7 @@ impl<D: Dialect> StockStore for SqlStore<D> {
         sku: &Sku,
         policy: StockPolicy,
     ) -> Result<(), StoreError> {
+        valid::policy(&policy)?;
         let q = at::<D>(Self::sql().stock.set_policy, store, location, sku)
             .bind(policy.allow_negative)
             .bind(opt_milli(policy.reorder_point)?)

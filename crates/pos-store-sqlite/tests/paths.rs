@@ -2,7 +2,7 @@
 //! spaces, `#`) are file name characters, and every pooled connection sees the same file.
 
 use pos_app::ports::{CatalogStore, StockStore};
-use pos_core::{Category, CategoryId, Currency};
+use pos_core::{Category, CategoryId, Currency, Product};
 use pos_store_sqlite::SqliteStore;
 use pos_testkit::fixtures::{location, noon, sku, store_id};
 use rust_decimal::Decimal;
@@ -17,7 +17,10 @@ async fn a_path_is_opened_as_a_path() {
             std::sync::Arc::new(SqliteStore::open(text).await.unwrap_or_else(|e| panic!("{name}: {e}")));
         let food = Category { id: CategoryId::new("food"), name: "식품".into(), parent: None };
         store.upsert_category(&store_id(), &food).await.unwrap_or_else(|e| panic!("{e}"));
-        let stock = pos_app::Stock::new(store.clone(), store_id(), Currency::KRW);
+        let milk = Product::new("milk", "바나나우유", "food", "standard", Decimal::from(1_500))
+            .unwrap_or_else(|e| panic!("{e}"));
+        store.upsert_product(&store_id(), &milk).await.unwrap_or_else(|e| panic!("{e}"));
+        let stock = pos_app::Stock::new(store.clone(), store_id());
         stock
             .receive(&location(), &sku("milk"), Decimal::from(3), "t", noon())
             .await

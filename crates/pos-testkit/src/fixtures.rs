@@ -3,13 +3,13 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use pos_app::{Checkout, Reports, Returns, SaleRequest, Shifts, Stock, Store};
+use pos_app::{Checkout, Reports, Returns, SaleRequest, Settings, Shifts, Stock, Store};
+use pos_core::journal::JournalKey;
 use pos_core::{
     Basket, Category, CategoryId, Currency, CustomerContext, Money, Product, Quantity, Sku, StoreConfig,
     StoreId,
 };
 use pos_inventory::{LocationId, StockPolicy};
-use pos_loyalty::LoyaltyConfig;
 use pos_payments::{PaymentGateway, TenderInput, TenderKind};
 use rust_decimal::Decimal;
 
@@ -53,7 +53,7 @@ pub async fn seed<S: Store>(store: &Arc<S>) {
         .set_policy(&id, &location(), &sku("last"), StockPolicy::refuse_negative())
         .await
         .unwrap_or_else(|e| panic!("seed: {e}"));
-    let goods = Stock::new(store.clone(), id, Currency::KRW);
+    let goods = Stock::new(store.clone(), id);
     for (s, n) in [("milk", 1_000), ("cola", 1_000), ("chips", 1_000), ("last", 5)] {
         goods
             .receive(&location(), &sku(s), Decimal::from(n), "seed", noon())
@@ -62,19 +62,37 @@ pub async fn seed<S: Store>(store: &Arc<S>) {
     }
 }
 
+/// The journal key of the test store (a real store's comes from its configuration).
+pub fn journal_key() -> JournalKey {
+    JournalKey::new(b"pos-testkit journal key, 32 bytes or more").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The Korean store's settings, with the test journal key.
+pub fn settings() -> Settings {
+    Settings::new(StoreConfig::korea("seoul-1"), journal_key())
+}
+
 /// A checkout over the store and gateway with Korean defaults.
 pub fn checkout<S: Store, G: PaymentGateway>(store: Arc<S>, gateway: Arc<G>) -> Checkout<S, G> {
-    Checkout::new(store, gateway, StoreConfig::korea("seoul-1"), LoyaltyConfig::default())
+    Checkout::new(store, gateway, settings())
 }
 
 /// Refunds and voids over the store and gateway with Korean defaults.
 pub fn returns<S: Store, G: PaymentGateway>(store: Arc<S>, gateway: Arc<G>) -> Returns<S, G> {
-    Returns::new(store, gateway, StoreConfig::korea("seoul-1"), LoyaltyConfig::default())
+    Returns::new(store, gateway, settings())
 }
 
 /// Shifts of the Korean store.
 pub fn shifts<S: Store>(store: Arc<S>) -> Shifts<S> {
-    Shifts::new(store, StoreConfig::korea("seoul-1"))
+    Shifts::new(store, settings())
+}
+
+/// Audits a terminal of the test store with the test key.
+///
+/// # Errors
+/// What the audit found.
+pub async fn audit<S: Store>(store: &S, terminal: &str) -> Result<usize, pos_app::AuditError> {
+    pos_app::audit_terminal(store, &journal_key(), &store_id(), terminal).await
 }
 
 /// Reports of the Korean store.
@@ -84,7 +102,7 @@ pub fn reports<S: Store>(store: Arc<S>) -> Reports<S> {
 
 /// Stock operations of the Korean store.
 pub fn stock<S: Store>(store: Arc<S>) -> Stock<S> {
-    Stock::new(store, store_id(), Currency::KRW)
+    Stock::new(store, store_id())
 }
 
 /// KRW.

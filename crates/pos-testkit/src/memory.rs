@@ -9,11 +9,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_app::ports::{
-    CatalogStore, ChainHead, Counter, CouponStore, JournalSteps, JournalStore, LineRecord, LoyaltyCommit,
+    AuditStore, CatalogStore, ChainHead, Counter, CouponStore, JournalSteps, JournalStore, LineRecord,
     LoyaltySteps, LoyaltyStore, MemberStore, MovementRecord, ParkStore, ParkedBasket, PaymentRecord,
-    PriorCommit, RefundPayment, ReturnCommit, ReturnSteps, Returned, SaleCommit, SaleSteps, SaleStore,
-    ShiftClose, ShiftRecord, ShiftSteps, ShiftStore, StockDocument, StockDocumentKind, StockLine, StockRow,
-    StockSteps, StockStore, StoredDocument, StoredSale, Transactional, UnitOfWork, receipt_number,
+    PointsEntries, PointsRecord, PriorCommit, RefundLineRecord, RefundPayment, ReturnCommit, ReturnRows,
+    ReturnSteps, Returned, SaleCommit, SaleRows, SaleSteps, SaleStore, ShiftClose, ShiftRecord, ShiftSteps,
+    ShiftStore, StockDocument, StockDocumentKind, StockLine, StockRow, StockSteps, StockStore,
+    StoredDocument, StoredSale, TerminalRows, Transactional, UnitOfWork, receipt_number, valid,
 };
 use pos_app::{ReturnDocument, ReturnKind, SaleDocument, ShiftCloseDocument, StoreError};
 use pos_core::journal::GENESIS;
@@ -32,6 +33,9 @@ pub(crate) struct SaleRow {
     pub(crate) key: String,
     pub(crate) request_hash: String,
     pub(crate) journal_sequence: u64,
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) total: Money,
+    pub(crate) cashier: String,
     pub(crate) document: SaleDocument,
     pub(crate) lines: Vec<LineRecord>,
     pub(crate) payments: Vec<PaymentRecord>,
@@ -44,7 +48,12 @@ pub(crate) struct ReturnRow {
     pub(crate) key: String,
     pub(crate) request_hash: String,
     pub(crate) journal_sequence: u64,
+    pub(crate) kind: ReturnKind,
+    pub(crate) sale_id: Uuid,
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) total: Money,
     pub(crate) document: ReturnDocument,
+    pub(crate) lines: Vec<RefundLineRecord>,
     pub(crate) payments: Vec<RefundPayment>,
 }
 
@@ -60,7 +69,7 @@ pub(crate) struct State {
     pub(crate) movements: Vec<(StoreId, MovementRecord)>,
     pub(crate) stock_documents: BTreeMap<Key<(StockDocumentKind, String)>, StockDocument>,
     pub(crate) counters: BTreeMap<Key<(String, Counter)>, u64>,
-    heads: BTreeMap<Key<String>, ChainHead>,
+    pub(crate) heads: BTreeMap<Key<String>, ChainHead>,
     pub(crate) journal: BTreeMap<Key<String>, Vec<JournalEntry>>,
     pub(crate) sales: BTreeMap<Key<Uuid>, SaleRow>,
     pub(crate) returns: BTreeMap<Key<Uuid>, ReturnRow>,
@@ -100,10 +109,12 @@ fn of<'a, K: 'a, V: 'a>(
 #[async_trait]
 impl CatalogStore for MemoryStore {
     async fn upsert_category(&self, store: &StoreId, category: &Category) -> Result<(), StoreError> {
+        valid::category(category)?;
         self.lock().await.categories.insert((store.clone(), category.id.0.clone()), category.clone());
         Ok(())
     }
     async fn upsert_product(&self, store: &StoreId, product: &Product) -> Result<(), StoreError> {
+        valid::product(product)?;
         self.lock().await.products.insert((store.clone(), product.sku.clone()), product.clone());
         Ok(())
     }
@@ -113,6 +124,7 @@ impl CatalogStore for MemoryStore {
         Ok(())
     }
     async fn upsert_price_list(&self, store: &StoreId, list: &PriceList) -> Result<(), StoreError> {
+        valid::price_list(list)?;
         self.lock().await.price_lists.insert((store.clone(), list.id.clone()), list.clone());
         Ok(())
     }
@@ -133,6 +145,9 @@ impl CatalogStore for MemoryStore {
     async fn load_promotions(&self, store: &StoreId) -> Result<Vec<Promotion>, StoreError> {
         Ok(of(&self.lock().await.promotions, store).cloned().collect())
     }
+    async fn product(&self, store: &StoreId, sku: &Sku) -> Result<Option<Product>, StoreError> {
+        Ok(self.lock().await.products.get(&(store.clone(), sku.clone())).cloned())
+    }
 }
 
 fn stock_lines<'a>(s: &'a State, store: &'a StoreId) -> impl Iterator<Item = StockLine> + 'a {
@@ -152,6 +167,7 @@ impl StockStore for MemoryStore {
         sku: &Sku,
         policy: StockPolicy,
     ) -> Result<(), StoreError> {
+        valid::policy(&policy)?;
         let mut s = self.lock().await;
         let key = (store.clone(), (location.clone(), sku.clone()));
         s.stock.entry(key).or_insert(StockRow { level: Level::default(), policy }).policy = policy;
@@ -230,6 +246,7 @@ impl LoyaltyStore for MemoryStore {
 #[async_trait]
 impl CouponStore for MemoryStore {
     async fn issue_coupon(&self, store: &StoreId, coupon: &Coupon) -> Result<(), StoreError> {
+        valid::coupon(coupon)?;
         let mut s = self.lock().await;
         let key = (store.clone(), coupon.code.clone());
         if s.coupons.contains_key(&key) {
@@ -246,6 +263,7 @@ impl CouponStore for MemoryStore {
 #[async_trait]
 impl MemberStore for MemoryStore {
     async fn upsert_member(&self, store: &StoreId, member: &Member) -> Result<(), StoreError> {
+        valid::member(member)?;
         let mut s = self.lock().await;
         let taken = member.phone.is_some()
             && of(&s.members, store).any(|m| m.id != member.id && m.phone == member.phone);
@@ -266,6 +284,7 @@ impl MemberStore for MemoryStore {
 #[async_trait]
 impl ParkStore for MemoryStore {
     async fn park(&self, store: &StoreId, parked: &ParkedBasket) -> Result<(), StoreError> {
+        valid::parked(parked)?;
         self.lock().await.parked.insert((store.clone(), parked.id), parked.clone());
         Ok(())
     }
@@ -283,6 +302,7 @@ impl ParkStore for MemoryStore {
 #[async_trait]
 impl ShiftStore for MemoryStore {
     async fn open_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError> {
+        valid::shift(shift)?;
         let mut s = self.lock().await;
         if of(&s.shifts, store).any(|(r, closed)| closed.is_none() && r.terminal == shift.terminal) {
             return Err(StoreError::Duplicate { what: "open shift on terminal".into() });
@@ -300,6 +320,7 @@ impl ShiftStore for MemoryStore {
             .map(|(r, _)| r.clone()))
     }
     async fn save_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError> {
+        valid::shift(shift)?;
         match self.lock().await.shifts.get_mut(&(store.clone(), shift.id)) {
             Some((r, None)) => {
                 *r = shift.clone();
@@ -370,12 +391,92 @@ impl JournalStore for MemoryStore {
     }
 }
 
+#[async_trait]
+impl AuditStore for MemoryStore {
+    async fn terminal_rows(&self, store: &StoreId, terminal: &str) -> Result<TerminalRows, StoreError> {
+        let s = self.lock().await;
+        let json = |e: pos_core::CoreError| StoreError::Backend { message: e.to_string() };
+        let mut sales = of(&s.sales, store)
+            .filter(|v| v.terminal == terminal)
+            .map(|v| {
+                Ok(SaleRows {
+                    id: v.document.sale_id,
+                    number: v.number,
+                    at: v.at,
+                    total: v.total,
+                    cashier: v.cashier.clone(),
+                    journal_sequence: v.journal_sequence,
+                    document: pos_core::journal::canonical_json(&v.document).map_err(json)?,
+                    lines: v.lines.clone(),
+                    payments: v.payments.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        sales.sort_by_key(|r| r.number);
+        let mut returns = s
+            .returns
+            .iter()
+            .filter(|(k, v)| &k.0 == store && v.terminal == terminal)
+            .map(|(k, v)| {
+                Ok(ReturnRows {
+                    id: k.1,
+                    number: v.number,
+                    kind: v.kind,
+                    sale_id: v.sale_id,
+                    at: v.at,
+                    total: v.total,
+                    journal_sequence: v.journal_sequence,
+                    document: pos_core::journal::canonical_json(&v.document).map_err(json)?,
+                    lines: v.lines.clone(),
+                    payments: v.payments.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        returns.sort_by_key(|r| r.number);
+        let ours = |d: &str| d.strip_prefix(terminal).is_some_and(|rest| rest.starts_with('-'));
+        let ids: Vec<Uuid> = sales.iter().map(|r| r.id).chain(returns.iter().map(|r| r.id)).collect();
+        Ok(TerminalRows {
+            head: s.heads.get(&(store.clone(), terminal.to_owned())).cloned(),
+            counters: s
+                .counters
+                .iter()
+                .filter(|(k, _)| &k.0 == store && k.1.0 == terminal)
+                .map(|(k, n)| (k.1.1, *n))
+                .collect(),
+            sales,
+            returns,
+            movements: s
+                .movements
+                .iter()
+                .filter(|(st, m)| st == store && m.document.as_deref().is_some_and(ours))
+                .map(|(_, m)| m.clone())
+                .collect(),
+            points: s
+                .ledger
+                .iter()
+                .filter(|(st, _, d, _)| st == store && ids.contains(d))
+                .map(|(_, member, d, e)| PointsRecord {
+                    member: member.clone(),
+                    document: *d,
+                    sequence: e.sequence,
+                    kind: e.kind.clone(),
+                    points: e.points,
+                    at: e.at,
+                })
+                .collect(),
+            coupons: of(&s.coupons, store)
+                .filter_map(|c| c.used_on.clone().filter(|u| ours(u)).map(|u| (c.code.clone(), u)))
+                .collect(),
+        })
+    }
+}
+
 /// What was returned of a sale, from the return rows.
 fn returned(s: &State, store: &StoreId, sale: Uuid, row: &SaleRow) -> Returned {
     let mut lines = Vec::new();
     let mut per_payment: Vec<Money> = row.payments.iter().map(|p| Money::zero(p.amount.currency())).collect();
-    for r in of(&s.returns, store).filter(|r| r.document.sale_id == sale) {
-        lines.extend(r.document.lines.iter().map(|l| l.line_id));
+    for r in of(&s.returns, store).filter(|r| r.sale_id == sale) {
+        lines.extend(r.lines.iter().map(|l| l.line_id));
         for p in &r.payments {
             if let Some(x) = per_payment.get_mut(p.payment) {
                 *x = x.checked_add(&p.amount).unwrap_or(*x);
@@ -460,6 +561,9 @@ impl SaleSteps for MemoryTx {
             key: sale.idempotency_key.clone(),
             request_hash: sale.request_hash.clone(),
             journal_sequence: sequence,
+            at: sale.document.at,
+            total: sale.document.total(),
+            cashier: sale.document.cashier.clone(),
             document: sale.document.clone(),
             lines: Vec::new(),
             payments: Vec::new(),
@@ -469,13 +573,13 @@ impl SaleSteps for MemoryTx {
     }
     async fn insert_sale_lines(&mut self, sale: &SaleCommit) -> Result<(), StoreError> {
         if let Some(row) = self.work.sales.get_mut(&(sale.store.clone(), sale.document.sale_id)) {
-            row.lines.clone_from(&sale.lines);
+            row.lines = sale.document.line_records();
         }
         Ok(())
     }
     async fn insert_payments(&mut self, sale: &SaleCommit) -> Result<(), StoreError> {
         if let Some(row) = self.work.sales.get_mut(&(sale.store.clone(), sale.document.sale_id)) {
-            row.payments.clone_from(&sale.payments);
+            row.payments.clone_from(&sale.document.payments);
         }
         Ok(())
     }
@@ -485,7 +589,7 @@ impl SaleSteps for MemoryTx {
 impl ReturnSteps for MemoryTx {
     async fn return_by_key(&mut self, store: &StoreId, key: &str) -> Result<Option<PriorCommit>, StoreError> {
         Ok(self.work.returns.iter().find(|(k, v)| &k.0 == store && v.key == key).map(|(k, v)| {
-            prior(k.1, &v.terminal, v.number, Some(v.document.kind), v.journal_sequence, &v.request_hash)
+            prior(k.1, &v.terminal, v.number, Some(v.kind), v.journal_sequence, &v.request_hash)
         }))
     }
     async fn lock_sale(&mut self, store: &StoreId, sale: Uuid) -> Result<Option<Returned>, StoreError> {
@@ -503,8 +607,23 @@ impl ReturnSteps for MemoryTx {
             key: r.idempotency_key.clone(),
             request_hash: r.request_hash.clone(),
             journal_sequence: sequence,
+            kind: r.document.kind,
+            sale_id: r.document.sale_id,
+            at: r.document.at,
+            total: r.document.quote.amount,
             document: r.document.clone(),
-            payments: r.payments.clone(),
+            lines: r
+                .document
+                .lines
+                .iter()
+                .map(|l| RefundLineRecord {
+                    sale_id: r.document.sale_id,
+                    line_id: l.line_id,
+                    quantity: l.quantity,
+                    amount: l.amount,
+                })
+                .collect(),
+            payments: r.document.payments.clone(),
         };
         self.work.returns.insert((r.store.clone(), r.document.refund_id), row);
         Ok(())
@@ -590,11 +709,11 @@ impl LoyaltySteps for MemoryTx {
     async fn insert_ledger_entries(
         &mut self,
         store: &StoreId,
-        loyalty: &LoyaltyCommit,
+        points: &PointsEntries,
         document: Uuid,
     ) -> Result<(), StoreError> {
-        for e in &loyalty.entries {
-            self.work.ledger.push((store.clone(), loyalty.member.clone(), document, e.clone()));
+        for e in &points.entries {
+            self.work.ledger.push((store.clone(), points.member.clone(), document, e.clone()));
         }
         Ok(())
     }

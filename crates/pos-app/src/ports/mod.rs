@@ -8,6 +8,7 @@
 //! holds only the statements of each step.
 
 mod records;
+pub mod valid;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -21,7 +22,8 @@ pub use records::*;
 use crate::documents::SaleDocument;
 use crate::error::StoreError;
 
-/// Catalog storage.
+/// Catalog storage. Writes refuse what does not pass [`valid`] with
+/// [`StoreError::InvalidInput`], as every store's writes do.
 #[async_trait]
 pub trait CatalogStore: Send + Sync + 'static {
     /// Adds or replaces a category.
@@ -54,6 +56,11 @@ pub trait CatalogStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn load_promotions(&self, store: &StoreId) -> Result<Vec<Promotion>, StoreError>;
+    /// One product by SKU.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn product(&self, store: &StoreId, sku: &Sku) -> Result<Option<Product>, StoreError>;
 }
 
 /// Stock storage: policies, levels, movements and stock documents as read; changes go through
@@ -257,6 +264,17 @@ pub trait JournalStore: Send + Sync + 'static {
     async fn journal(&self, store: &StoreId, terminal: &str) -> Result<Vec<JournalEntry>, StoreError>;
 }
 
+/// What the audit reads: every row a terminal's documents wrote.
+#[async_trait]
+pub trait AuditStore: JournalStore {
+    /// The terminal's journal head, counters, sales and returns with their lines and payments,
+    /// and the stock movements, ledger entries and coupons its documents recorded.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn terminal_rows(&self, store: &StoreId, terminal: &str) -> Result<TerminalRows, StoreError>;
+}
+
 /// A store that can open transactions.
 #[async_trait]
 pub trait Transactional: Send + Sync + 'static {
@@ -416,7 +434,7 @@ pub trait LoyaltySteps: Send {
     async fn insert_ledger_entries(
         &mut self,
         store: &StoreId,
-        loyalty: &LoyaltyCommit,
+        points: &PointsEntries,
         document: Uuid,
     ) -> Result<(), StoreError>;
     /// Marks a coupon used by a receipt; false when it is unknown or used already.
@@ -462,6 +480,7 @@ pub trait Store:
     + ShiftStore
     + SaleStore
     + JournalStore
+    + AuditStore
     + Transactional
 {
 }
@@ -476,6 +495,7 @@ impl<T> Store for T where
         + ShiftStore
         + SaleStore
         + JournalStore
+        + AuditStore
         + Transactional
 {
 }

@@ -5,12 +5,12 @@ use pos_core::{Money, Sku, StoreId};
 use pos_inventory::{
     CountSession, Draft, Level, LocationId, MovementKind, Reservation, StockPolicy, Transfer,
 };
-use pos_loyalty::{LedgerEntry, PointsAccount};
-use pos_payments::{PaymentState, TenderKind};
+use pos_loyalty::{EntryKind, PointsAccount};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use crate::documents::{LineRecord, PaymentRecord, PointsEntries, RefundPayment};
 use crate::documents::{ReturnDocument, ReturnKind, ReturnedLine, SaleDocument, ShiftCloseDocument};
 
 /// A gapless numbering kept per terminal.
@@ -36,62 +36,14 @@ impl Counter {
     }
 }
 
-/// One line of a sale as stored beside its document.
+/// A member's points account after a sale or refund (the ledger entries it added are in the
+/// document).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LineRecord {
-    /// Line id within the sale.
-    pub line_id: u32,
-    /// SKU.
-    pub sku: Sku,
-    /// Quantity.
-    pub quantity: Decimal,
-    /// Discounts on the line.
-    pub discount: Money,
-    /// Tax.
-    pub tax: Money,
-    /// Amount charged.
-    pub total: Money,
-}
-
-/// One payment of a sale as stored. No card numbers: a reference, brand and last four digits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PaymentRecord {
-    /// Tender kind.
-    pub kind: TenderKind,
-    /// Amount applied to the sale.
-    pub amount: Money,
-    /// State.
-    pub state: PaymentState,
-    /// Gateway reference.
-    pub reference: Option<String>,
-    /// Card brand.
-    pub brand: Option<String>,
-    /// Last four digits.
-    pub last4: Option<String>,
-}
-
-/// Stock a sale takes from a location.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StockTake {
-    /// Location.
-    pub location: LocationId,
-    /// SKU.
-    pub sku: Sku,
-    /// Quantity taken (positive).
-    pub quantity: Decimal,
-}
-
-/// A member's points account after a sale or refund, and the ledger entries it added.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoyaltyCommit {
-    /// Member.
-    pub member: String,
+pub struct AccountChange {
     /// Version of the account the change was computed from (0 for a new account).
     pub expected_version: i64,
     /// The account after the change.
     pub account: PointsAccount,
-    /// Entries the change added.
-    pub entries: Vec<LedgerEntry>,
 }
 
 /// Everything a completed sale writes, in one transaction.
@@ -105,42 +57,10 @@ pub struct SaleCommit {
     pub idempotency_key: String,
     /// Hash of the request, to tell a retry from a different request with the same key.
     pub request_hash: String,
-    /// The sale document (its id, time, cashier, priced basket, settlement, loyalty).
+    /// The sale document: every row the sale writes follows from it.
     pub document: SaleDocument,
-    /// Lines.
-    pub lines: Vec<LineRecord>,
-    /// Payments.
-    pub payments: Vec<PaymentRecord>,
-    /// Stock taken.
-    pub stock: Vec<StockTake>,
-    /// Loyalty changes.
-    pub loyalty: Option<LoyaltyCommit>,
-    /// Personal coupon codes used: marked used in the same transaction (each at most once).
-    pub coupons: Vec<String>,
-}
-
-/// Money returned to one of the sale's payments.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RefundPayment {
-    /// Index of the sale payment.
-    pub payment: usize,
-    /// Tender kind.
-    pub kind: TenderKind,
-    /// Amount.
-    pub amount: Money,
-    /// Gateway reference of the refund, if any.
-    pub reference: Option<String>,
-}
-
-/// Stock a refund puts back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StockReturn {
-    /// Location.
-    pub location: LocationId,
-    /// SKU.
-    pub sku: Sku,
-    /// Quantity back on hand.
-    pub quantity: Decimal,
+    /// The member's account after the sale.
+    pub account: Option<AccountChange>,
 }
 
 /// Everything a refund or void writes, in one transaction.
@@ -154,14 +74,10 @@ pub struct ReturnCommit {
     pub idempotency_key: String,
     /// Request hash.
     pub request_hash: String,
-    /// The return document (its id, kind, the sale, lines, tenders, loyalty).
+    /// The return document: every row the return writes follows from it.
     pub document: ReturnDocument,
-    /// Money returned per sale payment.
-    pub payments: Vec<RefundPayment>,
-    /// Stock put back.
-    pub stock: Vec<StockReturn>,
-    /// Loyalty changes.
-    pub loyalty: Option<LoyaltyCommit>,
+    /// The member's account after the return.
+    pub account: Option<AccountChange>,
 }
 
 impl ReturnCommit {
@@ -438,6 +354,103 @@ pub struct ParkedBasket {
     pub basket: pos_core::Basket,
 }
 
+/// A sale's rows as stored, for the audit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaleRows {
+    /// Sale id.
+    pub id: Uuid,
+    /// Number on the terminal.
+    pub number: u64,
+    /// When (the column).
+    pub at: DateTime<Utc>,
+    /// Total (the column, in the sale's currency column).
+    pub total: Money,
+    /// Cashier (the column).
+    pub cashier: String,
+    /// Journal sequence (the column).
+    pub journal_sequence: u64,
+    /// The document column, as stored.
+    pub document: String,
+    /// Line rows, by line id.
+    pub lines: Vec<LineRecord>,
+    /// Payment rows, by position.
+    pub payments: Vec<PaymentRecord>,
+}
+
+/// A line a return gave back, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundLineRecord {
+    /// The sale.
+    pub sale_id: Uuid,
+    /// Line id in the sale.
+    pub line_id: u32,
+    /// Quantity.
+    pub quantity: Decimal,
+    /// Amount returned.
+    pub amount: Money,
+}
+
+/// A refund's or void's rows as stored, for the audit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnRows {
+    /// Return id.
+    pub id: Uuid,
+    /// Number on the terminal.
+    pub number: u64,
+    /// Refund or void (the column).
+    pub kind: ReturnKind,
+    /// The sale (the column).
+    pub sale_id: Uuid,
+    /// When (the column).
+    pub at: DateTime<Utc>,
+    /// Amount (the column).
+    pub total: Money,
+    /// Journal sequence (the column).
+    pub journal_sequence: u64,
+    /// The document column, as stored.
+    pub document: String,
+    /// Line rows, by line id.
+    pub lines: Vec<RefundLineRecord>,
+    /// Payment rows, by sale payment position.
+    pub payments: Vec<RefundPayment>,
+}
+
+/// A points ledger entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointsRecord {
+    /// Member.
+    pub member: String,
+    /// The sale or return that added it.
+    pub document: Uuid,
+    /// Sequence in the member's ledger.
+    pub sequence: u64,
+    /// Why.
+    pub kind: EntryKind,
+    /// Signed change.
+    pub points: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// Everything stored for one terminal's documents, read for the audit.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TerminalRows {
+    /// The journal head (`None` when the terminal never committed).
+    pub head: Option<ChainHead>,
+    /// The terminal's counters.
+    pub counters: Vec<(Counter, u64)>,
+    /// Its sales, by number.
+    pub sales: Vec<SaleRows>,
+    /// Its refunds and voids, by number.
+    pub returns: Vec<ReturnRows>,
+    /// Stock movements whose document is one of the terminal's (by document number).
+    pub movements: Vec<MovementRecord>,
+    /// Ledger entries added by the terminal's sales and returns.
+    pub points: Vec<PointsRecord>,
+    /// Coupons used by the terminal's sales: (code, receipt).
+    pub coupons: Vec<(String, String)>,
+}
+
 /// The receipt number printed for a terminal's `number`th sale.
 pub fn receipt_number(terminal: &str, number: u64) -> String {
     format!("{terminal}-{number:06}")
@@ -454,6 +467,15 @@ pub fn return_number(kind: ReturnKind, terminal: &str, number: u64) -> String {
 /// The document id of a terminal's `number`th Z report.
 pub fn z_number(terminal: &str, number: u64) -> String {
     format!("{terminal}-Z{number:06}")
+}
+
+/// The terminal a document number belongs to (`T1-000042`, `T1-R000002`, `T1-Z000001` are
+/// all `T1`'s).
+pub fn document_terminal(document: &str) -> Option<&str> {
+    let (terminal, number) = document.rsplit_once('-')?;
+    let digits = number.strip_prefix(['R', 'V', 'Z']).unwrap_or(number);
+    (!terminal.is_empty() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(terminal)
 }
 
 /// A sale receipt number split into its terminal and number (`T1-000042` is `("T1", 42)`).

@@ -14,5 +14,6 @@ pub(crate) const SQL: CatalogSql = CatalogSql {
     categories: "SELECT data::text AS data FROM categories WHERE store_id = $1 ORDER BY id",
     products: "SELECT data::text AS data FROM products WHERE store_id = $1 ORDER BY sku",
     promotions: "SELECT data::text AS data FROM promotions WHERE store_id = $1 ORDER BY id",
+    product: "SELECT data::text AS data FROM products WHERE store_id = $1 AND sku = $2",
     price_lists: "SELECT data::text AS data FROM price_lists WHERE store_id = $1 ORDER BY id",
 };

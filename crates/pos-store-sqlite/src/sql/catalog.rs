@@ -14,5 +14,6 @@ pub(crate) const SQL: CatalogSql = CatalogSql {
     categories: "SELECT data FROM categories WHERE store_id = ?1 ORDER BY id",
     products: "SELECT data FROM products WHERE store_id = ?1 ORDER BY sku",
     promotions: "SELECT data FROM promotions WHERE store_id = ?1 ORDER BY id",
+    product: "SELECT data FROM products WHERE store_id = ?1 AND sku = ?2",
     price_lists: "SELECT data FROM price_lists WHERE store_id = ?1 ORDER BY id",
 };

@@ -78,7 +78,7 @@ macro_rules! conformance_tests {
             every_use_case_refuses_bad_input,
             members,
             refunds_by_line,
-            journal_audit_detects_tampering,
+            audit_detects_and_locates_tampering,
             a_taken_receipt_number_is_not_a_replay,
         );
     };

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use pos_app::{AppError, CommitStep, Store, StoreError, audit_terminal};
+use pos_app::{AppError, CommitStep, Store, StoreError};
 use pos_inventory::InventoryError;
 use pos_payments::{TenderInput, TenderKind};
 use rust_decimal::Decimal;
@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use super::{approve, assert_stock_is_fold, counts};
 use crate::fixtures::*;
 use crate::gateway::{FakeGateway, Script};
-use crate::inspect::Inspect;
+use crate::inspect::{Inspect, Tamper};
 
 /// A sale writes its row, lines, payments, movements, loyalty entries and journal record.
 pub async fn sale_writes_everything<S: Store + Inspect>(store: Arc<S>) {
@@ -170,7 +170,7 @@ pub async fn gapless_numbering_under_concurrency<S: Store + Inspect>(store: Arc<
     for (terminal, mut ns) in numbers {
         ns.sort_unstable();
         assert_eq!(ns, (1..=16).collect::<Vec<u64>>(), "terminal {terminal}");
-        assert_eq!(audit_terminal(&*store, &store_id(), &terminal).await, Ok(16));
+        assert_eq!(audit(&*store, &terminal).await, Ok(16));
     }
     assert_stock_is_fold(&*store).await;
 }
@@ -387,7 +387,7 @@ pub async fn a_taken_receipt_number_is_not_a_replay<S: Store + Inspect>(store: A
     seed(&store).await;
     let co = checkout(store.clone(), approve());
     co.complete_sale(&sale("n1", "T1", &[("milk", 1)], None, false)).await.unwrap_or_else(|e| panic!("{e}"));
-    store.rewind_sale_counter("T1").await;
+    store.tamper(Tamper::RewindSaleCounter { terminal: "T1".into() }).await;
     let before = counts(&*store).await;
     let e = co.complete_sale(&sale("n2", "T1", &[("cola", 1)], None, false)).await.unwrap_err();
     assert!(matches!(e, AppError::Store(StoreError::Backend { .. })), "{e}");

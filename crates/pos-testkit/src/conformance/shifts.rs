@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use pos_app::{AppError, Store, StoreError, audit_terminal};
+use pos_app::{AppError, Store, StoreError};
 use pos_payments::TenderKind;
 use rust_decimal::Decimal;
 
@@ -65,7 +65,7 @@ pub async fn shifts_and_z_reports<S: Store + Inspect>(store: Arc<S>) {
         .map(|e| e.document_id.as_str())
         .collect();
     assert_eq!(closes, vec!["T1-Z000001", "T1-Z000002"]);
-    assert_eq!(audit_terminal(&*store, &store_id(), "T1").await, Ok(journal.len()));
+    assert_eq!(audit(&*store, "T1").await, Ok(journal.len()));
 }
 
 /// The sales report folds a period's sales and refunds: by store-local day and hour, products,
