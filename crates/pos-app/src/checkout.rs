@@ -94,7 +94,12 @@ impl SaleRequest {
             ));
         }
         for (i, t) in self.tenders.iter().enumerate() {
-            t.check().map_err(|e| AppError::invalid(format!("tenders[{i}]"), e.to_string()))?;
+            t.check().map_err(|e| match e {
+                pos_payments::PaymentError::InvalidField { field, reason } => {
+                    AppError::InvalidField { field: format!("tenders[{i}].{field}"), reason }
+                }
+                other => AppError::invalid(format!("tenders[{i}]"), other.to_string()),
+            })?;
         }
         if !(0..=MAX_REDEEM_POINTS).contains(&self.redeem_points) {
             return Err(AppError::invalid("redeem_points", format!("must be from 0 to {MAX_REDEEM_POINTS}")));

@@ -43,7 +43,9 @@ pub fn allocate(total: i64, weights: &[Decimal], caps: &[i64], keys: &[u32]) -> 
             // total * w / sum, with w <= sum: divide first when the product would overflow.
             let exact = settle(t.checked_mul(w).map_or_else(|| t * (w / weight_sum), |tw| tw / weight_sum));
             let floor = exact.floor();
-            let f = i64::try_from(floor).unwrap_or(0).min(caps[i].max(0));
+            // Rounding in the weight sum can put a share a unit above the total: never more
+            // than is left.
+            let f = i64::try_from(floor).unwrap_or(0).min(caps[i].max(0)).min(total - given);
             parts[i] = f;
             given += f;
             remainders.push((exact - Decimal::from(f), keys[i], i));
@@ -53,25 +55,43 @@ pub fn allocate(total: i64, weights: &[Decimal], caps: &[i64], keys: &[u32]) -> 
     }
     // Largest remainder first; equal remainders by smaller key.
     remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut left = total - given;
-    // Several passes only when caps bind: each pass hands out one unit per part with room.
+    let order: Vec<usize> = remainders.iter().map(|r| r.2).collect();
+    hand_out(&mut parts, |i| caps[i], &order, total - given);
+    parts
+}
+
+/// Hands `left` units out one per part with room, in `order`, round after round, as if unit by
+/// unit; whole rounds at once, so a cap that binds costs a few rounds, not one per unit.
+fn hand_out(parts: &mut [i64], cap: impl Fn(usize) -> i64, order: &[usize], mut left: i64) {
     while left > 0 {
-        let mut progressed = false;
-        for &(_, _, i) in &remainders {
-            if left == 0 {
-                break;
-            }
-            if parts[i] < caps[i] {
-                parts[i] += 1;
-                left -= 1;
-                progressed = true;
-            }
+        let open = order.iter().filter(|&&i| parts[i] < cap(i)).count() as i64;
+        if open == 0 {
+            return;
         }
-        if !progressed {
-            break;
+        let rounds = left / open;
+        if rounds == 0 {
+            // The last, partial round: one unit each to the first `left` parts with room.
+            for &i in order {
+                if left == 0 {
+                    return;
+                }
+                if parts[i] < cap(i) {
+                    parts[i] += 1;
+                    left -= 1;
+                }
+            }
+            return;
+        }
+        // `rounds` full rounds: every part with room takes one unit a round until it is full.
+        for &i in order {
+            let room = cap(i) - parts[i];
+            if room > 0 {
+                let take = room.min(rounds);
+                parts[i] += take;
+                left -= take;
+            }
         }
     }
-    parts
 }
 
 /// [`allocate`] for integer weights, in exact integer arithmetic: the floors and remainders are
@@ -186,26 +206,10 @@ pub fn allocate_int_into(
         }
     }
     // Caps bind: hand out units in full remainder order, several rounds if needed.
-    let mut order: Vec<u128> = (0..n).map(|i| pack(remainders[i], key(i), i)).collect();
-    order.sort_unstable_by(|a, b| b.cmp(a));
-    let mut left = left;
-    while left > 0 {
-        let mut progressed = false;
-        for &r in &order {
-            if left == 0 {
-                break;
-            }
-            let i = (r & 0xFFFF_FFFF) as usize;
-            if parts[i] < cap(i) {
-                parts[i] += 1;
-                left -= 1;
-                progressed = true;
-            }
-        }
-        if !progressed {
-            break;
-        }
-    }
+    let mut packed: Vec<u128> = (0..n).map(|i| pack(remainders[i], key(i), i)).collect();
+    packed.sort_unstable_by(|a, b| b.cmp(a));
+    let order: Vec<usize> = packed.iter().map(|r| (r & 0xFFFF_FFFF) as usize).collect();
+    hand_out(parts, cap, &order, left);
 }
 
 /// Remainder (63 bits), inverted key and index in one `u128`: descending order of the packed
@@ -277,23 +281,8 @@ fn allocate_wide(
         remainders.push((rem, key(i), i));
     }
     remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut left = total - given;
-    while left > 0 {
-        let mut progressed = false;
-        for &(_, _, i) in &remainders {
-            if left == 0 {
-                break;
-            }
-            if parts[i] < cap(i) {
-                parts[i] += 1;
-                left -= 1;
-                progressed = true;
-            }
-        }
-        if !progressed {
-            break;
-        }
-    }
+    let order: Vec<usize> = remainders.iter().map(|r| r.2).collect();
+    hand_out(parts, cap, &order, total - given);
 }
 
 #[cfg(test)]
@@ -318,6 +307,17 @@ mod tests {
             assert_eq!(a, allocate(total, &wd, &caps, &keys), "total {total}");
             assert_eq!(a.iter().sum::<i64>(), total);
         }
+    }
+
+    #[test]
+    fn a_binding_cap_hands_out_in_rounds() {
+        // Unit by unit this would take 10^15 rounds.
+        let total = 1_000_000_000_000_000;
+        let w = [Decimal::ZERO, Decimal::ONE, Decimal::ZERO];
+        assert_eq!(allocate(total, &w, &[total, 0, 7], &[1, 2, 3]), vec![total - 7, 0, 7]);
+        assert_eq!(allocate_int(total, &[0, 1, 0], &[total, 0, 7], &[1, 2, 3]), vec![total - 7, 0, 7]);
+        // Rounds at once give what unit-by-unit rounds give: 10 units over caps 2, 5, 9.
+        assert_eq!(allocate(10, &[Decimal::ZERO; 3], &[2, 5, 9], &[1, 2, 3]), vec![2, 4, 4]);
     }
 
     #[test]

@@ -77,11 +77,30 @@ pub fn allocate_refund(
     if amount.amount() <= Decimal::ZERO {
         return Err(PaymentError::invalid("refund.amount", "must be greater than zero"));
     }
+    amount.check("refund.amount").map_err(|e| PaymentError::invalid("refund.amount", e.to_string()))?;
     if let Some(t) = tenders.iter().find(|t| t.amount.currency() != amount.currency()) {
         return Err(PaymentError::CurrencyMismatch {
             expected: t.amount.currency().code().into(),
             found: amount.currency().code().into(),
         });
+    }
+    for (i, t) in tenders.iter().enumerate() {
+        for (what, m) in [("amount", &t.amount), ("refunded", &t.refunded)] {
+            let field = format!("tenders[{i}].{what}");
+            m.check(&field).map_err(|e| PaymentError::invalid(&field, e.to_string()))?;
+            if m.is_negative() || m.currency() != amount.currency() {
+                return Err(PaymentError::invalid(
+                    field,
+                    "must be a positive amount of the refund's currency",
+                ));
+            }
+        }
+        if t.refunded.amount() > t.amount.amount() {
+            return Err(PaymentError::invalid(
+                format!("tenders[{i}].refunded"),
+                "exceeds what the tender paid",
+            ));
+        }
     }
     let refundable: Decimal = tenders.iter().map(PaidTender::refundable).sum();
     if amount.amount() > refundable {

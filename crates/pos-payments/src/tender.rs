@@ -55,8 +55,12 @@ impl TenderInput {
     /// # Errors
     /// [`PaymentError::InvalidField`] naming `amount` or `reference`.
     pub fn check(&self) -> Result<(), PaymentError> {
-        let core =
-            |e: pos_core::CoreError| PaymentError::invalid(e.field().unwrap_or("tender"), e.to_string());
+        let core = |e: pos_core::CoreError| match e {
+            pos_core::CoreError::InvalidField { field, reason } => {
+                PaymentError::InvalidField { field, reason }
+            }
+            other => PaymentError::invalid(other.field().unwrap_or("tender").to_owned(), other.to_string()),
+        };
         self.amount.check("amount").map_err(core)?;
         if let Some(r) = &self.reference {
             pos_core::limits::check_text("reference", r).map_err(core)?;
@@ -128,6 +132,9 @@ pub fn settle(
         return Err(PaymentError::invalid("due", "must not be negative"));
     }
     due.check("due").map_err(|e| PaymentError::invalid("due", e.to_string()))?;
+    if due.to_minor().is_none() {
+        return Err(PaymentError::invalid("due", "has more decimals than the currency"));
+    }
     if tenders.len() > MAX_TENDERS {
         return Err(PaymentError::invalid("tenders", format!("at most {MAX_TENDERS} tenders")));
     }

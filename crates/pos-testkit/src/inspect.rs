@@ -15,7 +15,10 @@ use rust_decimal::Decimal;
 use crate::memory::{MemoryStore, SaleRow, State};
 
 /// The tables the suite counts, by the names the SQL stores give them.
-pub const TABLES: [&str; 17] = [
+pub const TABLES: [&str; 20] = [
+    "categories",
+    "products",
+    "stock_levels",
     "sales",
     "sale_lines",
     "payments",
@@ -187,6 +190,9 @@ impl Inspect for MemoryStore {
     async fn row_counts(&self) -> BTreeMap<String, i64> {
         let s = self.lock().await;
         let counts = [
+            s.categories.len(),
+            s.products.len(),
+            s.stock.len(),
             s.sales.len(),
             s.sales.values().map(|v| v.lines.len()).sum(),
             s.sales.values().map(|v| v.payments.len()).sum(),

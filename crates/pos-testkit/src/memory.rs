@@ -61,8 +61,8 @@ type Key<T> = (StoreId, T);
 
 #[derive(Clone, Default)]
 pub(crate) struct State {
-    categories: BTreeMap<Key<String>, Category>,
-    products: BTreeMap<Key<Sku>, Product>,
+    pub(crate) categories: BTreeMap<Key<String>, Category>,
+    pub(crate) products: BTreeMap<Key<Sku>, Product>,
     promotions: BTreeMap<Key<String>, Promotion>,
     pub(crate) price_lists: BTreeMap<Key<String>, PriceList>,
     pub(crate) stock: BTreeMap<Key<(LocationId, Sku)>, StockRow>,

@@ -38,6 +38,7 @@ pub async fn assert_stock_is_fold<S: Store>(store: &S) {
 }
 
 mod audit;
+mod limits;
 mod members;
 mod returns;
 mod sales;
@@ -45,6 +46,7 @@ mod shifts;
 mod stock;
 
 pub use audit::*;
+pub use limits::*;
 pub use members::*;
 pub use returns::*;
 pub use sales::*;
@@ -80,6 +82,8 @@ macro_rules! conformance_tests {
             refunds_by_line,
             audit_detects_and_locates_tampering,
             a_taken_receipt_number_is_not_a_replay,
+            values_at_the_limits_round_trip,
+            hostile_input_reaches_no_store,
         );
     };
     (@cases $make:path, $($case:ident),* $(,)?) => {
