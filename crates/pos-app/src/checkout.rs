@@ -8,10 +8,7 @@ use pos_core::journal::{JournalKey, canonical_json};
 use pos_core::{Basket, Catalog, Money, PricedBasket, PricingContext, PricingEngine, StoreConfig};
 use pos_inventory::LocationId;
 use pos_loyalty::{LoyaltyConfig, LoyaltySale, PointsAccount, SaleInput, SaleLine};
-use pos_payments::{
-    AuthorizeRequest, GatewayOutcome, GatewayStatus, IdempotencyKey, Payment, PaymentGateway, PaymentState,
-    Settlement, TenderInput, TenderKind, settle,
-};
+use pos_payments::{PaymentGateway, PaymentState, Settlement, TenderInput, TenderKind, settle};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -20,19 +17,27 @@ use uuid::Uuid;
 
 use crate::commit::{self, FailPoint};
 use crate::documents::{LineFacts, SCHEMA, SaleDocument};
-use crate::error::AppError;
+use crate::error::{AppError, StoreError};
+use crate::payments::{Gate, attempt};
 use crate::ports::{
-    AccountChange, CatalogStore, CouponStore, LoyaltyStore, ParkStore, ParkedBasket, PaymentRecord,
-    PointsEntries, SaleCommit, Transactional,
+    AccountChange, AttemptOperation, AttemptState, AttemptStore, CatalogStore, CouponStore, LoyaltyStore,
+    ParkStore, ParkedBasket, PaymentAttempt, PaymentRecord, PointsEntries, SaleCommit, SaleStore,
+    Transactional, receipt_number,
 };
 use crate::requests::{MAX_COUPONS, MAX_REDEEM_POINTS, check_field, check_key, check_time, field_error};
 use crate::settings::Settings;
 
 /// What checkout needs from a store: the catalog, coupons and points to price and settle, parked
 /// baskets, and transactions to commit.
-pub trait CheckoutStore: CatalogStore + CouponStore + LoyaltyStore + ParkStore + Transactional {}
+pub trait CheckoutStore:
+    CatalogStore + CouponStore + LoyaltyStore + ParkStore + SaleStore + AttemptStore + Transactional
+{
+}
 
-impl<T: CatalogStore + CouponStore + LoyaltyStore + ParkStore + Transactional> CheckoutStore for T {}
+impl<T: CatalogStore + CouponStore + LoyaltyStore + ParkStore + SaleStore + AttemptStore + Transactional>
+    CheckoutStore for T
+{
+}
 
 /// A sale as the till submits it. Deserialising one checks it as [`SaleRequest::check`] does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -230,17 +235,25 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
         Ok(p)
     }
 
-    /// Completes a sale.
+    /// Completes a sale. The idempotency key is looked up first: a retry of a committed request
+    /// replays its stored result (the same numbers, totals and document, whatever changed since),
+    /// and the same key with a different request is a conflict that touches no payment. Cards are
+    /// charged through written-ahead payment attempts; when the commit then fails, they are
+    /// reversed, and what cannot be reversed at once is left to the [`crate::Reconciler`].
     ///
     /// # Errors
     /// [`AppError::InvalidField`] for a bad request; pricing, tender, loyalty errors;
-    /// [`AppError::Declined`] and [`AppError::PaymentPending`] from the gateway (nothing is
-    /// recorded); [`AppError::Inventory`] with `InsufficientStock` (card authorizations are
-    /// voided); [`AppError::IdempotencyConflict`] when the key committed a different request
-    /// (its payments are the first request's, so none is touched). A failed sale writes nothing.
+    /// [`AppError::Declined`] (the other cards of the sale are reversed) and
+    /// [`AppError::PaymentPending`] (retry with the same key: approved cards are kept for the
+    /// retry, and reversed by the reconciler if none comes) from the gateway;
+    /// [`AppError::Inventory`] with `InsufficientStock`; [`AppError::IdempotencyConflict`]. A
+    /// failed sale writes no sale.
     pub async fn complete_sale(&self, req: &SaleRequest) -> Result<CompletedSale, AppError> {
         req.check()?;
         let request_hash = hash_request(req)?;
+        if let Some(done) = self.replay(&req.idempotency_key, &request_hash).await? {
+            return Ok(done);
+        }
         let pricing = self.catalog_and_engine().await?;
         let (catalog, engine) = (&pricing.0, &pricing.1);
         let mut basket = req.basket.clone();
@@ -310,9 +323,10 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
         }
         let settlement = settle(priced.total, &tenders, &self.config.cash_rounding)?;
 
-        // Card and wallet payments go through the gateway before anything is written.
+        // Card and wallet payments go through the gateway, each written ahead as an attempt.
+        let gate = self.gate();
         let mut payments = Vec::with_capacity(settlement.tenders.len());
-        let mut authorized: Vec<(IdempotencyKey, String)> = Vec::new();
+        let mut charged: Vec<PaymentAttempt> = Vec::new();
         for (i, t) in settlement.tenders.iter().enumerate() {
             let mut record = PaymentRecord {
                 kind: t.kind,
@@ -322,23 +336,31 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
                 brand: None,
                 last4: None,
             };
-            if matches!(t.kind, TenderKind::Card | TenderKind::MobileWallet) && !t.amount.is_zero() {
-                let key = IdempotencyKey(format!("{}/{i}", req.idempotency_key));
-                match self.charge(&key, t.amount, t.reference.clone()).await {
+            if t.kind.via_gateway() && !t.amount.is_zero() {
+                let key = format!("{}/{i}", req.idempotency_key);
+                let mut a =
+                    attempt(key, &req.idempotency_key, AttemptOperation::Charge, t.kind, t.amount, None);
+                match gate.charge(a.clone(), t.reference.clone()).await {
                     Ok(approval) => {
-                        authorized.push((key, approval.reference.clone()));
-                        record.reference = Some(approval.reference);
-                        record.brand = approval.brand;
-                        record.last4 = approval.last4;
+                        record.reference = Some(approval.reference.clone());
+                        record.brand.clone_from(&approval.brand);
+                        record.last4.clone_from(&approval.last4);
+                        a.state = AttemptState::Approved;
+                        a.approval = Some(approval);
+                        charged.push(a);
                     }
-                    Err(e) => {
-                        self.void_all(&authorized).await;
+                    Err(e @ AppError::Declined { .. }) => {
+                        self.reverse_all(charged).await;
                         return Err(e);
                     }
+                    // Approved cards stay approved for a retry with the same key; the
+                    // reconciler reverses them if none comes.
+                    Err(e) => return Err(e),
                 }
             }
             payments.push(record);
         }
+        self.fail.after(commit::CommitStep::Charged)?;
 
         let facts = priced
             .lines
@@ -372,33 +394,26 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
             store: self.config.id.clone(),
             terminal: req.terminal.clone(),
             idempotency_key: req.idempotency_key.clone(),
-            request_hash,
+            request_hash: request_hash.clone(),
             document,
             account,
         };
         let outcome = match commit::sale(&*self.store, &self.fail, &self.key, &commit).await {
             Ok(o) => o,
             Err(e) => {
+                // A conflicting request's cards were the first request's (the gateway keys are
+                // the same): never touch them.
                 if !matches!(e, AppError::IdempotencyConflict { .. }) {
-                    self.void_all(&authorized).await;
+                    self.reverse_all(charged).await;
                 }
                 return Err(e);
             }
         };
         let total = commit.document.total();
         if outcome.replayed {
-            // The first submission charged the card; this retry's authorizations (deduplicated
-            // by the gateway under the same keys) are the same payments, so nothing is voided.
-            return Ok(CompletedSale {
-                sale_id: outcome.id,
-                receipt: outcome.receipt,
-                number: outcome.number,
-                journal_sequence: outcome.journal_sequence,
-                total,
-                replayed: true,
-                priced: None,
-                settlement: None,
-                loyalty: None,
+            // A concurrent try of the same request committed first; its cards were these.
+            return self.replay(&req.idempotency_key, &request_hash).await?.ok_or_else(|| {
+                AppError::Store(StoreError::Conflict { what: format!("sale `{}`", req.idempotency_key) })
             });
         }
         let SaleDocument { sale_id, priced, settlement, loyalty, .. } = commit.document;
@@ -415,55 +430,86 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
         })
     }
 
-    /// Authorizes and captures; an unknown outcome is reconciled by a status query.
-    async fn charge(
-        &self,
-        key: &IdempotencyKey,
-        amount: Money,
-        token: Option<String>,
-    ) -> Result<pos_payments::Approval, AppError> {
-        let mut payment = Payment::new(amount)?;
-        let outcome =
-            self.gateway.authorize(AuthorizeRequest { key: key.clone(), amount, payment_token: token }).await;
-        let approval = match outcome {
-            GatewayOutcome::Approved(a) => {
-                payment.authorize()?;
-                a
-            }
-            GatewayOutcome::Declined { reason } => return Err(AppError::Declined { reason }),
-            _ => {
-                let status = self.gateway.status(key).await;
-                payment.reconcile(&status)?;
-                match status {
-                    GatewayStatus::Authorized(a) | GatewayStatus::Captured(a) => a,
-                    GatewayStatus::Declined { reason } => return Err(AppError::Declined { reason }),
-                    GatewayStatus::NotFound | GatewayStatus::Voided => {
-                        return Err(AppError::Declined { reason: "the gateway has no such payment".into() });
-                    }
-                    _ => return Err(AppError::PaymentPending { key: key.0.clone() }),
-                }
-            }
-        };
-        if payment.state() == PaymentState::Authorized {
-            match self.gateway.capture(key.clone(), &approval.reference, amount).await {
-                GatewayOutcome::Approved(_) => payment.capture(amount)?,
-                GatewayOutcome::Declined { reason } => return Err(AppError::Declined { reason }),
-                _ => match self.gateway.status(key).await {
-                    GatewayStatus::Captured(_) => payment.capture(amount)?,
-                    _ => return Err(AppError::PaymentPending { key: key.0.clone() }),
-                },
-            }
+    /// The stored result of a committed request with this key, or a conflict when the key
+    /// committed a different request.
+    async fn replay(&self, key: &str, request_hash: &str) -> Result<Option<CompletedSale>, AppError> {
+        let Some((prior, doc)) = self.store.sale_by_key(&self.config.id, key).await? else { return Ok(None) };
+        if prior.request_hash != request_hash {
+            return Err(AppError::IdempotencyConflict { key: key.to_owned() });
         }
-        Ok(approval)
+        Ok(Some(CompletedSale {
+            sale_id: prior.id,
+            receipt: receipt_number(&prior.terminal, prior.number),
+            number: prior.number,
+            journal_sequence: prior.journal_sequence,
+            total: doc.total(),
+            replayed: true,
+            priced: Some(doc.priced),
+            settlement: Some(doc.settlement),
+            loyalty: doc.loyalty,
+        }))
     }
 
-    async fn void_all(&self, authorized: &[(IdempotencyKey, String)]) {
-        for (key, reference) in authorized {
-            // Captured card payments are refunded rather than voided by most gateways; the void
-            // is best effort and its outcome is reconciled like any other.
-            let _ = self.gateway.void(IdempotencyKey(format!("{}/void", key.0)), reference).await;
+    fn gate(&self) -> Gate<'_, S, G> {
+        Gate { store: &*self.store, gateway: &*self.gateway, store_id: &self.config.id }
+    }
+
+    /// Reverses the charges of a sale that did not commit; what the gateway does not confirm
+    /// stays `Reversing` for the reconciler.
+    async fn reverse_all(&self, charged: Vec<PaymentAttempt>) {
+        let gate = self.gate();
+        for a in charged {
+            // A store error here leaves the attempt as it was: the reconciler finds it.
+            let _ = gate.reverse(a).await;
         }
     }
+
+    /// Finishes the sale payments a crash or a lost answer left open, last changed before
+    /// `before`: a charge whose sale committed is marked so; any other is reversed. Safe to run
+    /// concurrently and repeatedly.
+    ///
+    /// # Errors
+    /// [`AppError::Store`].
+    pub async fn reconcile(&self, before: DateTime<Utc>) -> Result<Reconciled, AppError> {
+        let mut done = Reconciled::default();
+        let gate = self.gate();
+        for mut a in self.store.open_attempts(&self.config.id, before).await? {
+            if a.operation != AttemptOperation::Charge {
+                continue;
+            }
+            let committed = match self.store.sale_by_key(&self.config.id, &a.document).await? {
+                Some((_, doc)) => doc.payments.iter().any(|p| {
+                    p.reference.is_some() && p.reference == a.approval.as_ref().map(|x| x.reference.clone())
+                }),
+                None => false,
+            };
+            if committed {
+                if gate.advance(&mut a, &[AttemptState::Approved], AttemptState::Committed).await? {
+                    done.committed += 1;
+                }
+            } else if gate.reverse(a).await? {
+                done.reversed += 1;
+            } else {
+                done.open += 1;
+            }
+        }
+        Ok(done)
+    }
+}
+
+/// What a reconciler run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reconciled {
+    /// Attempts found to belong to a committed document.
+    pub committed: usize,
+    /// Charges reversed.
+    pub reversed: usize,
+    /// Returns completed after their payout.
+    pub completed: usize,
+    /// Return claims released after a declined payout.
+    pub released: usize,
+    /// Attempts still open (the gateway has no answer yet).
+    pub open: usize,
 }
 
 /// SHA-256 of the request's canonical JSON.

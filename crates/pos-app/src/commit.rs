@@ -7,7 +7,7 @@
 //! 2. look up the idempotency key: a committed request with the same hash is replayed, a
 //!    different one is a conflict;
 //! 3. take the terminal's next receipt number and lock its journal head;
-//! 4. the sale row, its lines, its payments;
+//! 4. the sale row, its lines, its payments; its payment attempts become committed;
 //! 5. stock: lock every (location, SKU) row in sorted order, decide each movement with
 //!    [`pos_inventory::apply`], write the levels and movements;
 //! 6. loyalty: the points account (optimistically, by version), its ledger entries, the coupons
@@ -15,8 +15,10 @@
 //! 7. the journal record, chained to the head, and the new head;
 //! 8. commit.
 //!
-//! A refund or void runs the same order, after locking the sale (so two returns of one sale
-//! are serialised and a line is returned once); a shift close closes the shift row, takes the
+//! A return first claims its lines and money per tender in a transaction of its own (under the
+//! sale's lock, so two returns of one sale are serialised and a line is claimed once), with its
+//! payout attempts; only then is money paid out, and the return is committed in the same order
+//! as a sale, closing its claim. A declined payout releases the claim. A shift close closes the shift row, takes the
 //! next Z number and appends the Z report to the journal; a stock change locks its document
 //! (refusing it if it changed since it was read), then moves stock as in step 5.
 //!
@@ -35,17 +37,25 @@ use serde::{Deserialize, Serialize};
 use crate::documents::Document;
 use crate::error::{AppError, StoreError};
 use crate::ports::{
-    AccountChange, CommitOutcome, Counter, MovementRecord, PointsEntries, PriorCommit, ReturnCommit,
-    SaleCommit, ShiftClose, StockChange, StockDocument, StockRow, Transactional, UnitOfWork, receipt_number,
-    return_number, z_number,
+    AccountChange, CommitOutcome, Counter, MovementRecord, PaymentAttempt, PointsEntries, PriorCommit,
+    RefundPayment, ReturnClaim, ReturnCommit, Returned, SaleCommit, ShiftClose, StockChange, StockDocument,
+    StockRow, Transactional, UnitOfWork, receipt_number, return_number, z_number,
 };
 
 /// How often a commit starts over after losing an idempotency-key race.
 const ATTEMPTS: usize = 3;
 
-/// Steps of a commit, in order; tests inject a failure after each to prove atomicity.
+/// Steps of a commit, in order; tests inject a failure after each to prove atomicity. `Charged`,
+/// `Claimed` and `PaidOut` are between the gateway and the books: a failure there stands for a
+/// process that died, and the use case stops without cleaning up (the reconciler does).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CommitStep {
+    /// After a sale's cards are charged, before its commit begins.
+    Charged,
+    /// After a return's claim is committed, before any payout.
+    Claimed,
+    /// After a return's payouts, before its commit begins.
+    PaidOut,
     /// After the document's row (sale, return, shift close, stock document).
     Document,
     /// After its lines.
@@ -76,7 +86,7 @@ impl FailPoint {
     }
 
     #[cfg_attr(not(feature = "test-hooks"), allow(unused_variables, clippy::unused_self))]
-    fn after(&self, step: CommitStep) -> Result<(), AppError> {
+    pub(crate) fn after(&self, step: CommitStep) -> Result<(), AppError> {
         #[cfg(feature = "test-hooks")]
         if *self.step.lock().unwrap_or_else(|e| e.into_inner()) == Some(step) {
             return Err(AppError::Injected { step });
@@ -169,6 +179,10 @@ async fn sale_steps(
     tx.insert_sale_lines(c).await?;
     fail.after(CommitStep::Lines)?;
     tx.insert_payments(c).await?;
+    let charged = c.document.payments.iter().filter(|p| p.kind.via_gateway()).count();
+    if tx.commit_attempts(&c.store, &c.idempotency_key, chrono::Utc::now()).await? != charged {
+        return Err(StoreError::Conflict { what: "card payment (reversed meanwhile)".into() }.into());
+    }
     fail.after(CommitStep::Payments)?;
     let doc = &c.document;
     move_stock(tx, &c.store, &doc.drafts(), Some(&receipt), &doc.cashier, doc.at).await?;
@@ -206,13 +220,11 @@ async fn return_steps(
         return replay(prior, &c.request_hash, &c.idempotency_key);
     }
     let doc = &c.document;
-    let returned = tx
-        .lock_sale(&c.store, doc.sale_id)
+    // The return's claim holds its lines and money; the sale's lock orders it after any other
+    // return of the sale still committing.
+    tx.lock_sale(&c.store, doc.sale_id)
         .await?
         .ok_or_else(|| AppError::NotFound { what: "sale", id: doc.sale.clone() })?;
-    if let Some(l) = c.lines().iter().find(|l| returned.lines.contains(&l.line_id)) {
-        return Err(AppError::invalid("lines", format!("line {} was already refunded", l.line_id)));
-    }
     let number = tx.next_number(&c.store, &c.terminal, Counter::Return).await?;
     let receipt = return_number(c.kind(), &c.terminal, number);
     let mut chain = chain(tx, &c.store, &c.terminal).await?;
@@ -223,6 +235,11 @@ async fn return_steps(
         }
         other => other.into(),
     })?;
+    tx.close_claim(&c.store, doc.refund_id, false).await?;
+    let paid = doc.payments.iter().filter(|p| p.kind.via_gateway()).count();
+    if tx.commit_attempts(&c.store, &c.idempotency_key, chrono::Utc::now()).await? != paid {
+        return Err(StoreError::Conflict { what: "refund payout (not approved)".into() }.into());
+    }
     fail.after(CommitStep::Document)?;
     move_stock(tx, &c.store, &doc.drafts(), Some(&receipt), &doc.cashier, doc.at).await?;
     fail.after(CommitStep::Stock)?;
@@ -232,6 +249,53 @@ async fn return_steps(
     tx.append_journal(&c.store, &entry).await?;
     fail.after(CommitStep::Journal)?;
     Ok(CommitOutcome { id: doc.refund_id, number, receipt, journal_sequence: sequence, replayed: false })
+}
+
+/// Claims a return's lines and money before any payout: under the sale's lock, refuses lines
+/// returned or claimed already, lets `allocate` split the money over the sale's payments given
+/// what is returned or claimed so far, and writes the claim with the payout attempts `attempts`
+/// makes of it. Returns the claim with its payments.
+pub(crate) async fn claim_return<S: Transactional + ?Sized>(
+    store: &S,
+    fail: &FailPoint,
+    store_id: &StoreId,
+    mut claim: ReturnClaim,
+    allocate: &(dyn Fn(&Returned) -> Result<Vec<RefundPayment>, AppError> + Send + Sync),
+    attempts: &(dyn Fn(&[RefundPayment]) -> Vec<PaymentAttempt> + Send + Sync),
+) -> Result<ReturnClaim, AppError> {
+    let mut tx = store.begin().await?;
+    let returned = tx
+        .lock_sale(store_id, claim.sale_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound { what: "sale", id: claim.request.receipt.clone() })?;
+    if let Some(l) = claim.request.lines.iter().find(|l| returned.lines.contains(l)) {
+        return Err(AppError::invalid("lines", format!("line {l} was already refunded")));
+    }
+    claim.payments = allocate(&returned)?;
+    tx.insert_claim(store_id, &claim).await.map_err(|e| match e {
+        StoreError::AlreadyRefunded { line } => {
+            AppError::invalid("lines", format!("line {line} was already refunded"))
+        }
+        other => other.into(),
+    })?;
+    for a in attempts(&claim.payments) {
+        tx.insert_attempt(store_id, &a).await?;
+    }
+    tx.commit().await?;
+    fail.after(CommitStep::Claimed)?;
+    Ok(claim)
+}
+
+/// Releases a claim whose payout was declined: its lines and money are free again.
+pub(crate) async fn release_claim<S: Transactional + ?Sized>(
+    store: &S,
+    store_id: &StoreId,
+    claim: &ReturnClaim,
+) -> Result<(), AppError> {
+    let mut tx = store.begin().await?;
+    tx.close_claim(store_id, claim.id, true).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Commits a shift close: the shift row, the next Z number (which must be the report's), the

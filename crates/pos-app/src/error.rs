@@ -130,6 +130,13 @@ pub enum AppError {
         /// The payment's idempotency key.
         key: String,
     },
+    /// An earlier try of this request was given up and its payment reversed; submit the sale
+    /// again with a new idempotency key.
+    #[error("the payment `{key}` of an earlier try was reversed; submit again with a new idempotency key")]
+    PaymentReversed {
+        /// The payment's idempotency key.
+        key: String,
+    },
     /// A document that does not exist.
     #[error("no {what} `{id}`")]
     NotFound {

@@ -27,6 +27,7 @@ pub mod commit;
 pub mod documents;
 pub mod error;
 pub mod members;
+mod payments;
 pub mod ports;
 pub mod reports;
 pub mod requests;

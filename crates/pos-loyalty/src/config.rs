@@ -67,6 +67,11 @@ pub struct LoyaltyConfig {
     pub expiry_months: u32,
     /// Tiers, lowest first.
     pub tiers: Vec<TierRule>,
+    /// When a refund cannot take back the points its lines earned because the member has
+    /// spent them since, deduct their value (at `point_value`) from the money refunded (true,
+    /// the default: a member cannot earn, spend and refund and keep both), or refund the money
+    /// in full and let the balance absorb the loss (false).
+    pub deduct_unrecovered: bool,
 }
 
 pos_core::deserialize_checked!(LoyaltyConfig, LoyaltyConfig::validate, {
@@ -83,7 +88,13 @@ pos_core::deserialize_checked!(LoyaltyConfig, LoyaltyConfig::validate, {
     redeem_cap_share: Option<Decimal>,
     expiry_months: u32,
     tiers: Vec<TierRule>,
+    #[serde(default = "yes")]
+    deduct_unrecovered: bool,
 });
+
+fn yes() -> bool {
+    true
+}
 
 impl Default for LoyaltyConfig {
     /// Korean practice: 10 points per 1,000 KRW on the amount paid including VAT, 1,000 points
@@ -104,6 +115,7 @@ impl Default for LoyaltyConfig {
             redeem_cap_share: None,
             expiry_months: 12,
             tiers: Vec::new(),
+            deduct_unrecovered: true,
         }
     }
 }

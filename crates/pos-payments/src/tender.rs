@@ -27,6 +27,14 @@ pub enum TenderKind {
     Voucher,
 }
 
+impl TenderKind {
+    /// Whether the tender is charged and refunded through the payment gateway (cards and
+    /// wallets).
+    pub fn via_gateway(self) -> bool {
+        matches!(self, TenderKind::Card | TenderKind::MobileWallet)
+    }
+}
+
 /// Most tenders one sale takes.
 pub const MAX_TENDERS: usize = 32;
 

@@ -15,6 +15,7 @@
 //! [`loyalty`], [`members`], [`shift`], [`journal`].
 #![deny(missing_docs)]
 
+mod attempts;
 mod audit;
 pub mod backend;
 mod catalog;
@@ -63,6 +64,7 @@ macro_rules! statements {
             shift: $m::shift::SQL,
             journal: $m::journal::SQL,
             audit: $m::audit::SQL,
+            attempts: $m::attempts::SQL,
         }
     };
 }
@@ -186,6 +188,11 @@ impl<D: Dialect> SqlTx<D> {
     /// At most one row.
     pub(crate) async fn one<R: FromSqlRow>(&mut self, q: Q<D>) -> Result<Option<R>, StoreError> {
         q.one(&mut self.tx).await
+    }
+
+    /// All rows.
+    pub(crate) async fn all<R: FromSqlRow>(&mut self, q: Q<D>) -> Result<Vec<R>, StoreError> {
+        q.all(&mut self.tx).await
     }
 }
 

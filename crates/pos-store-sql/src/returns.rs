@@ -2,12 +2,13 @@
 //! returned per sale payment.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use pos_app::StoreError;
-use pos_app::ports::{PriorCommit, ReturnCommit, ReturnSteps, Returned};
+use pos_app::ports::{PaymentAttempt, PriorCommit, ReturnClaim, ReturnCommit, ReturnSteps, Returned};
 use pos_core::StoreId;
 use uuid::Uuid;
 
-use crate::error::{backend, constraint, unique_violation};
+use crate::error::{backend, constraint, on_unique, unique_violation};
 use crate::rows::{LockedSaleRow, PriorRow, code, currency, int, json, milli, minor};
 use crate::sale::returned_of;
 use crate::{Dialect, SqlTx};
@@ -82,5 +83,49 @@ impl<D: Dialect> ReturnSteps for SqlTx<D> {
             self.run(q).await?;
         }
         Ok(())
+    }
+
+    async fn insert_claim(&mut self, store: &StoreId, claim: &ReturnClaim) -> Result<(), StoreError> {
+        let sql = &Self::sql().returns;
+        let q = Self::q(sql.insert_claim)
+            .bind(&store.0)
+            .bind(claim.id)
+            .bind(claim.sale_id)
+            .bind(&claim.idempotency_key)
+            .bind(&claim.request_hash)
+            .bind(json(claim)?);
+        self.run_mapped(q, |e| on_unique(e, || StoreError::KeyTaken { key: claim.idempotency_key.clone() }))
+            .await?;
+        for line in &claim.request.lines {
+            let q = Self::q(sql.claim_line)
+                .bind(&store.0)
+                .bind(claim.sale_id)
+                .bind(i64::from(*line))
+                .bind(claim.id);
+            self.run_mapped(q, |e| on_unique(e, || StoreError::AlreadyRefunded { line: *line })).await?;
+        }
+        Ok(())
+    }
+
+    async fn close_claim(&mut self, store: &StoreId, claim: Uuid, release: bool) -> Result<(), StoreError> {
+        let sql = &Self::sql().returns;
+        self.run(Self::q(sql.close_claim).bind(&store.0).bind(claim)).await?;
+        if release {
+            self.run(Self::q(sql.release_lines).bind(&store.0).bind(claim)).await?;
+        }
+        Ok(())
+    }
+
+    async fn insert_attempt(&mut self, store: &StoreId, attempt: &PaymentAttempt) -> Result<(), StoreError> {
+        self.put_attempt(store, attempt).await
+    }
+
+    async fn commit_attempts(
+        &mut self,
+        store: &StoreId,
+        document: &str,
+        at: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        self.commit_approved(store, document, at).await
     }
 }

@@ -193,8 +193,21 @@ sql_row! {
 }
 
 sql_row! {
-    /// A returned line of a sale.
-    pub(crate) struct ReturnedLineRow { line_id: i64 }
+    /// A claimed line of a sale, and whether its claim is still open (1) or completed (0).
+    pub(crate) struct ReturnedLineRow { line_id: i64, open: i64 }
+}
+
+sql_row! {
+    /// A sale or return found by its idempotency key, with its document.
+    pub(crate) struct PriorDocumentRow {
+        id: Uuid,
+        terminal_id: String,
+        number: i64,
+        kind: Option<String>,
+        journal_sequence: i64,
+        request_hash: String,
+        document: String,
+    }
 }
 
 sql_row! {

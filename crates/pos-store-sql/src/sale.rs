@@ -4,20 +4,34 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_app::ports::{
-    Counter, PaymentRecord, PriorCommit, Returned, SaleCommit, SaleSteps, SaleStore, StoredDocument,
-    StoredSale, receipt_number,
+    Counter, PaymentRecord, PriorCommit, ReturnClaim, Returned, SaleCommit, SaleSteps, SaleStore,
+    StoredDocument, StoredSale, receipt_number,
 };
-use pos_app::{SaleDocument, StoreError, documents::decode};
+use pos_app::{ReturnDocument, SaleDocument, StoreError, documents::decode};
 use pos_core::{Currency, Money, StoreId};
 use uuid::Uuid;
 
 use crate::backend::Query;
 use crate::error::{backend, constraint, unique_violation};
 use crate::rows::{
-    DocumentRow, NumberRow, NumberedDocumentRow, PaymentRow, PriorRow, ReturnedLineRow, ReturnedPaymentRow,
-    SaleRow, code, corrupt, currency, from_code, int, json, milli, minor, money, uint,
+    DataRow, DocumentRow, NumberRow, NumberedDocumentRow, PaymentRow, PriorDocumentRow, PriorRow,
+    ReturnedLineRow, ReturnedPaymentRow, SaleRow, code, corrupt, currency, from_code, from_json, int, json,
+    milli, minor, money, uint,
 };
 use crate::{Dialect, SqlStore, SqlTx};
+
+impl PriorDocumentRow {
+    fn prior(&self) -> Result<PriorCommit, StoreError> {
+        Ok(PriorCommit {
+            id: self.id,
+            terminal: self.terminal_id.clone(),
+            number: uint(self.number)?,
+            kind: self.kind.as_deref().map(from_code).transpose()?,
+            journal_sequence: uint(self.journal_sequence)?,
+            request_hash: self.request_hash.clone(),
+        })
+    }
+}
 
 impl PriorRow {
     pub(crate) fn prior(&self) -> Result<PriorCommit, StoreError> {
@@ -45,7 +59,8 @@ impl PaymentRow {
     }
 }
 
-/// What was returned of a sale with `payments` payments so far, from its return rows.
+/// What was returned or claimed of a sale with `payments` payments so far, from its claimed
+/// lines, its return payments and its open claims.
 pub(crate) async fn returned_of<D: Dialect>(
     conn: &mut <D::Db as sqlx::Database>::Connection,
     sale: Uuid,
@@ -55,16 +70,34 @@ pub(crate) async fn returned_of<D: Dialect>(
     let sql = &D::SQL.returns;
     let lines: Vec<ReturnedLineRow> = Query::<D::Db>::new(sql.lines).bind(sale).all(&mut *conn).await?;
     let paid: Vec<ReturnedPaymentRow> = Query::<D::Db>::new(sql.payments).bind(sale).all(&mut *conn).await?;
+    let claims: Vec<DataRow> = Query::<D::Db>::new(sql.claims).bind(sale).all(&mut *conn).await?;
     let mut per_payment = vec![Money::zero(currency); payments];
+    let mut add = |position: usize, amount: &Money| -> Result<(), StoreError> {
+        if let Some(x) = per_payment.get_mut(position) {
+            *x = x.checked_add(amount).map_err(corrupt)?;
+        }
+        Ok(())
+    };
     for p in &paid {
-        if let Some(x) = usize::try_from(p.position).ok().and_then(|i| per_payment.get_mut(i)) {
-            *x = x.checked_add(&money(p.amount_minor, currency)).map_err(corrupt)?;
+        add(usize::try_from(p.position).map_err(corrupt)?, &money(p.amount_minor, currency))?;
+    }
+    for c in &claims {
+        let claim: ReturnClaim = from_json(&c.data)?;
+        for p in &claim.payments {
+            add(p.payment, &p.amount)?;
         }
     }
-    let mut lines =
-        lines.iter().map(|l| u32::try_from(l.line_id).map_err(corrupt)).collect::<Result<Vec<_>, _>>()?;
-    lines.sort_unstable();
-    Ok(Returned { lines, per_payment })
+    let (mut all, mut claimed) = (Vec::new(), Vec::new());
+    for l in &lines {
+        let id = u32::try_from(l.line_id).map_err(corrupt)?;
+        all.push(id);
+        if l.open != 0 {
+            claimed.push(id);
+        }
+    }
+    all.sort_unstable();
+    claimed.sort_unstable();
+    Ok(Returned { lines: all, claimed, per_payment })
 }
 
 #[async_trait]
@@ -146,6 +179,32 @@ impl<D: Dialect> SaleSteps for SqlTx<D> {
 
 #[async_trait]
 impl<D: Dialect> SaleStore for SqlStore<D> {
+    async fn sale_by_key(
+        &self,
+        store: &StoreId,
+        key: &str,
+    ) -> Result<Option<(PriorCommit, SaleDocument)>, StoreError> {
+        let row: Option<PriorDocumentRow> =
+            self.one(Self::q(Self::sql().sale.by_key_document).bind(&store.0).bind(key)).await?;
+        row.map(|r| Ok((r.prior()?, decode(&r.document)?))).transpose()
+    }
+
+    async fn return_by_key(
+        &self,
+        store: &StoreId,
+        key: &str,
+    ) -> Result<Option<(PriorCommit, ReturnDocument)>, StoreError> {
+        let row: Option<PriorDocumentRow> =
+            self.one(Self::q(Self::sql().returns.by_key_document).bind(&store.0).bind(key)).await?;
+        row.map(|r| Ok((r.prior()?, decode(&r.document)?))).transpose()
+    }
+
+    async fn claim_by_key(&self, store: &StoreId, key: &str) -> Result<Option<ReturnClaim>, StoreError> {
+        let row: Option<DataRow> =
+            self.one(Self::q(Self::sql().returns.claim_by_key).bind(&store.0).bind(key)).await?;
+        row.map(|r| from_json(&r.data)).transpose()
+    }
+
     async fn load_sale(
         &self,
         store: &StoreId,

@@ -70,6 +70,8 @@ pub struct SaleSql {
     /// (store, key) -> prior (`id, terminal_id, number, kind (NULL), journal_sequence,
     /// request_hash`): the sale committed with an idempotency key.
     pub by_key: &'static str,
+    /// (store, key) -> prior and `document`: the same, with its document, outside a transaction.
+    pub by_key_document: &'static str,
     /// (id, store, terminal, number, key, request_hash, at, currency, total_minor, cashier,
     /// journal_sequence, document): inserts a sale; its idempotency key is unique per store under
     /// the constraint `sales_idempotency_key`.
@@ -93,12 +95,26 @@ pub struct SaleSql {
 pub struct ReturnSql {
     /// (store, key) -> prior (`id, terminal_id, number, kind, journal_sequence, request_hash`).
     pub by_key: &'static str,
+    /// (store, key) -> prior and `document`.
+    pub by_key_document: &'static str,
     /// (store, sale) -> `currency, payments` (the number of payments): locks the sale.
     pub lock_sale: &'static str,
-    /// (sale) -> `line_id` of every returned line.
+    /// (sale) -> `line_id, open` (BIGINT 1 while its claim is open) of every claimed line.
     pub lines: &'static str,
     /// (sale) -> `position, amount_minor` of every refund payment.
     pub payments: &'static str,
+    /// (sale) -> `data` of every open claim.
+    pub claims: &'static str,
+    /// (store, key) -> `data`: the open claim of an idempotency key.
+    pub claim_by_key: &'static str,
+    /// (store, id, sale, key, request_hash, data): inserts a claim; the key is unique per store.
+    pub insert_claim: &'static str,
+    /// (store, sale, line_id, claim): claims a line, once per sale (the primary key).
+    pub claim_line: &'static str,
+    /// (store, claim): deletes a claim.
+    pub close_claim: &'static str,
+    /// (store, claim): frees a claim's lines.
+    pub release_lines: &'static str,
     /// (id, store, terminal, number, kind, key, request_hash, sale, at, total_minor,
     /// journal_sequence, document); the key is unique under `refunds_idempotency_key`.
     pub insert: &'static str,
@@ -109,6 +125,31 @@ pub struct ReturnSql {
     pub insert_payment: &'static str,
     /// (store, from, to) -> document: returns recorded in `[from, to)`.
     pub between: &'static str,
+}
+
+/// Payment attempts. An attempt row is (`key, document, operation, kind, amount_minor, currency,
+/// original, state, reference, brand, last4, note, opened_at, updated_at`).
+#[derive(Debug, Clone, Copy)]
+pub struct AttemptSql {
+    /// (store, key, document, operation, kind, amount_minor, currency, original, state, reference,
+    /// brand, last4, note, opened_at, updated_at) -> `key` when inserted: nothing when the key
+    /// exists.
+    pub begin: &'static str,
+    /// The same insert, failing when the key exists (in a transaction).
+    pub insert: &'static str,
+    /// (store, key) -> an attempt row.
+    pub by_key: &'static str,
+    /// (state, reference, brand, last4, note, updated_at, store, key, from1, from2, from3) ->
+    /// `key` when updated.
+    pub update: &'static str,
+    /// (store, before) -> attempt rows open, approved or reversing, last changed before, oldest
+    /// first.
+    pub open: &'static str,
+    /// (store, document) -> attempt rows of a request, by key.
+    pub of_document: &'static str,
+    /// (updated_at, store, document) -> `key` of every approved attempt of the request, now
+    /// committed.
+    pub commit: &'static str,
 }
 
 /// Points accounts, ledger entries, coupons.
@@ -247,4 +288,6 @@ pub struct Sql {
     pub journal: JournalSql,
     /// The audit's reads.
     pub audit: AuditSql,
+    /// Payment attempts.
+    pub attempts: AttemptSql,
 }

@@ -9,12 +9,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_app::ports::{
-    AuditStore, CatalogStore, ChainHead, Counter, CouponStore, JournalSteps, JournalStore, LineRecord,
-    LoyaltySteps, LoyaltyStore, MemberStore, MovementRecord, ParkStore, ParkedBasket, PaymentRecord,
-    PointsEntries, PointsRecord, PriorCommit, RefundLineRecord, RefundPayment, ReturnCommit, ReturnRows,
-    ReturnSteps, Returned, SaleCommit, SaleRows, SaleSteps, SaleStore, ShiftClose, ShiftRecord, ShiftSteps,
-    ShiftStore, StockDocument, StockDocumentKind, StockLine, StockRow, StockSteps, StockStore,
-    StoredDocument, StoredSale, TerminalRows, Transactional, UnitOfWork, receipt_number, valid,
+    AttemptState, AttemptStore, AuditStore, CatalogStore, ChainHead, Counter, CouponStore, JournalSteps,
+    JournalStore, LineRecord, LoyaltySteps, LoyaltyStore, MemberStore, MovementRecord, ParkStore,
+    ParkedBasket, PaymentAttempt, PaymentRecord, PointsEntries, PointsRecord, PriorCommit, RefundLineRecord,
+    RefundPayment, ReturnClaim, ReturnCommit, ReturnRows, ReturnSteps, Returned, SaleCommit, SaleRows,
+    SaleSteps, SaleStore, ShiftClose, ShiftRecord, ShiftSteps, ShiftStore, StockDocument, StockDocumentKind,
+    StockLine, StockRow, StockSteps, StockStore, StoredDocument, StoredSale, TerminalRows, Transactional,
+    UnitOfWork, receipt_number, valid,
 };
 use pos_app::{ReturnDocument, ReturnKind, SaleDocument, ShiftCloseDocument, StoreError};
 use pos_core::journal::GENESIS;
@@ -79,6 +80,10 @@ pub(crate) struct State {
     pub(crate) parked: BTreeMap<Key<Uuid>, ParkedBasket>,
     pub(crate) shifts: BTreeMap<Key<Uuid>, (ShiftRecord, Option<ShiftCloseDocument>)>,
     pub(crate) coupons: BTreeMap<Key<String>, Coupon>,
+    pub(crate) attempts: BTreeMap<Key<String>, PaymentAttempt>,
+    pub(crate) claims: BTreeMap<Key<Uuid>, ReturnClaim>,
+    /// (sale, line) -> the claim that took it.
+    pub(crate) claimed: BTreeMap<Key<(Uuid, u32)>, Uuid>,
 }
 
 /// The in-memory store.
@@ -336,7 +341,80 @@ impl ShiftStore for MemoryStore {
 }
 
 #[async_trait]
+impl AttemptStore for MemoryStore {
+    async fn begin_attempt(
+        &self,
+        store: &StoreId,
+        attempt: &PaymentAttempt,
+    ) -> Result<Option<PaymentAttempt>, StoreError> {
+        let mut s = self.lock().await;
+        let key = (store.clone(), attempt.key.clone());
+        if let Some(prev) = s.attempts.get(&key) {
+            return Ok(Some(prev.clone()));
+        }
+        s.attempts.insert(key, attempt.clone());
+        Ok(None)
+    }
+    async fn update_attempt(
+        &self,
+        store: &StoreId,
+        attempt: &PaymentAttempt,
+        from: &[AttemptState],
+    ) -> Result<bool, StoreError> {
+        let mut s = self.lock().await;
+        match s.attempts.get_mut(&(store.clone(), attempt.key.clone())) {
+            Some(a) if from.contains(&a.state) => {
+                a.state = attempt.state;
+                a.approval.clone_from(&attempt.approval);
+                a.note.clone_from(&attempt.note);
+                a.updated_at = attempt.updated_at;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+    async fn open_attempts(
+        &self,
+        store: &StoreId,
+        before: DateTime<Utc>,
+    ) -> Result<Vec<PaymentAttempt>, StoreError> {
+        let s = self.lock().await;
+        let mut open: Vec<PaymentAttempt> =
+            of(&s.attempts, store).filter(|a| a.state.is_open() && a.updated_at < before).cloned().collect();
+        open.sort_by_key(|a| a.updated_at);
+        Ok(open)
+    }
+    async fn attempts_of(&self, store: &StoreId, document: &str) -> Result<Vec<PaymentAttempt>, StoreError> {
+        Ok(of(&self.lock().await.attempts, store).filter(|a| a.document == document).cloned().collect())
+    }
+}
+
+#[async_trait]
 impl SaleStore for MemoryStore {
+    async fn sale_by_key(
+        &self,
+        store: &StoreId,
+        key: &str,
+    ) -> Result<Option<(PriorCommit, SaleDocument)>, StoreError> {
+        let s = self.lock().await;
+        Ok(s.sales.iter().find(|(k, v)| &k.0 == store && v.key == key).map(|(k, v)| {
+            (prior(k.1, &v.terminal, v.number, None, v.journal_sequence, &v.request_hash), v.document.clone())
+        }))
+    }
+    async fn return_by_key(
+        &self,
+        store: &StoreId,
+        key: &str,
+    ) -> Result<Option<(PriorCommit, ReturnDocument)>, StoreError> {
+        let s = self.lock().await;
+        Ok(s.returns.iter().find(|(k, v)| &k.0 == store && v.key == key).map(|(k, v)| {
+            let p = prior(k.1, &v.terminal, v.number, Some(v.kind), v.journal_sequence, &v.request_hash);
+            (p, v.document.clone())
+        }))
+    }
+    async fn claim_by_key(&self, store: &StoreId, key: &str) -> Result<Option<ReturnClaim>, StoreError> {
+        Ok(of(&self.lock().await.claims, store).find(|c| c.idempotency_key == key).cloned())
+    }
     async fn load_sale(
         &self,
         store: &StoreId,
@@ -473,18 +551,30 @@ impl AuditStore for MemoryStore {
 
 /// What was returned of a sale, from the return rows.
 fn returned(s: &State, store: &StoreId, sale: Uuid, row: &SaleRow) -> Returned {
-    let mut lines = Vec::new();
     let mut per_payment: Vec<Money> = row.payments.iter().map(|p| Money::zero(p.amount.currency())).collect();
+    let mut add = |payment: usize, amount: &Money| {
+        if let Some(x) = per_payment.get_mut(payment) {
+            *x = x.checked_add(amount).unwrap_or(*x);
+        }
+    };
     for r in of(&s.returns, store).filter(|r| r.sale_id == sale) {
-        lines.extend(r.lines.iter().map(|l| l.line_id));
-        for p in &r.payments {
-            if let Some(x) = per_payment.get_mut(p.payment) {
-                *x = x.checked_add(&p.amount).unwrap_or(*x);
+        r.payments.iter().for_each(|p| add(p.payment, &p.amount));
+    }
+    let open: Vec<&ReturnClaim> = of(&s.claims, store).filter(|c| c.sale_id == sale).collect();
+    for c in &open {
+        c.payments.iter().for_each(|p| add(p.payment, &p.amount));
+    }
+    let mut lines = Vec::new();
+    let mut claimed = Vec::new();
+    for ((st, (sl, line)), claim) in &s.claimed {
+        if st == store && *sl == sale {
+            lines.push(*line);
+            if open.iter().any(|c| c.id == *claim) {
+                claimed.push(*line);
             }
         }
     }
-    lines.sort_unstable();
-    Returned { lines, per_payment }
+    Returned { lines, claimed, per_payment }
 }
 
 #[async_trait]
@@ -627,6 +717,51 @@ impl ReturnSteps for MemoryTx {
         };
         self.work.returns.insert((r.store.clone(), r.document.refund_id), row);
         Ok(())
+    }
+    async fn insert_claim(&mut self, store: &StoreId, claim: &ReturnClaim) -> Result<(), StoreError> {
+        if of(&self.work.claims, store).any(|c| c.idempotency_key == claim.idempotency_key) {
+            return Err(StoreError::KeyTaken { key: claim.idempotency_key.clone() });
+        }
+        for line in &claim.request.lines {
+            let key = (store.clone(), (claim.sale_id, *line));
+            if self.work.claimed.contains_key(&key) {
+                return Err(StoreError::AlreadyRefunded { line: *line });
+            }
+            self.work.claimed.insert(key, claim.id);
+        }
+        self.work.claims.insert((store.clone(), claim.id), claim.clone());
+        Ok(())
+    }
+    async fn close_claim(&mut self, store: &StoreId, claim: Uuid, release: bool) -> Result<(), StoreError> {
+        self.work.claims.remove(&(store.clone(), claim));
+        if release {
+            self.work.claimed.retain(|k, c| !(&k.0 == store && *c == claim));
+        }
+        Ok(())
+    }
+    async fn insert_attempt(&mut self, store: &StoreId, attempt: &PaymentAttempt) -> Result<(), StoreError> {
+        let key = (store.clone(), attempt.key.clone());
+        if self.work.attempts.contains_key(&key) {
+            return Err(StoreError::Duplicate { what: format!("payment attempt `{}`", attempt.key) });
+        }
+        self.work.attempts.insert(key, attempt.clone());
+        Ok(())
+    }
+    async fn commit_attempts(
+        &mut self,
+        store: &StoreId,
+        document: &str,
+        at: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let mut n = 0;
+        for ((st, _), a) in &mut self.work.attempts {
+            if st == store && a.document == document && a.state == AttemptState::Approved {
+                a.state = AttemptState::Committed;
+                a.updated_at = at;
+                n += 1;
+            }
+        }
+        Ok(n)
     }
 }
 

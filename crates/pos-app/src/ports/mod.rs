@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 pub use records::*;
 
-use crate::documents::SaleDocument;
+use crate::documents::{ReturnDocument, SaleDocument};
 use crate::error::StoreError;
 
 /// Catalog storage. Writes refuse what does not pass [`valid`] with
@@ -242,6 +242,29 @@ pub trait SaleStore: Send + Sync + 'static {
         store: &StoreId,
         terminal: &str,
     ) -> Result<Vec<(String, SaleDocument)>, StoreError>;
+    /// The sale committed with an idempotency key, with its document (to replay a retry).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn sale_by_key(
+        &self,
+        store: &StoreId,
+        key: &str,
+    ) -> Result<Option<(PriorCommit, SaleDocument)>, StoreError>;
+    /// The refund or void committed with an idempotency key, with its document.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn return_by_key(
+        &self,
+        store: &StoreId,
+        key: &str,
+    ) -> Result<Option<(PriorCommit, ReturnDocument)>, StoreError>;
+    /// The open return claim of an idempotency key.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn claim_by_key(&self, store: &StoreId, key: &str) -> Result<Option<ReturnClaim>, StoreError>;
     /// Sale and return documents recorded in `[from, to)`, oldest first.
     ///
     /// # Errors
@@ -252,6 +275,47 @@ pub trait SaleStore: Send + Sync + 'static {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<StoredDocument>, StoreError>;
+}
+
+/// Payment attempts, written ahead of every gateway call. Single statements, outside any
+/// transaction: an attempt must be on disk before the call, whatever happens after.
+#[async_trait]
+pub trait AttemptStore: Send + Sync + 'static {
+    /// Writes an attempt unless one with its key exists; returns the existing one if so.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn begin_attempt(
+        &self,
+        store: &StoreId,
+        attempt: &PaymentAttempt,
+    ) -> Result<Option<PaymentAttempt>, StoreError>;
+    /// Records where an attempt stands (its state, approval, note, time) if it is still in one
+    /// of `from` (at most three states); false when it had moved on.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn update_attempt(
+        &self,
+        store: &StoreId,
+        attempt: &PaymentAttempt,
+        from: &[AttemptState],
+    ) -> Result<bool, StoreError>;
+    /// Unfinished attempts (open, approved but not committed, reversing) last changed before
+    /// `before`, oldest first.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn open_attempts(
+        &self,
+        store: &StoreId,
+        before: DateTime<Utc>,
+    ) -> Result<Vec<PaymentAttempt>, StoreError>;
+    /// The attempts of a sale or return request, by key.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn attempts_of(&self, store: &StoreId, document: &str) -> Result<Vec<PaymentAttempt>, StoreError>;
 }
 
 /// The journal as stored.
@@ -358,6 +422,36 @@ pub trait ReturnSteps: Send {
     /// [`StoreError::Backend`].
     async fn insert_return(&mut self, r: &ReturnCommit, number: u64, sequence: u64)
     -> Result<(), StoreError>;
+    /// Inserts a claim and claims its lines, each at most once per sale.
+    ///
+    /// # Errors
+    /// [`StoreError::KeyTaken`] when a concurrent transaction claimed with the same idempotency
+    /// key; [`StoreError::AlreadyRefunded`] when a line is claimed already;
+    /// [`StoreError::Backend`].
+    async fn insert_claim(&mut self, store: &StoreId, claim: &ReturnClaim) -> Result<(), StoreError>;
+    /// Closes a claim: completed (its lines stay claimed by the return) or released (its lines
+    /// are free again).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn close_claim(&mut self, store: &StoreId, claim: Uuid, release: bool) -> Result<(), StoreError>;
+    /// Writes a payment attempt in the transaction (a claim's payouts, written with it).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn insert_attempt(&mut self, store: &StoreId, attempt: &PaymentAttempt) -> Result<(), StoreError>;
+    /// Marks the approved attempts of a request committed; returns how many there were (the
+    /// commit script refuses a document whose attempts are not all still approved: the
+    /// reconciler reversed one meanwhile).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn commit_attempts(
+        &mut self,
+        store: &StoreId,
+        document: &str,
+        at: DateTime<Utc>,
+    ) -> Result<usize, StoreError>;
 }
 
 /// Stock levels, movements and documents.
@@ -481,6 +575,7 @@ pub trait Store:
     + SaleStore
     + JournalStore
     + AuditStore
+    + AttemptStore
     + Transactional
 {
 }
@@ -496,6 +591,7 @@ impl<T> Store for T where
         + SaleStore
         + JournalStore
         + AuditStore
+        + AttemptStore
         + Transactional
 {
 }

@@ -6,6 +6,7 @@ use pos_inventory::{
     CountSession, Draft, Level, LocationId, MovementKind, Reservation, StockPolicy, Transfer,
 };
 use pos_loyalty::{EntryKind, PointsAccount};
+use pos_payments::{Approval, TenderKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -124,13 +125,23 @@ pub struct PriorCommit {
     pub request_hash: String,
 }
 
-/// What was returned of a sale so far, read under the sale's lock.
+/// What was returned of a sale so far (completed returns and open claims), read under the
+/// sale's lock.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Returned {
-    /// Lines refunded.
+    /// Lines returned or claimed.
     pub lines: Vec<u32>,
-    /// Amount refunded per sale payment (by payment position).
+    /// Of those, the lines claimed by returns not completed yet.
+    pub claimed: Vec<u32>,
+    /// Amount returned or claimed per sale payment (by payment position).
     pub per_payment: Vec<Money>,
+}
+
+impl Returned {
+    /// The lines of completed returns.
+    pub fn completed(&self) -> impl Iterator<Item = u32> + '_ {
+        self.lines.iter().copied().filter(|l| !self.claimed.contains(l))
+    }
 }
 
 /// A sale as loaded for a refund.
@@ -352,6 +363,92 @@ pub struct ParkedBasket {
     pub at: DateTime<Utc>,
     /// The basket.
     pub basket: pos_core::Basket,
+}
+
+/// What a payment attempt does at the gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptOperation {
+    /// Authorise and capture a sale's tender.
+    Charge,
+    /// Pay a return back to a sale's tender.
+    Refund,
+}
+
+/// Where a payment attempt stands. `Open`, `Approved` and `Reversing` are unfinished: the
+/// reconciler finishes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptState {
+    /// Written before the gateway call; its outcome is not known yet.
+    Open,
+    /// The gateway approved; the document that takes it is not committed yet.
+    Approved,
+    /// The gateway declined: no money moved.
+    Declined,
+    /// Its document is committed: the money is in the books.
+    Committed,
+    /// Its document did not commit; the money is being given back.
+    Reversing,
+    /// The money was given back.
+    Reversed,
+}
+
+impl AttemptState {
+    /// Whether the attempt still needs the gateway or the books.
+    pub fn is_open(self) -> bool {
+        matches!(self, AttemptState::Open | AttemptState::Approved | AttemptState::Reversing)
+    }
+}
+
+/// A gateway call written ahead: committed before the call, its outcome recorded when the gateway
+/// answers, so no money moves without a row saying so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentAttempt {
+    /// The gateway idempotency key (`<request key>/<tender>` for a charge,
+    /// `<request key>/refund/<payment>` for a refund): unique per store.
+    pub key: String,
+    /// The idempotency key of the sale or return request it belongs to.
+    pub document: String,
+    /// Charge or refund.
+    pub operation: AttemptOperation,
+    /// Tender kind.
+    pub kind: TenderKind,
+    /// Amount.
+    pub amount: Money,
+    /// For a refund, the gateway reference of the payment it goes back to.
+    pub original: Option<String>,
+    /// Where it stands.
+    pub state: AttemptState,
+    /// The gateway's approval, once given.
+    pub approval: Option<Approval>,
+    /// The gateway's last word (a decline reason, "no answer").
+    pub note: Option<String>,
+    /// When it was written.
+    pub opened_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A return that claimed its lines and the money per tender before paying anything out: no
+/// other return can take the same lines or money while it is open. Completing it writes the
+/// return; releasing it (the payout was declined) gives the lines back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnClaim {
+    /// The return's id (the refund row's, once completed).
+    pub id: Uuid,
+    /// The sale.
+    pub sale_id: Uuid,
+    /// Refund or void.
+    pub kind: ReturnKind,
+    /// Idempotency key of the request.
+    pub idempotency_key: String,
+    /// Hash of the request.
+    pub request_hash: String,
+    /// The request, to complete the return from (by the reconciler too).
+    pub request: crate::returns::RefundRequest,
+    /// Money claimed per sale payment (points are given back as points, not here).
+    pub payments: Vec<RefundPayment>,
 }
 
 /// A sale's rows as stored, for the audit.

@@ -9,6 +9,10 @@ pub(crate) const SQL: SaleSql = SaleSql {
     counter: "SELECT last AS n FROM counters WHERE store_id = $1 AND terminal_id = $2 AND name = $3",
     by_key: "SELECT id, terminal_id, number, CAST(NULL AS TEXT) AS kind, journal_sequence, request_hash
         FROM sales WHERE store_id = $1 AND idempotency_key = $2",
+    by_key_document:
+        "SELECT id, terminal_id, number, CAST(NULL AS TEXT) AS kind, journal_sequence, request_hash,
+            document::text AS document
+        FROM sales WHERE store_id = $1 AND idempotency_key = $2",
     insert:
         "INSERT INTO sales (id, store_id, terminal_id, number, idempotency_key, request_hash, at, currency,
             total_minor, cashier, journal_sequence, document)
