@@ -1,4 +1,6 @@
-//! A scripted payment gateway that remembers payments by idempotency key.
+//! A scripted payment gateway that keeps its own ledger: payments by idempotency key, refunds
+//! by idempotency key, what it captured and what it paid back. Tests compare that ledger with
+//! the store's books.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -8,70 +10,142 @@ use pos_core::Money;
 use pos_payments::{
     Approval, AuthorizeRequest, GatewayOutcome, GatewayStatus, IdempotencyKey, PaymentGateway,
 };
+use rust_decimal::Decimal;
 
-/// How the fake answers authorizations.
+/// How the fake answers authorizations (and, with [`FakeGateway::set_refund_script`], refunds).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Script {
     /// Approve everything.
     Approve,
     /// Decline with a reason.
     Decline(String),
-    /// Take the payment but answer `Unknown` (a timeout after charging).
+    /// Do it but answer `Unknown` (a timeout after the money moved).
     TimeoutAfterCharge,
-    /// Answer `Unknown` and take nothing.
+    /// Answer `Unknown` and do nothing.
     TimeoutBeforeCharge,
 }
 
-/// The fake gateway. Charges are keyed by idempotency key, so a retry never charges twice.
+#[derive(Debug, Clone)]
+struct Charge {
+    key: String,
+    amount: Money,
+    status: GatewayStatus,
+    refunded: Decimal,
+}
+
+#[derive(Default)]
+struct Ledger {
+    /// Payments by idempotency key.
+    charges: BTreeMap<String, Charge>,
+    /// Refunds by idempotency key: (payment reference, amount).
+    refunds: BTreeMap<String, (String, Money)>,
+    /// Voids by idempotency key.
+    voids: BTreeMap<String, String>,
+    /// Declined authorizations by key.
+    declined: BTreeMap<String, String>,
+}
+
+/// The fake gateway. Every call is idempotent by its key, so a retry never moves money twice.
 pub struct FakeGateway {
     script: Mutex<Script>,
-    charges: Mutex<BTreeMap<String, (Money, GatewayStatus)>>,
+    refund_script: Mutex<Script>,
+    ledger: Mutex<Ledger>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl FakeGateway {
-    /// A gateway following `script`.
+    /// A gateway answering authorizations with `script` and approving refunds.
     pub fn new(script: Script) -> Self {
-        FakeGateway { script: Mutex::new(script), charges: Mutex::new(BTreeMap::new()) }
+        FakeGateway {
+            script: Mutex::new(script),
+            refund_script: Mutex::new(Script::Approve),
+            ledger: Mutex::new(Ledger::default()),
+        }
     }
 
-    /// Changes the script.
+    /// Changes how authorizations are answered.
     pub fn set_script(&self, script: Script) {
-        *self.script.lock().unwrap_or_else(|e| e.into_inner()) = script;
+        *lock(&self.script) = script;
     }
 
-    /// Number of distinct payments taken (captured and not voided).
+    /// Changes how refunds are answered.
+    pub fn set_refund_script(&self, script: Script) {
+        *lock(&self.refund_script) = script;
+    }
+
+    /// Number of distinct payments taken (authorized or captured, not voided).
     pub fn charged(&self) -> usize {
-        self.charges
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        lock(&self.ledger)
+            .charges
             .values()
-            .filter(|(_, s)| matches!(s, GatewayStatus::Captured(_) | GatewayStatus::Authorized(_)))
+            .filter(|c| {
+                matches!(
+                    c.status,
+                    GatewayStatus::Captured(_) | GatewayStatus::Authorized(_) | GatewayStatus::Refunded(_)
+                )
+            })
             .count()
+    }
+
+    /// Number of refunds paid out.
+    pub fn refunds(&self) -> usize {
+        lock(&self.ledger).refunds.len()
+    }
+
+    /// What the gateway holds of the merchant's money: captured and not voided, less refunded.
+    pub fn net(&self) -> Decimal {
+        let l = lock(&self.ledger);
+        let taken: Decimal = l
+            .charges
+            .values()
+            .filter(|c| matches!(c.status, GatewayStatus::Captured(_) | GatewayStatus::Refunded(_)))
+            .map(|c| c.amount.amount())
+            .sum();
+        taken - l.refunds.values().map(|r| r.1.amount()).sum::<Decimal>()
     }
 
     fn approval(key: &str) -> Approval {
         Approval { reference: format!("pay_{key}"), brand: Some("visa".into()), last4: Some("4242".into()) }
+    }
+
+    fn by_reference<'a>(l: &'a mut Ledger, reference: &str) -> Option<&'a mut Charge> {
+        l.charges.values_mut().find(|c| Self::approval(&c.key).reference == reference)
     }
 }
 
 #[async_trait]
 impl PaymentGateway for FakeGateway {
     async fn authorize(&self, request: AuthorizeRequest) -> GatewayOutcome {
-        let script = self.script.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let mut charges = self.charges.lock().unwrap_or_else(|e| e.into_inner());
-        let approval = Self::approval(&request.key.0);
+        let script = lock(&self.script).clone();
+        let mut l = lock(&self.ledger);
+        let key = request.key.0.clone();
+        let approval = Self::approval(&key);
+        if let Some(c) = l.charges.get(&key) {
+            // A retry: the answer the first call should have had.
+            return match c.status {
+                GatewayStatus::Voided => GatewayOutcome::Declined { reason: "voided".into() },
+                _ => GatewayOutcome::Approved(approval),
+            };
+        }
+        if let Some(reason) = l.declined.get(&key) {
+            return GatewayOutcome::Declined { reason: reason.clone() };
+        }
+        let charge =
+            |status| Charge { key: key.clone(), amount: request.amount, status, refunded: Decimal::ZERO };
         match script {
             Script::Approve => {
-                charges
-                    .entry(request.key.0.clone())
-                    .or_insert((request.amount, GatewayStatus::Authorized(approval.clone())));
+                l.charges.insert(key.clone(), charge(GatewayStatus::Authorized(approval.clone())));
                 GatewayOutcome::Approved(approval)
             }
-            Script::Decline(reason) => GatewayOutcome::Declined { reason },
+            Script::Decline(reason) => {
+                l.declined.insert(key.clone(), reason.clone());
+                GatewayOutcome::Declined { reason }
+            }
             Script::TimeoutAfterCharge => {
-                charges
-                    .entry(request.key.0.clone())
-                    .or_insert((request.amount, GatewayStatus::Captured(approval)));
+                l.charges.insert(key.clone(), charge(GatewayStatus::Captured(approval)));
                 GatewayOutcome::Unknown
             }
             Script::TimeoutBeforeCharge => GatewayOutcome::Unknown,
@@ -79,35 +153,72 @@ impl PaymentGateway for FakeGateway {
     }
 
     async fn capture(&self, key: IdempotencyKey, _reference: &str, _amount: Money) -> GatewayOutcome {
-        let mut charges = self.charges.lock().unwrap_or_else(|e| e.into_inner());
-        match charges.get_mut(&key.0) {
-            Some((_, status)) => {
+        let mut l = lock(&self.ledger);
+        match l.charges.get_mut(&key.0) {
+            Some(c) if matches!(c.status, GatewayStatus::Authorized(_) | GatewayStatus::Captured(_)) => {
                 let approval = Self::approval(&key.0);
-                *status = GatewayStatus::Captured(approval.clone());
+                c.status = GatewayStatus::Captured(approval.clone());
                 GatewayOutcome::Approved(approval)
             }
-            None => GatewayOutcome::Declined { reason: "no such payment".into() },
+            _ => GatewayOutcome::Declined { reason: "no such payment".into() },
         }
     }
 
-    async fn void(&self, key: IdempotencyKey, _reference: &str) -> GatewayOutcome {
-        let original = key.0.trim_end_matches("/void").to_owned();
-        let mut charges = self.charges.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, status)) = charges.get_mut(&original) {
-            *status = GatewayStatus::Voided;
+    async fn void(&self, key: IdempotencyKey, reference: &str) -> GatewayOutcome {
+        let mut l = lock(&self.ledger);
+        if l.voids.contains_key(&key.0) {
+            return GatewayOutcome::Approved(Self::approval(&key.0));
         }
-        GatewayOutcome::Approved(Self::approval(&original))
+        match Self::by_reference(&mut l, reference) {
+            Some(c) if c.refunded.is_zero() && !matches!(c.status, GatewayStatus::Voided) => {
+                c.status = GatewayStatus::Voided;
+                l.voids.insert(key.0.clone(), reference.to_owned());
+                GatewayOutcome::Approved(Self::approval(&key.0))
+            }
+            _ => GatewayOutcome::Declined { reason: "nothing to void".into() },
+        }
     }
 
-    async fn refund(&self, key: IdempotencyKey, _reference: &str, _amount: Money) -> GatewayOutcome {
+    async fn refund(&self, key: IdempotencyKey, reference: &str, amount: Money) -> GatewayOutcome {
+        let script = lock(&self.refund_script).clone();
+        let mut l = lock(&self.ledger);
+        if l.refunds.contains_key(&key.0) {
+            return GatewayOutcome::Approved(Self::approval(&key.0));
+        }
+        match script {
+            Script::Decline(reason) => return GatewayOutcome::Declined { reason },
+            Script::TimeoutBeforeCharge => return GatewayOutcome::Unknown,
+            Script::Approve | Script::TimeoutAfterCharge => {}
+        }
+        let Some(c) = Self::by_reference(&mut l, reference) else {
+            return GatewayOutcome::Declined { reason: "no such payment".into() };
+        };
+        if !matches!(c.status, GatewayStatus::Captured(_) | GatewayStatus::Refunded(_))
+            || c.refunded + amount.amount() > c.amount.amount()
+        {
+            return GatewayOutcome::Declined { reason: "more than was captured".into() };
+        }
+        c.refunded += amount.amount();
+        c.status = GatewayStatus::Refunded(Self::approval(&c.key));
+        l.refunds.insert(key.0.clone(), (reference.to_owned(), amount));
+        if script == Script::TimeoutAfterCharge {
+            return GatewayOutcome::Unknown;
+        }
         GatewayOutcome::Approved(Self::approval(&key.0))
     }
 
     async fn status(&self, key: &IdempotencyKey) -> GatewayStatus {
-        self.charges
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key.0)
-            .map_or(GatewayStatus::NotFound, |c| c.1.clone())
+        let l = lock(&self.ledger);
+        if l.refunds.contains_key(&key.0) {
+            return GatewayStatus::Refunded(Self::approval(&key.0));
+        }
+        if let Some(reason) = l.declined.get(&key.0) {
+            return GatewayStatus::Declined { reason: reason.clone() };
+        }
+        l.charges.get(&key.0).map_or(GatewayStatus::NotFound, |c| match c.status {
+            // A partly refunded payment is still captured for the key that took it.
+            GatewayStatus::Refunded(ref a) => GatewayStatus::Captured(a.clone()),
+            ref s => s.clone(),
+        })
     }
 }

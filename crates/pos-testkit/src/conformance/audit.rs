@@ -16,8 +16,9 @@ use crate::inspect::{Inspect, Tamper};
 /// One terminal's workload: a member's cash sale (points), a card sale, a cash sale and a
 /// refund of the card sale's first line, refund last or sale last. Returns the journal length.
 async fn workload<S: Store>(store: &Arc<S>, terminal: &str, refund_last: bool) -> usize {
-    let co = checkout(store.clone(), approve());
-    let ret = returns(store.clone(), approve());
+    let gw = approve();
+    let co = checkout(store.clone(), gw.clone());
+    let ret = returns(store.clone(), gw.clone());
     let key = |k: &str| format!("{terminal}-{k}");
     let mut first = sale(&key("s1"), terminal, &[("milk", 1), ("cola", 2)], Some("m-1"), false);
     // A till's clock has nanoseconds; stores keep microseconds (Postgres rounds), and the

@@ -71,8 +71,9 @@ pub async fn members<S: Store + Inspect>(store: Arc<S>) {
 /// table compared before and after.
 pub async fn every_use_case_refuses_bad_input<S: Store + Inspect>(store: Arc<S>) {
     seed(&store).await;
-    let co = checkout(store.clone(), approve());
-    let ret = returns(store.clone(), approve());
+    let gw = approve();
+    let co = checkout(store.clone(), gw.clone());
+    let ret = returns(store.clone(), gw.clone());
     let sh = shifts(store.clone());
     let rep = reports(store.clone());
     let done = co

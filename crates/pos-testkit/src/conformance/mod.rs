@@ -40,6 +40,7 @@ pub async fn assert_stock_is_fold<S: Store>(store: &S) {
 mod audit;
 mod limits;
 mod members;
+mod money;
 mod returns;
 mod sales;
 mod shifts;
@@ -48,6 +49,7 @@ mod stock;
 pub use audit::*;
 pub use limits::*;
 pub use members::*;
+pub use money::*;
 pub use returns::*;
 pub use sales::*;
 pub use shifts::*;
@@ -84,6 +86,12 @@ macro_rules! conformance_tests {
             a_taken_receipt_number_is_not_a_replay,
             values_at_the_limits_round_trip,
             hostile_input_reaches_no_store,
+            the_gateway_and_the_books_agree_after_any_failure,
+            a_refused_retry_touches_no_payment,
+            retries_replay_what_was_committed,
+            a_line_is_paid_out_once,
+            a_cash_rounded_sale_returns_in_full,
+            spent_points_are_deducted_from_a_refund,
         );
     };
     (@cases $make:path, $($case:ident),* $(,)?) => {

@@ -14,8 +14,9 @@ use crate::inspect::Inspect;
 /// reverse points and restore spent points; refunding a line twice is refused and writes nothing.
 pub async fn refunds_by_line<S: Store + Inspect>(store: Arc<S>) {
     seed(&store).await;
-    let co = checkout(store.clone(), approve());
-    let ret = returns(store.clone(), approve());
+    let gw = approve();
+    let co = checkout(store.clone(), gw.clone());
+    let ret = returns(store.clone(), gw.clone());
     // A first purchase gives the member points to spend: 1,000,000 won earns 10,000 + 1,000 bonus.
     co.complete_sale(&sale("r0", "T1", &[("chips", 400)], Some("m-1"), false))
         .await
@@ -94,8 +95,9 @@ pub async fn refunds_by_line<S: Store + Inspect>(store: Arc<S>) {
 /// refunds cannot be voided.
 pub async fn void_a_sale<S: Store + Inspect>(store: Arc<S>) {
     seed(&store).await;
-    let co = checkout(store.clone(), approve());
-    let ret = returns(store.clone(), approve());
+    let gw = approve();
+    let co = checkout(store.clone(), gw.clone());
+    let ret = returns(store.clone(), gw.clone());
     let milk = |s: Arc<S>| async move {
         s.level(&store_id(), &location(), &sku("milk")).await.map(|l| l.on_hand).unwrap_or_default()
     };

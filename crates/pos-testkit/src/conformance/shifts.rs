@@ -14,8 +14,9 @@ use crate::inspect::Inspect;
 /// close with the next gapless Z number, which goes into the journal.
 pub async fn shifts_and_z_reports<S: Store + Inspect>(store: Arc<S>) {
     seed(&store).await;
-    let co = checkout(store.clone(), approve());
-    let ret = returns(store.clone(), approve());
+    let gw = approve();
+    let co = checkout(store.clone(), gw.clone());
+    let ret = returns(store.clone(), gw.clone());
     let sh = shifts(store.clone());
     sh.open_shift("T1", "김민수", won(100_000), noon()).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(
@@ -72,8 +73,9 @@ pub async fn shifts_and_z_reports<S: Store + Inspect>(store: Arc<S>) {
 /// categories, cashiers, taxes summing to the totals, and the payment mix.
 pub async fn sales_report<S: Store + Inspect>(store: Arc<S>) {
     seed(&store).await;
-    let co = checkout(store.clone(), approve());
-    let ret = returns(store.clone(), approve());
+    let gw = approve();
+    let co = checkout(store.clone(), gw.clone());
+    let ret = returns(store.clone(), gw.clone());
     let rep = reports(store.clone());
     let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap_or_default();
     let at_time = |mut r: pos_app::SaleRequest, t: &str| {
