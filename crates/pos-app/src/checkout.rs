@@ -21,8 +21,8 @@ use crate::error::{AppError, StoreError};
 use crate::payments::{Gate, attempt};
 use crate::ports::{
     AccountChange, AttemptOperation, AttemptState, AttemptStore, CatalogStore, CouponStore, LoyaltyStore,
-    ParkStore, ParkedBasket, PaymentAttempt, PaymentRecord, PointsEntries, SaleCommit, SaleStore,
-    Transactional, receipt_number,
+    MemberStore, ParkStore, ParkedBasket, PaymentAttempt, PaymentRecord, PointsEntries, SaleCommit,
+    SaleStore, Transactional, receipt_number,
 };
 use crate::requests::{MAX_COUPONS, MAX_REDEEM_POINTS, check_field, check_key, check_time, field_error};
 use crate::settings::Settings;
@@ -30,12 +30,20 @@ use crate::settings::Settings;
 /// What checkout needs from a store: the catalog, coupons and points to price and settle, parked
 /// baskets, and transactions to commit.
 pub trait CheckoutStore:
-    CatalogStore + CouponStore + LoyaltyStore + ParkStore + SaleStore + AttemptStore + Transactional
+    CatalogStore + CouponStore + LoyaltyStore + MemberStore + ParkStore + SaleStore + AttemptStore + Transactional
 {
 }
 
-impl<T: CatalogStore + CouponStore + LoyaltyStore + ParkStore + SaleStore + AttemptStore + Transactional>
-    CheckoutStore for T
+impl<
+    T: CatalogStore
+        + CouponStore
+        + LoyaltyStore
+        + MemberStore
+        + ParkStore
+        + SaleStore
+        + AttemptStore
+        + Transactional,
+> CheckoutStore for T
 {
 }
 
@@ -142,6 +150,14 @@ pub struct CompletedSale {
     pub loyalty: Option<LoyaltySale>,
 }
 
+/// The catalog and the engine checkout prices with, cached until [`Checkout::reload`].
+struct Pricing {
+    catalog: Catalog,
+    engine: PricingEngine,
+    /// Usage limits by promotion id.
+    limits: std::collections::HashMap<String, u32>,
+}
+
 /// The checkout use case for one store: live totals, parking, completing a sale.
 pub struct Checkout<S: CheckoutStore, G: PaymentGateway> {
     store: Arc<S>,
@@ -149,7 +165,7 @@ pub struct Checkout<S: CheckoutStore, G: PaymentGateway> {
     config: StoreConfig,
     loyalty: LoyaltyConfig,
     key: JournalKey,
-    pricing: RwLock<Option<Arc<(Catalog, PricingEngine)>>>,
+    pricing: RwLock<Option<Arc<Pricing>>>,
     fail: FailPoint,
 }
 
@@ -180,7 +196,39 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
     /// [`AppError::Pricing`] for an unknown SKU or a bad quantity.
     pub async fn price(&self, basket: &Basket, at: DateTime<Utc>) -> Result<PricedBasket, AppError> {
         let pricing = self.catalog_and_engine().await?;
-        Ok(pricing.1.price(&pricing.0, basket, &PricingContext::at(at))?)
+        let (basket, ctx, _) = self.context(basket, at).await?;
+        Ok(pricing.engine.price(&pricing.catalog, &basket, &ctx)?)
+    }
+
+    /// What pricing a basket at `at` depends on beyond the basket: the member's tier, evaluated
+    /// from their stored purchases of the last 12 months (whatever tier the till sent), and the
+    /// uses of usage-limited promotions so far. Returns the basket with its tier, the context,
+    /// and the tier's earn multiplier.
+    async fn context(
+        &self,
+        basket: &Basket,
+        at: DateTime<Utc>,
+    ) -> Result<(Basket, PricingContext, Decimal), AppError> {
+        let mut basket = basket.clone();
+        let mut customer = basket.customer().clone();
+        let mut multiplier = Decimal::ONE;
+        customer.tier = None;
+        if let Some(member) = &customer.member_id
+            && !self.loyalty.tiers.is_empty()
+        {
+            let since = at.checked_sub_months(chrono::Months::new(12)).unwrap_or(at);
+            let purchases = self.store.purchases(&self.config.id, member, since).await?;
+            if let Some(tier) = pos_loyalty::evaluate_tier(&self.loyalty.tiers, &purchases, at) {
+                customer.tier = Some(tier.name.clone());
+                multiplier = tier.earn_multiplier;
+            }
+        }
+        basket.set_customer(customer);
+        let mut ctx = PricingContext::at(at);
+        for (id, n) in self.store.promotion_uses(&self.config.id).await? {
+            ctx.promotion_uses.insert(pos_core::PromotionId::new(&id), n);
+        }
+        Ok((basket, ctx, multiplier))
     }
 
     /// Parks the basket on a terminal; returns the id to recall it by.
@@ -223,14 +271,20 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
         *self.pricing.write().await = None;
     }
 
-    async fn catalog_and_engine(&self) -> Result<Arc<(Catalog, PricingEngine)>, AppError> {
+    async fn catalog_and_engine(&self) -> Result<Arc<Pricing>, AppError> {
         if let Some(p) = self.pricing.read().await.as_ref() {
             return Ok(p.clone());
         }
         let catalog = self.store.load_catalog(&self.config.id, self.config.currency).await?;
-        let promotions = self.store.load_promotions(&self.config.id).await?;
+        let mut promotions = self.store.load_promotions(&self.config.id).await?;
+        // The tiers' member discounts are promotions like any other, gated by tier.
+        promotions.extend(pos_loyalty::tier_promotions(&self.loyalty.tiers)?);
+        let limits = promotions
+            .iter()
+            .filter_map(|p| p.spec().max_uses.map(|n| (p.id().as_str().to_owned(), n)))
+            .collect();
         let engine = PricingEngine::builder(self.config.clone()).promotions(promotions).build()?;
-        let p = Arc::new((catalog, engine));
+        let p = Arc::new(Pricing { catalog, engine, limits });
         *self.pricing.write().await = Some(p.clone());
         Ok(p)
     }
@@ -239,15 +293,16 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
     /// replays its stored result (the same numbers, totals and document, whatever changed since),
     /// and the same key with a different request is a conflict that touches no payment. Cards are
     /// charged through written-ahead payment attempts; when the commit then fails, they are
-    /// reversed, and what cannot be reversed at once is left to the [`crate::Reconciler`].
+    /// reversed, and what cannot be reversed at once is left to [`Checkout::reconcile`].
     ///
     /// # Errors
     /// [`AppError::InvalidField`] for a bad request; pricing, tender, loyalty errors;
     /// [`AppError::Declined`] (the other cards of the sale are reversed) and
     /// [`AppError::PaymentPending`] (retry with the same key: approved cards are kept for the
     /// retry, and reversed by the reconciler if none comes) from the gateway;
-    /// [`AppError::Inventory`] with `InsufficientStock`; [`AppError::IdempotencyConflict`]. A
-    /// failed sale writes no sale.
+    /// [`AppError::Inventory`] with `InsufficientStock`; [`AppError::IdempotencyConflict`];
+    /// [`AppError::PromotionLimit`] when another till took the last use of a promotion the
+    /// basket was priced with. A failed sale writes no sale.
     pub async fn complete_sale(&self, req: &SaleRequest) -> Result<CompletedSale, AppError> {
         req.check()?;
         let request_hash = hash_request(req)?;
@@ -255,8 +310,8 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
             return Ok(done);
         }
         let pricing = self.catalog_and_engine().await?;
-        let (catalog, engine) = (&pricing.0, &pricing.1);
-        let mut basket = req.basket.clone();
+        let (catalog, engine) = (&pricing.catalog, &pricing.engine);
+        let (mut basket, ctx, tier_multiplier) = self.context(&req.basket, req.at).await?;
         let local_day = req.at.with_timezone(&self.config.time_zone).date_naive();
         let member_id = req.basket.customer().member_id.clone();
         let mut used = Vec::with_capacity(req.coupons.len());
@@ -271,7 +326,17 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
             basket.add_coupon(campaign)?;
             used.push(normal);
         }
-        let priced = engine.price(catalog, &basket, &PricingContext::at(req.at))?;
+        let priced = engine.price(catalog, &basket, &ctx)?;
+        let limited: Vec<(String, u32)> = priced
+            .promotions
+            .iter()
+            .filter_map(|a| {
+                pricing
+                    .limits
+                    .get(a.promotion.id().as_str())
+                    .map(|n| (a.promotion.id().as_str().to_owned(), *n))
+            })
+            .collect();
 
         // Loyalty: spend and earn on the member's account, committed with the sale.
         let member = req.basket.customer().member_id.clone();
@@ -296,7 +361,7 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
                     at: req.at,
                     lines,
                     redeem: req.redeem_points,
-                    tier_multiplier: Decimal::ONE,
+                    tier_multiplier,
                     first_purchase: before == 0,
                 };
                 let sale = account.sale(&self.loyalty, &input)?;
@@ -397,6 +462,7 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
             request_hash: request_hash.clone(),
             document,
             account,
+            limited,
         };
         let outcome = match commit::sale(&*self.store, &self.fail, &self.key, &commit).await {
             Ok(o) => o,

@@ -11,7 +11,7 @@
 //! 5. stock: lock every (location, SKU) row in sorted order, decide each movement with
 //!    [`pos_inventory::apply`], write the levels and movements;
 //! 6. loyalty: the points account (optimistically, by version), its ledger entries, the coupons
-//!    used;
+//!    used, one use of each usage-limited promotion applied (refused past its limit);
 //! 7. the journal record, chained to the head, and the new head;
 //! 8. commit.
 //!
@@ -191,6 +191,11 @@ async fn sale_steps(
     for code in &doc.coupons {
         if !tx.use_coupon(&c.store, code, &receipt).await? {
             return Err(StoreError::Conflict { what: format!("coupon {code} (already used)") }.into());
+        }
+    }
+    for (promotion, limit) in &c.limited {
+        if !tx.use_promotion(&c.store, promotion, *limit).await? {
+            return Err(AppError::PromotionLimit { promotion: promotion.clone() });
         }
     }
     fail.after(CommitStep::Loyalty)?;

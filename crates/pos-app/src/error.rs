@@ -137,6 +137,14 @@ pub enum AppError {
         /// The payment's idempotency key.
         key: String,
     },
+    /// A usage-limited promotion the basket was priced with reached its limit before the sale
+    /// committed (another till took the last use). Nothing was recorded and the cards were
+    /// reversed; price the basket again and submit it with a new idempotency key.
+    #[error("promotion `{promotion}` reached its usage limit; price the basket again")]
+    PromotionLimit {
+        /// The promotion.
+        promotion: String,
+    },
     /// A document that does not exist.
     #[error("no {what} `{id}`")]
     NotFound {

@@ -37,7 +37,7 @@ pub mod shifts;
 pub mod stock;
 
 pub use audit::{AuditError, audit_terminal};
-pub use checkout::{Checkout, CheckoutStore, CompletedSale, SaleRequest};
+pub use checkout::{Checkout, CheckoutStore, CompletedSale, Reconciled, SaleRequest};
 pub use commit::CommitStep;
 pub use documents::{
     Document, JournalDocument, LineFacts, ReturnDocument, ReturnKind, ReturnedLine, SCHEMA, SaleDocument,

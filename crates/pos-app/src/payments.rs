@@ -2,7 +2,8 @@
 //! before it and its outcome recorded after it, so money never moves without a row saying so:
 //! a charge whose sale did not commit is reversed (and stays `Reversing` until the gateway
 //! confirms), a payout stays `Open` until the gateway says what happened, and the
-//! [`Reconciler`](crate::Reconciler) finishes whatever a crash or a lost answer left open.
+//! reconciler ([`Checkout::reconcile`](crate::Checkout::reconcile), [`Returns::reconcile`](crate::Returns::reconcile))
+//! finishes whatever a crash or a lost answer left open.
 //!
 //! Attempts change state by conditional updates (from the states a step expects), so two
 //! parties finishing the same attempt (a retry and the reconciler, two reconcilers) cannot both

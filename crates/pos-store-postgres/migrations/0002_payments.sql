@@ -1,5 +1,6 @@
--- Payment attempts, written ahead of every gateway call, and return claims, which hold a
--- return's lines and money while it is paid out.
+-- Payment attempts, written ahead of every gateway call; return claims, which hold a return's
+-- lines and money while it is paid out; promotion uses, counted in the sale's commit; and the
+-- member of a sale, for tiers.
 
 CREATE TABLE payment_attempts (
     store_id TEXT NOT NULL,
@@ -43,3 +44,14 @@ CREATE TABLE claimed_lines (
     PRIMARY KEY (store_id, sale_id, line_id)
 );
 CREATE INDEX claimed_lines_by_claim ON claimed_lines (store_id, claim_id);
+
+-- Uses of usage-limited promotions, counted in the commit of each sale that applied one.
+CREATE TABLE promotion_uses (
+    store_id TEXT NOT NULL,
+    promotion_id TEXT NOT NULL,
+    uses BIGINT NOT NULL,
+    PRIMARY KEY (store_id, promotion_id)
+);
+
+ALTER TABLE sales ADD COLUMN member_id TEXT;
+CREATE INDEX sales_by_member ON sales (store_id, member_id, at);

@@ -69,9 +69,21 @@ impl<D: Dialect> CatalogStore for SqlStore<D> {
         self.documents(Self::sql().catalog.promotions, store).await
     }
 
+    async fn promotion_uses(&self, store: &StoreId) -> Result<Vec<(String, u32)>, StoreError> {
+        let rows: Vec<UsesRow> = self.all(Self::q(Self::sql().catalog.promotion_uses).bind(&store.0)).await?;
+        rows.into_iter()
+            .map(|r| Ok((r.promotion_id, u32::try_from(r.uses).map_err(crate::rows::corrupt)?)))
+            .collect()
+    }
+
     async fn product(&self, store: &StoreId, sku: &Sku) -> Result<Option<Product>, StoreError> {
         let row: Option<DataRow> =
             self.one(Self::q(Self::sql().catalog.product).bind(&store.0).bind(sku.as_str())).await?;
         row.map(|r| from_json(&r.data)).transpose()
     }
+}
+
+crate::sql_row! {
+    /// Uses of a promotion.
+    pub(crate) struct UsesRow { promotion_id: String, uses: i64 }
 }

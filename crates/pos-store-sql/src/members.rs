@@ -1,6 +1,7 @@
 //! Members (a phone number belongs to one member of a store) and parked baskets.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use pos_app::StoreError;
 use pos_app::ports::{MemberStore, ParkStore, ParkedBasket, valid};
 use pos_core::StoreId;
@@ -8,7 +9,7 @@ use pos_loyalty::{Member, Phone};
 use uuid::Uuid;
 
 use crate::error::on_unique;
-use crate::rows::{DataRow, ParkedRow, from_json, json};
+use crate::rows::{DataRow, ParkedRow, currency, from_json, json, money};
 use crate::{Dialect, SqlStore};
 
 impl ParkedRow {
@@ -54,6 +55,24 @@ impl<D: Dialect> MemberStore for SqlStore<D> {
     async fn member_by_phone(&self, store: &StoreId, phone: &Phone) -> Result<Option<Member>, StoreError> {
         self.one_member(Self::sql().members.by_phone, store, phone.as_str()).await
     }
+
+    async fn purchases(
+        &self,
+        store: &StoreId,
+        member: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<pos_loyalty::Purchase>, StoreError> {
+        let q = Self::q(Self::sql().members.purchases).bind(&store.0).bind(member).bind(since);
+        let rows: Vec<PurchaseRow> = self.all(q).await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(pos_loyalty::Purchase {
+                    at: r.at,
+                    amount: money(r.total_minor, currency(&r.currency)?).amount(),
+                })
+            })
+            .collect()
+    }
 }
 
 #[async_trait]
@@ -80,4 +99,9 @@ impl<D: Dialect> ParkStore for SqlStore<D> {
             self.all(Self::q(Self::sql().members.parked).bind(&store.0).bind(terminal)).await?;
         rows.iter().map(ParkedRow::basket).collect()
     }
+}
+
+crate::sql_row! {
+    /// A purchase of a member: a sale's total, or a return's as a negative total.
+    pub(crate) struct PurchaseRow { at: DateTime<Utc>, total_minor: i64, currency: String }
 }

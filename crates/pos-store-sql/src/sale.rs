@@ -133,7 +133,8 @@ impl<D: Dialect> SaleSteps for SqlTx<D> {
             .bind(minor(&doc.total())?)
             .bind(&doc.cashier)
             .bind(int(sequence)?)
-            .bind(json(doc)?);
+            .bind(json(doc)?)
+            .bind(doc.loyalty.as_ref().map(|l| l.member.as_str()));
         self.run_mapped(q, |e| match unique_violation(&e) {
             Some(Some(constraint::SALE_KEY)) => StoreError::KeyTaken { key: c.idempotency_key.clone() },
             _ => backend(e),
@@ -156,6 +157,16 @@ impl<D: Dialect> SaleSteps for SqlTx<D> {
             self.run(q).await?;
         }
         Ok(())
+    }
+
+    async fn use_promotion(
+        &mut self,
+        store: &StoreId,
+        promotion: &str,
+        limit: u32,
+    ) -> Result<bool, StoreError> {
+        let q = Self::q(Self::sql().sale.use_promotion).bind(&store.0).bind(promotion).bind(i64::from(limit));
+        self.hit(q).await
     }
 
     async fn insert_payments(&mut self, c: &SaleCommit) -> Result<(), StoreError> {

@@ -22,6 +22,8 @@ pub struct CatalogSql {
     pub price_lists: &'static str,
     /// (store, sku) -> data: one product.
     pub product: &'static str,
+    /// (store) -> `promotion_id, uses` of every usage-limited promotion used so far.
+    pub promotion_uses: &'static str,
 }
 
 /// Stock levels, movements and documents.
@@ -80,6 +82,9 @@ pub struct SaleSql {
     pub insert_line: &'static str,
     /// (id, store, sale, position, kind, amount_minor, state, reference, brand, last4).
     pub insert_payment: &'static str,
+    /// (store, promotion, limit) -> `uses` when one more use fits under the limit (nothing
+    /// otherwise): counts a use.
+    pub use_promotion: &'static str,
     /// (store, terminal, number) -> `id, currency, document`.
     pub by_number: &'static str,
     /// (sale) -> payments (`kind, amount_minor, state, reference, brand, last4`) by position.
@@ -184,6 +189,9 @@ pub struct MemberSql {
     pub by_id: &'static str,
     /// (store, phone) -> data.
     pub by_phone: &'static str,
+    /// (store, member, since) -> `at, total_minor, currency`: the member's sales since, and
+    /// their returns as negative totals.
+    pub purchases: &'static str,
     /// (store, id, terminal, at, data): parks a basket.
     pub park: &'static str,
     /// (store, id) -> `id, terminal_id, at, data`: deletes a parked basket and returns it.

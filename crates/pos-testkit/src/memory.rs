@@ -84,6 +84,7 @@ pub(crate) struct State {
     pub(crate) claims: BTreeMap<Key<Uuid>, ReturnClaim>,
     /// (sale, line) -> the claim that took it.
     pub(crate) claimed: BTreeMap<Key<(Uuid, u32)>, Uuid>,
+    pub(crate) promotion_uses: BTreeMap<Key<String>, u32>,
 }
 
 /// The in-memory store.
@@ -149,6 +150,10 @@ impl CatalogStore for MemoryStore {
     }
     async fn load_promotions(&self, store: &StoreId) -> Result<Vec<Promotion>, StoreError> {
         Ok(of(&self.lock().await.promotions, store).cloned().collect())
+    }
+    async fn promotion_uses(&self, store: &StoreId) -> Result<Vec<(String, u32)>, StoreError> {
+        let s = self.lock().await;
+        Ok(s.promotion_uses.iter().filter(|(k, _)| &k.0 == store).map(|(k, n)| (k.1.clone(), *n)).collect())
     }
     async fn product(&self, store: &StoreId, sku: &Sku) -> Result<Option<Product>, StoreError> {
         Ok(self.lock().await.products.get(&(store.clone(), sku.clone())).cloned())
@@ -280,6 +285,25 @@ impl MemberStore for MemoryStore {
     }
     async fn member(&self, store: &StoreId, id: &str) -> Result<Option<Member>, StoreError> {
         Ok(self.lock().await.members.get(&(store.clone(), id.to_owned())).cloned())
+    }
+    async fn purchases(
+        &self,
+        store: &StoreId,
+        member: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<pos_loyalty::Purchase>, StoreError> {
+        let s = self.lock().await;
+        let of_member = |d: &SaleDocument| d.loyalty.as_ref().is_some_and(|l| l.member == member);
+        let mut out: Vec<pos_loyalty::Purchase> = of(&s.sales, store)
+            .filter(|v| of_member(&v.document) && v.at > since)
+            .map(|v| pos_loyalty::Purchase { at: v.at, amount: v.total.amount() })
+            .collect();
+        for r in of(&s.returns, store).filter(|r| r.at > since) {
+            if s.sales.get(&(store.clone(), r.sale_id)).is_some_and(|v| of_member(&v.document)) {
+                out.push(pos_loyalty::Purchase { at: r.at, amount: -r.total.amount() });
+            }
+        }
+        Ok(out)
     }
     async fn member_by_phone(&self, store: &StoreId, phone: &Phone) -> Result<Option<Member>, StoreError> {
         Ok(of(&self.lock().await.members, store).find(|m| m.phone.as_ref() == Some(phone)).cloned())
@@ -666,6 +690,19 @@ impl SaleSteps for MemoryTx {
             row.lines = sale.document.line_records();
         }
         Ok(())
+    }
+    async fn use_promotion(
+        &mut self,
+        store: &StoreId,
+        promotion: &str,
+        limit: u32,
+    ) -> Result<bool, StoreError> {
+        let n = self.work.promotion_uses.entry((store.clone(), promotion.to_owned())).or_insert(0);
+        if *n >= limit {
+            return Ok(false);
+        }
+        *n += 1;
+        Ok(true)
     }
     async fn insert_payments(&mut self, sale: &SaleCommit) -> Result<(), StoreError> {
         if let Some(row) = self.work.sales.get_mut(&(sale.store.clone(), sale.document.sale_id)) {

@@ -61,6 +61,11 @@ pub trait CatalogStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn product(&self, store: &StoreId, sku: &Sku) -> Result<Option<Product>, StoreError>;
+    /// How many committed sales used each usage-limited promotion.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn promotion_uses(&self, store: &StoreId) -> Result<Vec<(String, u32)>, StoreError>;
 }
 
 /// Stock storage: policies, levels, movements and stock documents as read; changes go through
@@ -172,6 +177,17 @@ pub trait MemberStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn member_by_phone(&self, store: &StoreId, phone: &Phone) -> Result<Option<Member>, StoreError>;
+    /// A member's purchases since `since`: each sale's total, and each return as a negative
+    /// purchase (for tiers).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn purchases(
+        &self,
+        store: &StoreId,
+        member: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<pos_loyalty::Purchase>, StoreError>;
 }
 
 /// Parked baskets.
@@ -398,6 +414,17 @@ pub trait SaleSteps: Send {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn insert_payments(&mut self, sale: &SaleCommit) -> Result<(), StoreError>;
+    /// Counts one use of a usage-limited promotion if it has been used fewer than `limit` times;
+    /// false when the limit is reached (a concurrent sale took the last use).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn use_promotion(
+        &mut self,
+        store: &StoreId,
+        promotion: &str,
+        limit: u32,
+    ) -> Result<bool, StoreError>;
 }
 
 /// The rows of refunds and voids.

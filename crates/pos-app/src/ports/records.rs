@@ -62,6 +62,9 @@ pub struct SaleCommit {
     pub document: SaleDocument,
     /// The member's account after the sale.
     pub account: Option<AccountChange>,
+    /// The usage-limited promotions the sale applied, with their limits: each counts one use,
+    /// in the commit.
+    pub limited: Vec<(String, u32)>,
 }
 
 /// Everything a refund or void writes, in one transaction.

@@ -16,4 +16,5 @@ pub(crate) const SQL: CatalogSql = CatalogSql {
     promotions: "SELECT data::text AS data FROM promotions WHERE store_id = $1 ORDER BY id",
     product: "SELECT data::text AS data FROM products WHERE store_id = $1 AND sku = $2",
     price_lists: "SELECT data::text AS data FROM price_lists WHERE store_id = $1 ORDER BY id",
+    promotion_uses: "SELECT promotion_id, uses FROM promotion_uses WHERE store_id = $1",
 };

@@ -15,14 +15,18 @@ pub(crate) const SQL: SaleSql = SaleSql {
         FROM sales WHERE store_id = $1 AND idempotency_key = $2",
     insert:
         "INSERT INTO sales (id, store_id, terminal_id, number, idempotency_key, request_hash, at, currency,
-            total_minor, cashier, journal_sequence, document)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)",
+            total_minor, cashier, journal_sequence, document, member_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13)",
     insert_line: "INSERT INTO sale_lines
             (id, store_id, sale_id, line_id, sku, quantity_milli, discount_minor, tax_minor, total_minor)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     insert_payment: "INSERT INTO payments
             (id, store_id, sale_id, position, kind, amount_minor, state, reference, brand, last4)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    use_promotion: "INSERT INTO promotion_uses (store_id, promotion_id, uses) VALUES ($1, $2, 1)
+        ON CONFLICT (store_id, promotion_id) DO UPDATE SET uses = promotion_uses.uses + 1
+        WHERE promotion_uses.uses < $3
+        RETURNING uses",
     by_number: "SELECT id, currency, document::text AS document FROM sales WHERE store_id = $1 AND terminal_id = $2 AND number = $3",
     payments: "SELECT kind, amount_minor, state, reference, brand, last4 FROM payments WHERE sale_id = $1
         ORDER BY position",

@@ -92,6 +92,8 @@ macro_rules! conformance_tests {
             a_line_is_paid_out_once,
             a_cash_rounded_sale_returns_in_full,
             spent_points_are_deducted_from_a_refund,
+            a_usage_limit_holds_under_concurrency,
+            tiers_come_from_stored_purchases,
         );
     };
     (@cases $make:path, $($case:ident),* $(,)?) => {

@@ -349,3 +349,83 @@ pub async fn spent_points_are_deducted_from_a_refund<S: Store + Inspect>(store: 
     let money: Decimal = back.tenders.iter().map(|t| t.amount.amount()).sum();
     assert_eq!(money, back.amount.amount() - Decimal::from(loyalty.unrecovered), "spent earnings deducted");
 }
+
+/// A promotion limited to one use, raced by eight tills: exactly one sale gets the discount;
+/// the others are refused before anything is recorded, and priced again they sell without it.
+pub async fn a_usage_limit_holds_under_concurrency<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
+    let once = pos_core::Promotion::builder(
+        "first-milk",
+        "첫 우유 500원 할인",
+        pos_core::PromotionKind::AmountOff {
+            target: pos_core::Target::Items([sku("milk")].into_iter().collect()),
+            amount: Decimal::from(500),
+        },
+    )
+    .max_uses(1)
+    .build()
+    .unwrap_or_else(|e| panic!("{e}"));
+    store.upsert_promotion(&store_id(), &once).await.unwrap_or_else(|e| panic!("{e}"));
+    let co = Arc::new(checkout(store.clone(), Arc::new(FakeGateway::new(Script::Approve))));
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let co = co.clone();
+        tasks.push(tokio::spawn(async move {
+            co.complete_sale(&sale(&format!("u{i}"), &format!("T{i}"), &[("milk", 1)], None, false)).await
+        }));
+    }
+    let (mut discounted, mut refused) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap_or_else(|e| panic!("{e}")) {
+            Ok(done) if done.total == won(1_000) => discounted += 1,
+            Ok(done) => assert_eq!(done.total, won(1_500), "priced after the use: no discount"),
+            Err(AppError::PromotionLimit { promotion }) => {
+                assert_eq!(promotion, "first-milk");
+                refused += 1;
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(discounted, 1, "exactly one discount given");
+    for i in 0..refused {
+        let again = co
+            .complete_sale(&sale(&format!("u-again{i}"), "T9", &[("milk", 1)], None, false))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.total, won(1_500));
+    }
+}
+
+/// A member's tier comes from their stored purchases, not from the till: the tier's discount
+/// and earn multiplier apply to a member who qualifies, and a tier sent by the till for one who
+/// does not is ignored.
+pub async fn tiers_come_from_stored_purchases<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
+    let silver = pos_loyalty::TierRule {
+        name: "silver".into(),
+        basis: pos_loyalty::TierBasis::Spend(Decimal::from(100_000)),
+        earn_multiplier: Decimal::TWO,
+        member_discount: Some(Decimal::from(5)),
+    };
+    let loyalty = pos_loyalty::LoyaltyConfig { tiers: vec![silver], ..Default::default() };
+    let gateway = Arc::new(FakeGateway::new(Script::Approve));
+    let co = pos_app::Checkout::new(store.clone(), gateway, settings().with_loyalty(loyalty));
+    // m-1 spends 100,000 won: silver from then on.
+    co.complete_sale(&sale("t0", "T1", &[("chips", 40)], Some("m-1"), false))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let done = co
+        .complete_sale(&sale("t1", "T1", &[("cola", 10)], Some("m-1"), false))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(done.total, won(19_000), "5 % off 20,000 for silver");
+    let earned: i64 = done.loyalty.as_ref().map_or(0, |l| l.earned.values().sum());
+    assert_eq!(earned, 380, "10 points per 1,000 won, doubled");
+    // m-2 has bought nothing; the till claims silver anyway.
+    let mut claimed = sale("t2", "T1", &[("cola", 10)], Some("m-2"), false);
+    let mut customer = claimed.basket.customer().clone();
+    customer.tier = Some("silver".into());
+    claimed.basket.set_customer(customer);
+    let done = co.complete_sale(&claimed).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(done.total, won(20_000), "no tier without the purchases");
+}
