@@ -290,7 +290,9 @@ pub struct TimeWindow {
     pub ends: Option<NaiveDateTime>,
     /// Days of the week (empty: every day).
     pub weekdays: BTreeSet<u8>,
-    /// Daily hours `[from, to)` (e.g. happy hour 17:00-19:00).
+    /// Daily hours `[from, to)` (e.g. happy hour 17:00-19:00). A window that ends before it
+    /// starts runs across midnight (22:00-02:00): its early hours belong to the day it started
+    /// on, so a Friday 22:00-02:00 window applies until Saturday 02:00.
     pub hours: Option<(NaiveTime, NaiveTime)>,
 }
 
@@ -321,9 +323,9 @@ impl TimeWindow {
             return Err(CoreError::invalid("promotion.window.ends", "must be after starts"));
         }
         if let Some((from, to)) = self.hours
-            && from >= to
+            && from == to
         {
-            return Err(CoreError::invalid("promotion.window.hours", "end must be after start"));
+            return Err(CoreError::invalid("promotion.window.hours", "end must differ from start"));
         }
         if self.weekdays.iter().any(|d| *d > 6) {
             return Err(CoreError::invalid("promotion.window.weekdays", "days are 0 (Monday) to 6 (Sunday)"));
@@ -333,11 +335,18 @@ impl TimeWindow {
 
     /// True when `local` (store-local time) is inside the window.
     pub fn contains(&self, local: NaiveDateTime) -> bool {
+        // The day the window started on: yesterday for the early hours of one across midnight.
+        let (in_hours, day) = match self.hours {
+            None => (true, local.date()),
+            Some((f, t)) if f < t => (f <= local.time() && local.time() < t, local.date()),
+            Some((f, _)) if local.time() >= f => (true, local.date()),
+            Some((_, t)) => (local.time() < t, local.date().pred_opt().unwrap_or(local.date())),
+        };
         self.starts.is_none_or(|s| s <= local)
             && self.ends.is_none_or(|e| local < e)
+            && in_hours
             && (self.weekdays.is_empty()
-                || self.weekdays.contains(&(local.weekday().num_days_from_monday() as u8)))
-            && self.hours.is_none_or(|(f, t)| f <= local.time() && local.time() < t)
+                || self.weekdays.contains(&(day.weekday().num_days_from_monday() as u8)))
     }
 }
 

@@ -188,14 +188,21 @@ fn contradictory_promotions() {
         ],
     });
     assert_eq!(field(&e), "promotion.tiers[1].threshold");
-    // Inverted time windows.
+    // Empty and inverted time windows (daily hours that end before they start run across
+    // midnight, and are fine).
     let t = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
     let kind = PromotionKind::PercentOff { target: items.clone(), percent: d("10") };
     let e = Promotion::builder("p", "P", kind.clone())
-        .window(TimeWindow::default().between(t(19), t(17)))
+        .window(TimeWindow::default().between(t(17), t(17)))
         .build()
         .unwrap_err();
     assert_eq!(field(&e), "promotion.window.hours");
+    assert!(
+        Promotion::builder("p", "P", kind.clone())
+            .window(TimeWindow::default().between(t(22), t(2)))
+            .build()
+            .is_ok()
+    );
     let day = |dd| chrono::NaiveDate::from_ymd_opt(2026, 11, dd).unwrap().and_hms_opt(0, 0, 0).unwrap();
     let e = Promotion::builder("p", "P", kind.clone())
         .window(TimeWindow::default().during(Some(day(24)), Some(day(20))))

@@ -237,6 +237,46 @@ fn spend_tiers_apply_the_highest_reached() {
 }
 
 #[test]
+fn a_spend_threshold_does_not_depend_on_promotion_ids() {
+    let cat = korean_catalog();
+    let spend = |id: &str| {
+        let tiers = vec![SpendTier {
+            threshold: Decimal::from(50_000),
+            reward: BasketReward::AmountOff(Decimal::from(5_000)),
+        }];
+        promo(id, PromotionKind::SpendTiers { tiers })
+    };
+    let tenth = |id: &str| promo(id, PromotionKind::BasketPercentOff { percent: Decimal::TEN });
+    // 50,500 after item discounts: the threshold is reached whichever applies first.
+    let b = basket(&[("tissue", 1), ("tshirt", 1), ("chips", 1)]);
+    for (a, z) in [(spend("a-spend"), tenth("z-tenth")), (spend("z-spend"), tenth("a-tenth"))] {
+        let p = price(&engine(vec![a, z]), &cat, &b);
+        let spent = p.promotions.iter().find(|x| x.promotion.id().as_str().ends_with("spend"));
+        assert_eq!(spent.map(|x| x.amount.amount()), Some(Decimal::from(5_000)), "{:?}", p.promotions);
+        assert_consistent(&p);
+    }
+}
+
+#[test]
+fn each_item_gets_the_exclusive_promotion_best_for_it() {
+    let cat = korean_catalog();
+    let exclusive = |id: &str, target: Target, p: i64| {
+        Promotion::builder(id, id, pct(target, p)).exclusive().build().unwrap()
+    };
+    // 15 % on the household category, 30 % on the T-shirt: the tissue takes 15 %, the T-shirt
+    // 30 %, whichever id comes first.
+    for (a, b) in [("a-household", "b-tshirt"), ("b-household", "a-tshirt")] {
+        let e = engine(vec![
+            exclusive(a, Target::categories(&["household"]), 15),
+            exclusive(b, items(&["tshirt"]), 30),
+        ]);
+        let p = price(&e, &cat, &basket(&[("tissue", 1), ("tshirt", 1)]));
+        assert_eq!(discount(&p), 4_950 + 4_500, "33,000 x 15 % + 15,000 x 30 %");
+        assert_consistent(&p);
+    }
+}
+
+#[test]
 fn basket_discount_is_allocated_to_lines_exactly() {
     let cat = korean_catalog();
     let e = engine(vec![promo("b", PromotionKind::BasketAmountOff { amount: Decimal::from(1_000) })]);
@@ -287,6 +327,31 @@ fn time_windows_use_the_store_time_zone() {
     let disc = |utc: &str| discount(&e.price(&cat, &b, &PricingContext::at(at(utc))).unwrap());
     assert_eq!(disc("2026-11-23T14:59:59Z"), 200, "23:59:59 on the 23rd in Seoul");
     assert_eq!(disc("2026-11-23T15:00:00Z"), 0, "midnight on the 24th in Seoul");
+}
+
+#[test]
+fn a_late_night_window_runs_across_midnight() {
+    let cat = korean_catalog();
+    let late = TimeWindow::default()
+        .on(&[Weekday::Fri])
+        .between(NaiveTime::from_hms_opt(22, 0, 0).unwrap(), NaiveTime::from_hms_opt(2, 0, 0).unwrap());
+    let p = Promotion::builder("late", "심야 할인", pct(Target::categories(&["drinks"]), 50))
+        .window(late)
+        .build()
+        .unwrap();
+    let e = engine(vec![p]);
+    let b = basket(&[("cola", 1)]);
+    let disc = |utc: &str| discount(&e.price(&cat, &b, &PricingContext::at(at(utc))).unwrap());
+    // 2026-11-27 is a Friday; Seoul is UTC+9.
+    assert_eq!(disc("2026-11-27T13:00:00Z"), 1_000, "Friday 22:00");
+    assert_eq!(disc("2026-11-27T16:59:59Z"), 1_000, "Saturday 01:59:59 belongs to Friday's window");
+    assert_eq!(disc("2026-11-27T17:00:00Z"), 0, "Saturday 02:00");
+    assert_eq!(disc("2026-11-27T12:59:59Z"), 0, "Friday 21:59:59");
+    assert_eq!(disc("2026-11-26T16:00:00Z"), 0, "Friday 01:00 belongs to Thursday's window");
+    let empty = TimeWindow::default()
+        .between(NaiveTime::from_hms_opt(22, 0, 0).unwrap(), NaiveTime::from_hms_opt(22, 0, 0).unwrap());
+    let err = Promotion::builder("x", "x", pct(items(&["cola"]), 10)).window(empty).build().unwrap_err();
+    assert_eq!(err.field(), Some("promotion.window.hours"));
 }
 
 #[test]

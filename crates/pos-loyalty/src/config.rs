@@ -21,6 +21,15 @@ pub enum EarnRate {
         /// Per this many currency units.
         per: Decimal,
     },
+    /// `points` per full `per` currency units of the sale (10 per full 1,000 KRW: 54,990 KRW
+    /// earns 540), as many Korean shops state the rule. The sale's points are split over its
+    /// lines in proportion, so refunds take back each line's share.
+    PerFullAmount {
+        /// Points.
+        points: Decimal,
+        /// Per this many whole currency units.
+        per: Decimal,
+    },
     /// A percentage of the basis.
     Percent(Decimal),
 }
@@ -127,7 +136,9 @@ impl LoyaltyConfig {
     /// [`LoyaltyError::InvalidField`] naming the field.
     pub fn validate(&self) -> Result<(), LoyaltyError> {
         match self.earn {
-            EarnRate::PerAmount { points, per } if points < Decimal::ZERO || per <= Decimal::ZERO => {
+            EarnRate::PerAmount { points, per } | EarnRate::PerFullAmount { points, per }
+                if points < Decimal::ZERO || per <= Decimal::ZERO =>
+            {
                 return Err(LoyaltyError::invalid("earn", "points must be >= 0 and per > 0"));
             }
             EarnRate::Percent(p) if p < Decimal::ZERO || p > Decimal::ONE_HUNDRED => {
@@ -180,7 +191,7 @@ impl LoyaltyConfig {
                 "multipliers must be at most 100 with 6 places",
             ));
         }
-        if let EarnRate::PerAmount { points, per } = self.earn {
+        if let EarnRate::PerAmount { points, per } | EarnRate::PerFullAmount { points, per } = self.earn {
             pos_core::limits::check_price("earn.points", points)?;
             pos_core::limits::check_price("earn.per", per)?;
         }

@@ -50,6 +50,20 @@ pub fn line_multiplier(config: &LoyaltyConfig, line: &SaleLine) -> Decimal {
     product.into_iter().chain(category).max().unwrap_or(Decimal::ONE)
 }
 
+/// What a line earns on: what was paid (or the price before discounts), with or without tax,
+/// less the part paid with points.
+pub fn earn_basis(config: &LoyaltyConfig, line: &SaleLine, points_spent: i64) -> Decimal {
+    if line.paid <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    let mut basis = if config.earn_on_discounted { line.paid } else { line.base };
+    if !config.earn_on_tax {
+        basis = basis * (line.paid - line.tax) / line.paid;
+    }
+    let by_points = (Decimal::from(points_spent) * config.point_value).min(line.paid);
+    basis * (line.paid - by_points) / line.paid
+}
+
 /// Exact (unrounded) points a line earns, given the points spent on it and the tier multiplier.
 /// The part of a line paid with points earns nothing.
 pub fn exact_points(
@@ -59,17 +73,9 @@ pub fn exact_points(
     tier_multiplier: Decimal,
     at: DateTime<Utc>,
 ) -> Decimal {
-    if line.paid <= Decimal::ZERO {
-        return Decimal::ZERO;
-    }
-    let mut basis = if config.earn_on_discounted { line.paid } else { line.base };
-    if !config.earn_on_tax {
-        basis = basis * (line.paid - line.tax) / line.paid;
-    }
-    let by_points = (Decimal::from(points_spent) * config.point_value).min(line.paid);
-    basis = basis * (line.paid - by_points) / line.paid;
+    let basis = earn_basis(config, line, points_spent);
     let raw = match config.earn {
-        EarnRate::PerAmount { points, per } => basis * points / per,
+        EarnRate::PerAmount { points, per } | EarnRate::PerFullAmount { points, per } => basis * points / per,
         EarnRate::Percent(p) => basis * p / Decimal::ONE_HUNDRED,
     };
     raw * line_multiplier(config, line) * config.event_multiplier(at) * tier_multiplier

@@ -9,8 +9,9 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
+use crate::config::EarnRate;
 use crate::config::LoyaltyConfig;
-use crate::earn::{SaleLine, exact_points};
+use crate::earn::{SaleLine, earn_basis, exact_points};
 use crate::error::LoyaltyError;
 
 /// Points earned together, expiring together.
@@ -335,12 +336,22 @@ impl PointsAccount {
         let spent_parts = allocate(input.redeem, &weights, &caps, &keys);
 
         // Earned points: exact per line, rounded down once, allocated back to lines.
-        let exact: Vec<Decimal> = input
+        let mut exact: Vec<Decimal> = input
             .lines
             .iter()
             .zip(&spent_parts)
             .map(|(l, s)| exact_points(config, l, *s, input.tier_multiplier, at))
             .collect();
+        if let EarnRate::PerFullAmount { per, .. } = config.earn {
+            // Only full units of the sale's basis earn: scale every line's share down to them.
+            let units: Decimal =
+                input.lines.iter().zip(&spent_parts).map(|(l, s)| earn_basis(config, l, *s)).sum::<Decimal>()
+                    / per;
+            let full = units.floor();
+            for e in &mut exact {
+                *e = if units > Decimal::ZERO { *e * full / units } else { Decimal::ZERO };
+            }
+        }
         let earned_total = exact.iter().sum::<Decimal>().floor().to_i64().unwrap_or(0).max(0);
         let earned_parts = allocate(earned_total, &exact, &vec![i64::MAX / 4; exact.len()], &keys);
 

@@ -57,6 +57,28 @@ fn korean_defaults_54000_won_earns_540() {
 }
 
 #[test]
+fn points_per_full_1000_won_earn_540_on_54900() {
+    let proportional = LoyaltyConfig::default();
+    let full = LoyaltyConfig {
+        earn: EarnRate::PerFullAmount { points: Decimal::TEN, per: Decimal::ONE_THOUSAND },
+        ..LoyaltyConfig::default()
+    };
+    let when = at("2026-11-23T03:00:00Z");
+    let lines = || vec![line(1, 30_500), line(2, 24_400)];
+    let s = PointsAccount::new("m").sale(&proportional, &sale("R1", when, lines(), 0)).unwrap();
+    assert_eq!(s.earned_total(), 549);
+    let s = PointsAccount::new("m").sale(&full, &sale("R1", when, lines(), 0)).unwrap();
+    assert_eq!(s.earned_total(), 540, "54 full thousands");
+    assert_eq!(s.earned.values().sum::<i64>(), 540, "split over the lines");
+    // Double points double the full-unit points.
+    let doubled = SaleInput { tier_multiplier: Decimal::TWO, ..sale("R2", when, lines(), 0) };
+    assert_eq!(PointsAccount::new("m").sale(&full, &doubled).unwrap().earned_total(), 1_080);
+    // Below one full unit nothing is earned.
+    let small = PointsAccount::new("m").sale(&full, &sale("R3", when, vec![line(1, 999)], 0)).unwrap();
+    assert_eq!(small.earned_total(), 0);
+}
+
+#[test]
 fn a_999_point_balance_cannot_be_redeemed_1000_can() {
     let config = LoyaltyConfig { signup_bonus: 0, ..LoyaltyConfig::default() };
     let when = at("2026-11-23T03:00:00Z");

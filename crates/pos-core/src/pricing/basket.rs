@@ -1,6 +1,8 @@
 //! Phase 4, basket promotions (percent or amount off, spend tiers) on the subtotal after item
 //! discounts, exclusive ones priced on their own against the rest; and phase 5, the manual
-//! basket discount. A basket discount is spread over the lines by what each has left.
+//! basket discount. A basket discount is spread over the lines by what each has left. A spend
+//! threshold is measured on the subtotal after item discounts, before any basket discount, so
+//! whether it is reached does not depend on the order basket promotions apply in.
 
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
@@ -22,9 +24,10 @@ impl PricingEngine {
         basket_promos.clear();
         basket_promos.extend(self.basket_level.iter().copied().filter(|p| self.passes(run, *p)));
         basket_promos.sort_unstable_by(|a, b| self.application_order(a, b));
+        let spend: i64 = state.remaining.iter().sum();
         for &p in basket_promos.iter() {
             if !self.meta[p as usize].exclusive {
-                self.apply_basket(p, infos, state, sc);
+                self.apply_basket(p, spend, infos, state, sc);
             }
         }
         let mut best_total = state.discount_total();
@@ -34,7 +37,8 @@ impl PricingEngine {
         for p in exclusive {
             alt.reset(infos);
             self.apply_manual_lines(run.basket, infos, alt);
-            self.apply_basket(p, infos, alt, sc);
+            let spend: i64 = alt.remaining.iter().sum();
+            self.apply_basket(p, spend, infos, alt, sc);
             let t = alt.discount_total();
             if t > best_total {
                 best_total = t;
@@ -65,9 +69,12 @@ impl PricingEngine {
         Ok(())
     }
 
+    /// Applies one basket promotion to what the lines have left; a spend tier is chosen by
+    /// `spend`, the subtotal after item discounts.
     pub(super) fn apply_basket(
         &self,
         p: u32,
+        spend: i64,
         infos: &[LineInfo],
         state: &mut State,
         sc: &mut Scratch,
@@ -83,7 +90,8 @@ impl PricingEngine {
             PromotionKind::BasketPercentOff { percent } => BasketReward::PercentOff(*percent),
             PromotionKind::BasketAmountOff { amount } => BasketReward::AmountOff(*amount),
             PromotionKind::SpendTiers { tiers } => {
-                match tiers.iter().rev().find(|t| sub >= t.threshold * scale) {
+                let spend = Decimal::from(spend);
+                match tiers.iter().rev().find(|t| spend >= t.threshold * scale) {
                     Some(t) => t.reward,
                     None => return 0,
                 }

@@ -1,5 +1,8 @@
 //! Phase 2 with exclusive item promotions: the combination of exclusive promotions best for
-//! the customer, deterministically.
+//! the customer, deterministically. A promotion whose discount on a line does not depend on the
+//! other lines (percent or amount off, fixed price, uncapped) competes for each line on its own,
+//! so every item gets the exclusive promotion best for it; bundle promotions (buy X get Y,
+//! mix and match) and capped ones compete for all their lines at once.
 
 use super::PricingEngine;
 use super::workspace::{Candidate, Exclusives, LineInfo, Workspace};
@@ -56,8 +59,32 @@ impl PricingEngine {
             for &l in &taken[lines_start..] {
                 touched[l] = true;
             }
+            let promo = item_promos[i].0;
+            if self.per_item(promo) && taken.len() - lines_start > 1 {
+                // A promotion whose discount on a line does not depend on the other lines
+                // competes line by line: each item gets the exclusive promotion best for it.
+                let (log_end, lines_end) = (logs.len(), taken.len());
+                for k in lines_start..lines_end {
+                    let l = taken[k];
+                    let start = logs.len();
+                    for e in log_start..log_end {
+                        if logs[e].1 == l {
+                            logs.push(logs[e]);
+                        }
+                    }
+                    let gain = logs[start..].iter().map(|e| e.2).sum();
+                    taken.push(l);
+                    candidates.push(Candidate {
+                        promo,
+                        log: start..logs.len(),
+                        lines: taken.len() - 1..taken.len(),
+                        gain,
+                    });
+                }
+                continue;
+            }
             candidates.push(Candidate {
-                promo: item_promos[i].0,
+                promo,
                 log: log_start..logs.len(),
                 lines: lines_start..taken.len(),
                 gain: value,
@@ -156,6 +183,21 @@ impl PricingEngine {
         for &i in stackable.iter() {
             self.apply_item(item_promos[i].0, &targets[item_promos[i].1.clone()], infos, state, sc);
         }
+    }
+}
+
+impl PricingEngine {
+    /// Whether a promotion's discount on each line is independent of the other lines (percent
+    /// or amount off, or a fixed price, with no cap across lines), so it can compete for each
+    /// line on its own.
+    fn per_item(&self, promo: u32) -> bool {
+        use crate::promotion::PromotionKind;
+        matches!(
+            self.promotions[promo as usize].spec().kind,
+            PromotionKind::PercentOff { .. }
+                | PromotionKind::AmountOff { .. }
+                | PromotionKind::FixedPrice { .. }
+        ) && self.meta[promo as usize].cap_minor == i64::MAX
     }
 }
 

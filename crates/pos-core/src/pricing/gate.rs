@@ -82,10 +82,13 @@ impl Gate {
             names |= name_bit(b'c', code);
         }
         let window = s.window.as_ref();
-        let weekdays = window.filter(|w| !w.weekdays.is_empty()).map_or(0x7F, |w| {
+        // A window across midnight is left to the exact check: its weekday is the day before
+        // for its early hours, and its hours are two ranges.
+        let wraps = window.and_then(|w| w.hours).is_some_and(|(from, to)| from > to);
+        let weekdays = window.filter(|w| !w.weekdays.is_empty() && !wraps).map_or(0x7F, |w| {
             w.weekdays.iter().fold(0, |bits, d| bits | 1_u8.checked_shl(u32::from(*d)).unwrap_or(0))
         });
-        let hours = window.and_then(|w| w.hours).map_or((0, u32::MAX), |(from, to)| {
+        let hours = window.and_then(|w| w.hours).filter(|_| !wraps).map_or((0, u32::MAX), |(from, to)| {
             let up = u32::from(to.nanosecond() > 0);
             (from.num_seconds_from_midnight(), to.num_seconds_from_midnight() + up)
         });

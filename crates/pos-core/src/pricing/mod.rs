@@ -8,10 +8,13 @@
 //!    what the previous ones left. An exclusive item promotion takes the lines it discounts for
 //!    itself; among exclusive promotions that compete for lines the engine keeps the
 //!    combination with the largest gain over the stackable promotions they displace
-//!    (ties: the combination found first in id order).
+//!    (ties: the combination found first in id order). Percent-off, amount-off and fixed-price
+//!    promotions without a cap compete for each line on its own, so each item gets the one best
+//!    for it; bundles and capped promotions compete for their lines together.
 //! 3. Manual line discounts, on what is left of each line.
 //! 4. Basket promotions (percent or amount off the basket, spend tiers) on the subtotal after
-//!    item discounts. An exclusive basket promotion excludes every other promotion: the engine
+//!    item discounts; a spend threshold is measured on that subtotal, before any basket
+//!    discount, whatever order the basket promotions apply in. An exclusive basket promotion excludes every other promotion: the engine
 //!    prices the basket both ways and keeps the one cheaper for the customer.
 //! 5. The manual basket discount.
 //! 6. Tax per line or per document.
