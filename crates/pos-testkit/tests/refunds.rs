@@ -214,3 +214,49 @@ proptest! {
         rt.block_on(run(case))?;
     }
 }
+
+/// A Swiss sale of 10.03 paid in cash is rounded up to 10.05: a refund of its 3.01 line gives
+/// 3.00 (rounded to 0.05 as the store rounds cash), and the refund of the rest gives back the
+/// 7.05 left of the 10.05 paid.
+#[test]
+fn a_swiss_cash_sale_rounded_up_returns_what_was_paid() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let store = Arc::new(MemoryStore::new());
+        let id = StoreId("s".into());
+        let food = Category { id: CategoryId::new("food"), name: "Food".into(), parent: None };
+        store.upsert_category(&id, &food).await.unwrap();
+        for (sku, price) in [("a", 301), ("b", 702)] {
+            let p = Product::new(sku, "Item", "food", "standard", Decimal::new(price, 2)).unwrap();
+            store.upsert_product(&id, &p).await.unwrap();
+        }
+        let settings = Settings::new(config(Currency::CHF), journal_key());
+        let gateway = Arc::new(FakeGateway::new(Script::Approve));
+        let co = Checkout::new(store.clone(), gateway.clone(), settings.clone());
+        let ret = Returns::new(store.clone(), gateway, settings);
+        let chf = |cents: i64| Money::from_minor(cents, Currency::CHF);
+        let mut request = pos_testkit::fixtures::sale("s", "T1", &[], None, false);
+        let mut basket = Basket::new();
+        basket.add(Sku::parse("a").unwrap(), Quantity::each(1).unwrap());
+        basket.add(Sku::parse("b").unwrap(), Quantity::each(1).unwrap());
+        request.basket = basket;
+        request.tenders = vec![TenderInput::new(TenderKind::Cash, chf(2_000))];
+        let sale = co.complete_sale(&request).await.unwrap();
+        assert_eq!(sale.total, chf(1_003));
+        let settlement = sale.settlement.unwrap();
+        assert_eq!(settlement.tenders[0].amount, chf(1_005), "rounded up to 0.05");
+        let refund = |key: &str, lines: Vec<u32>| RefundRequest {
+            idempotency_key: key.into(),
+            terminal: "T1".into(),
+            cashier: "c".into(),
+            location: location(),
+            receipt: sale.receipt.clone(),
+            lines,
+            at: noon(),
+        };
+        let first = ret.refund(&refund("r1", vec![1])).await.unwrap();
+        assert_eq!(first.tenders[0].amount, chf(300), "3.01 rounded to 3.00");
+        let rest = ret.refund(&refund("r2", vec![2])).await.unwrap();
+        assert_eq!(rest.tenders[0].amount, chf(705), "the rest of the 10.05");
+    });
+}
