@@ -12,7 +12,8 @@
 //!    [`pos_inventory::apply`], write the levels and movements;
 //! 6. loyalty: the points account (optimistically, by version), its ledger entries, the coupons
 //!    used, one use of each usage-limited promotion applied (refused past its limit);
-//! 7. the journal record, chained to the head, and the new head;
+//! 7. the journal record, chained to the head, and the new head; the events (outbox), the
+//!    store's event head locked last;
 //! 8. commit.
 //!
 //! A return first claims its lines and money per tender in a transaction of its own (under the
@@ -36,6 +37,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::documents::Document;
 use crate::error::{AppError, StoreError};
+use crate::events::{EventData, NewEvent};
 use crate::ports::{
     AccountChange, CommitOutcome, Counter, MovementRecord, PaymentAttempt, PointsEntries, PriorCommit,
     RefundPayment, ReturnClaim, ReturnCommit, Returned, SaleCommit, ShiftClose, StockChange, StockDocument,
@@ -201,6 +203,12 @@ async fn sale_steps(
     fail.after(CommitStep::Loyalty)?;
     let entry = chain.append(key, doc.kind(), &receipt, doc.at, doc)?;
     tx.append_journal(&c.store, &entry).await?;
+    let sale = EventData::SaleCompleted { receipt: receipt.clone(), sale: Box::new(doc.clone()) };
+    tx.append_event(&c.store, &NewEvent::now(sale)).await?;
+    for code in &doc.coupons {
+        let used = EventData::CouponUsed { code: code.clone(), receipt: receipt.clone() };
+        tx.append_event(&c.store, &NewEvent::now(used)).await?;
+    }
     fail.after(CommitStep::Journal)?;
     Ok(CommitOutcome { id: doc.sale_id, number, receipt, journal_sequence: sequence, replayed: false })
 }
@@ -252,6 +260,8 @@ async fn return_steps(
     fail.after(CommitStep::Loyalty)?;
     let entry = chain.append(key, doc.kind(), &receipt, doc.at, doc)?;
     tx.append_journal(&c.store, &entry).await?;
+    let done = EventData::ReturnCompleted { number: receipt.clone(), document: Box::new(doc.clone()) };
+    tx.append_event(&c.store, &NewEvent::now(done)).await?;
     fail.after(CommitStep::Journal)?;
     Ok(CommitOutcome { id: doc.refund_id, number, receipt, journal_sequence: sequence, replayed: false })
 }
@@ -326,6 +336,8 @@ pub(crate) async fn shift_close<S: Transactional + ?Sized>(
     let doc = &c.document;
     let entry = chain.append(key, doc.kind(), &receipt, doc.closed_at, doc)?;
     tx.append_journal(&c.store, &entry).await?;
+    let closed = EventData::ShiftClosed { z: receipt.clone(), document: Box::new(doc.clone()) };
+    tx.append_event(&c.store, &NewEvent::now(closed)).await?;
     fail.after(CommitStep::Journal)?;
     tx.commit().await?;
     Ok(CommitOutcome { id: c.shift.id, number, receipt, journal_sequence: entry.sequence, replayed: false })
@@ -351,7 +363,7 @@ pub(crate) async fn stock_change<S: Transactional + ?Sized>(
             .into());
         }
     }
-    let deltas = move_stock(&mut *tx, &c.store, &c.drafts, None, &c.actor, c.at).await?;
+    let (deltas, movements) = move_stock(&mut *tx, &c.store, &c.drafts, None, &c.actor, c.at).await?;
     fail.after(CommitStep::Stock)?;
     if let Some(change) = &c.document {
         let next = match &change.next {
@@ -359,6 +371,9 @@ pub(crate) async fn stock_change<S: Transactional + ?Sized>(
             other => other.clone(),
         };
         tx.put_stock_document(&c.store, &next, change.prior.is_none()).await?;
+    }
+    if !movements.is_empty() {
+        tx.append_event(&c.store, &NewEvent::now(EventData::StockChanged { movements })).await?;
     }
     fail.after(CommitStep::Document)?;
     tx.commit().await?;
@@ -391,7 +406,7 @@ async fn loyalty(
 /// Applies movements with the stock rule: every (location, SKU) row is locked first, in sorted
 /// order whatever the order of the drafts, then each draft is decided against the level the
 /// earlier ones left. Movements that change nothing (a count that matches) are not recorded.
-/// Returns each draft's on-hand change.
+/// Returns each draft's on-hand change and the movements recorded.
 async fn move_stock(
     tx: &mut dyn UnitOfWork,
     store: &StoreId,
@@ -399,7 +414,7 @@ async fn move_stock(
     document: Option<&str>,
     actor: &str,
     at: DateTime<Utc>,
-) -> Result<Vec<Decimal>, AppError> {
+) -> Result<(Vec<Decimal>, Vec<MovementRecord>), AppError> {
     let mut rows: BTreeMap<(&LocationId, &Sku), (StockRow, bool)> = BTreeMap::new();
     for d in drafts {
         rows.entry((&d.location, &d.sku))
@@ -409,6 +424,7 @@ async fn move_stock(
         *row = tx.lock_stock(store, location, sku).await?;
     }
     let mut deltas = Vec::with_capacity(drafts.len());
+    let mut recorded = Vec::new();
     for d in drafts {
         let Some((row, changed)) = rows.get_mut(&(&d.location, &d.sku)) else { continue };
         let applied = pos_inventory::apply(&row.level, &row.policy, d)?;
@@ -429,11 +445,12 @@ async fn move_stock(
             at,
         };
         tx.insert_movement(store, &movement).await?;
+        recorded.push(movement);
     }
     for ((location, sku), (row, changed)) in &rows {
         if *changed {
             tx.put_level(store, location, sku, &row.level).await?;
         }
     }
-    Ok(deltas)
+    Ok((deltas, recorded))
 }

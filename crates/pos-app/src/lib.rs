@@ -26,6 +26,7 @@ pub mod checkout;
 pub mod commit;
 pub mod documents;
 pub mod error;
+pub mod events;
 pub mod members;
 mod payments;
 pub mod ports;
@@ -44,6 +45,7 @@ pub use documents::{
     ShiftCloseDocument,
 };
 pub use error::{AppError, StoreError};
+pub use events::{EVENT_SCHEMA, Event, EventData, NewEvent};
 pub use members::{MemberData, MemberUpdate, Members, MembersStore, Segments};
 pub use ports::Store;
 pub use reports::{ProductTotal, Reports, SalesReport, TaxTotal, Totals};

@@ -2,11 +2,12 @@
 //! validated again when the catalog is loaded.
 
 use async_trait::async_trait;
-use pos_app::StoreError;
 use pos_app::ports::{CatalogStore, valid};
+use pos_app::{EventData, StoreError};
 use pos_core::{Catalog, Category, Currency, PriceList, Product, Promotion, Sku, StoreId};
 use serde::de::DeserializeOwned;
 
+use crate::error::backend;
 use crate::rows::{DataRow, from_json, json};
 use crate::{Dialect, SqlStore};
 
@@ -17,8 +18,9 @@ impl<D: Dialect> SqlStore<D> {
         store: &StoreId,
         key: &str,
         data: String,
+        event: EventData,
     ) -> Result<(), StoreError> {
-        self.run(Self::q(sql).bind(&store.0).bind(key).bind(data)).await
+        self.write_with_event(store, Self::q(sql).bind(&store.0).bind(key).bind(data), backend, event).await
     }
 
     async fn documents<T: DeserializeOwned>(
@@ -35,22 +37,27 @@ impl<D: Dialect> SqlStore<D> {
 impl<D: Dialect> CatalogStore for SqlStore<D> {
     async fn upsert_category(&self, store: &StoreId, category: &Category) -> Result<(), StoreError> {
         valid::category(category)?;
-        self.upsert(Self::sql().catalog.upsert_category, store, &category.id.0, json(category)?).await
+        let event = EventData::CategoryChanged { category: category.clone() };
+        self.upsert(Self::sql().catalog.upsert_category, store, &category.id.0, json(category)?, event).await
     }
 
     async fn upsert_product(&self, store: &StoreId, product: &Product) -> Result<(), StoreError> {
         valid::product(product)?;
-        self.upsert(Self::sql().catalog.upsert_product, store, product.sku.as_str(), json(product)?).await
+        let event = EventData::ProductChanged { product: Box::new(product.clone()) };
+        self.upsert(Self::sql().catalog.upsert_product, store, product.sku.as_str(), json(product)?, event)
+            .await
     }
 
     async fn upsert_promotion(&self, store: &StoreId, promotion: &Promotion) -> Result<(), StoreError> {
         let sql = Self::sql().catalog.upsert_promotion;
-        self.upsert(sql, store, promotion.id().as_str(), json(promotion)?).await
+        let event = EventData::PromotionChanged { promotion: Box::new(promotion.clone()) };
+        self.upsert(sql, store, promotion.id().as_str(), json(promotion)?, event).await
     }
 
     async fn upsert_price_list(&self, store: &StoreId, list: &PriceList) -> Result<(), StoreError> {
         valid::price_list(list)?;
-        self.upsert(Self::sql().catalog.upsert_price_list, store, &list.id, json(list)?).await
+        let event = EventData::PriceListChanged { price_list: Box::new(list.clone()) };
+        self.upsert(Self::sql().catalog.upsert_price_list, store, &list.id, json(list)?, event).await
     }
 
     async fn load_catalog(&self, store: &StoreId, currency: Currency) -> Result<Catalog, StoreError> {

@@ -20,6 +20,7 @@ mod audit;
 pub mod backend;
 mod catalog;
 mod error;
+mod events;
 #[cfg(feature = "test-hooks")]
 mod inspect;
 mod journal;
@@ -65,6 +66,7 @@ macro_rules! statements {
             journal: $m::journal::SQL,
             audit: $m::audit::SQL,
             attempts: $m::attempts::SQL,
+            events: $m::events::SQL,
         }
     };
 }

@@ -1,8 +1,8 @@
 //! Points accounts (written optimistically, by version), their ledger entries, coupons.
 
 use async_trait::async_trait;
-use pos_app::StoreError;
 use pos_app::ports::{CouponStore, LoyaltySteps, LoyaltyStore, PointsEntries, valid};
+use pos_app::{EventData, StoreError};
 use pos_core::StoreId;
 use pos_loyalty::{Coupon, PointsAccount};
 use uuid::Uuid;
@@ -38,10 +38,9 @@ impl<D: Dialect> CouponStore for SqlStore<D> {
             .bind(&coupon.code)
             .bind(coupon.member.as_deref())
             .bind(json(coupon)?);
-        self.run_mapped(q, |e| {
-            on_unique(e, || StoreError::Duplicate { what: format!("coupon {}", coupon.code) })
-        })
-        .await
+        let map = |e| on_unique(e, || StoreError::Duplicate { what: format!("coupon {}", coupon.code) });
+        let event = EventData::CouponIssued { code: coupon.code.clone(), member: coupon.member.clone() };
+        self.write_with_event(store, q, map, event).await
     }
 
     async fn coupon(&self, store: &StoreId, code: &str) -> Result<Option<Coupon>, StoreError> {

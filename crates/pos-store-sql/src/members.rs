@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use pos_app::StoreError;
 use pos_app::ports::{MemberStore, ParkStore, ParkedBasket, valid};
+use pos_app::{EventData, StoreError};
 use pos_core::StoreId;
 use pos_loyalty::{Member, Phone};
 use uuid::Uuid;
@@ -45,7 +45,8 @@ impl<D: Dialect> MemberStore for SqlStore<D> {
             .bind(member.phone.as_ref().map(Phone::as_str))
             .bind(json(member)?);
         // The primary key is replaced on conflict, so a unique violation can only be the phone.
-        self.run_mapped(q, |e| on_unique(e, || StoreError::Duplicate { what: "phone number".into() })).await
+        let map = |e| on_unique(e, || StoreError::Duplicate { what: "phone number".into() });
+        self.write_with_event(store, q, map, EventData::MemberChanged { member: member.id.clone() }).await
     }
 
     async fn member(&self, store: &StoreId, id: &str) -> Result<Option<Member>, StoreError> {

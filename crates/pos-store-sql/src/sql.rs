@@ -157,6 +157,18 @@ pub struct AttemptSql {
     pub commit: &'static str,
 }
 
+/// The event outbox.
+#[derive(Debug, Clone, Copy)]
+pub struct EventSql {
+    /// (store) -> n: the store's next event sequence (from 1), locking its event head until the
+    /// end of the transaction.
+    pub next: &'static str,
+    /// (store, sequence, id, type, schema, at, payload): appends an event.
+    pub insert: &'static str,
+    /// (store, after, limit) -> `sequence, id, kind, schema, at, payload` in sequence order.
+    pub after: &'static str,
+}
+
 /// Points accounts, ledger entries, coupons.
 #[derive(Debug, Clone, Copy)]
 pub struct LoyaltySql {
@@ -298,4 +310,6 @@ pub struct Sql {
     pub audit: AuditSql,
     /// Payment attempts.
     pub attempts: AttemptSql,
+    /// The event outbox.
+    pub events: EventSql,
 }

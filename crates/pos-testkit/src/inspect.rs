@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use crate::memory::{MemoryStore, SaleRow, State};
 
 /// The tables the suite counts, by the names the SQL stores give them.
-pub const TABLES: [&str; 20] = [
+pub const TABLES: [&str; 21] = [
     "categories",
     "products",
     "stock_levels",
@@ -36,6 +36,7 @@ pub const TABLES: [&str; 20] = [
     "shifts",
     "stock_documents",
     "price_lists",
+    "events",
 ];
 
 /// A change made behind the application's back, as an attacker with write access to the
@@ -210,6 +211,7 @@ impl Inspect for MemoryStore {
             s.shifts.len(),
             s.stock_documents.len(),
             s.price_lists.len(),
+            s.events.len(),
         ];
         TABLES.iter().zip(counts).map(|(t, n)| ((*t).to_owned(), n as i64)).collect()
     }

@@ -9,15 +9,17 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use pos_app::ports::{
-    AttemptState, AttemptStore, AuditStore, CatalogStore, ChainHead, Counter, CouponStore, JournalSteps,
-    JournalStore, LineRecord, LoyaltySteps, LoyaltyStore, MemberStore, MovementRecord, ParkStore,
-    ParkedBasket, PaymentAttempt, PaymentRecord, PointsEntries, PointsRecord, PriorCommit, RefundLineRecord,
-    RefundPayment, ReturnClaim, ReturnCommit, ReturnRows, ReturnSteps, Returned, SaleCommit, SaleRows,
-    SaleSteps, SaleStore, ShiftClose, ShiftRecord, ShiftSteps, ShiftStore, StockDocument, StockDocumentKind,
-    StockLine, StockRow, StockSteps, StockStore, StoredDocument, StoredSale, TerminalRows, Transactional,
-    UnitOfWork, receipt_number, valid,
+    AttemptState, AttemptStore, AuditStore, CatalogStore, ChainHead, Counter, CouponStore, EventSteps,
+    EventStore, JournalSteps, JournalStore, LineRecord, LoyaltySteps, LoyaltyStore, MemberStore,
+    MovementRecord, ParkStore, ParkedBasket, PaymentAttempt, PaymentRecord, PointsEntries, PointsRecord,
+    PriorCommit, RefundLineRecord, RefundPayment, ReturnClaim, ReturnCommit, ReturnRows, ReturnSteps,
+    Returned, SaleCommit, SaleRows, SaleSteps, SaleStore, ShiftClose, ShiftRecord, ShiftSteps, ShiftStore,
+    StockDocument, StockDocumentKind, StockLine, StockRow, StockSteps, StockStore, StoredDocument,
+    StoredSale, TerminalRows, Transactional, UnitOfWork, receipt_number, valid,
 };
-use pos_app::{ReturnDocument, ReturnKind, SaleDocument, ShiftCloseDocument, StoreError};
+use pos_app::{
+    Event, EventData, NewEvent, ReturnDocument, ReturnKind, SaleDocument, ShiftCloseDocument, StoreError,
+};
 use pos_core::journal::GENESIS;
 use pos_core::{
     Catalog, Category, Currency, JournalEntry, Money, PriceList, Product, Promotion, Sku, StoreId,
@@ -85,6 +87,19 @@ pub(crate) struct State {
     /// (sale, line) -> the claim that took it.
     pub(crate) claimed: BTreeMap<Key<(Uuid, u32)>, Uuid>,
     pub(crate) promotion_uses: BTreeMap<Key<String>, u32>,
+    pub(crate) events: Vec<(StoreId, Event)>,
+    event_heads: BTreeMap<StoreId, u64>,
+}
+
+impl State {
+    /// Appends an event with the store's next sequence.
+    fn append_event(&mut self, store: &StoreId, event: &NewEvent) -> u64 {
+        let head = self.event_heads.entry(store.clone()).or_insert(0);
+        *head += 1;
+        let sequence = *head;
+        self.events.push((store.clone(), event.clone().committed(sequence)));
+        sequence
+    }
 }
 
 /// The in-memory store.
@@ -116,22 +131,37 @@ fn of<'a, K: 'a, V: 'a>(
 impl CatalogStore for MemoryStore {
     async fn upsert_category(&self, store: &StoreId, category: &Category) -> Result<(), StoreError> {
         valid::category(category)?;
-        self.lock().await.categories.insert((store.clone(), category.id.0.clone()), category.clone());
+        let mut s = self.lock().await;
+        s.categories.insert((store.clone(), category.id.0.clone()), category.clone());
+        s.append_event(store, &NewEvent::now(EventData::CategoryChanged { category: category.clone() }));
         Ok(())
     }
     async fn upsert_product(&self, store: &StoreId, product: &Product) -> Result<(), StoreError> {
         valid::product(product)?;
-        self.lock().await.products.insert((store.clone(), product.sku.clone()), product.clone());
+        let mut s = self.lock().await;
+        s.products.insert((store.clone(), product.sku.clone()), product.clone());
+        s.append_event(
+            store,
+            &NewEvent::now(EventData::ProductChanged { product: Box::new(product.clone()) }),
+        );
         Ok(())
     }
     async fn upsert_promotion(&self, store: &StoreId, promotion: &Promotion) -> Result<(), StoreError> {
         let key = (store.clone(), promotion.id().as_str().to_owned());
-        self.lock().await.promotions.insert(key, promotion.clone());
+        let mut s = self.lock().await;
+        s.promotions.insert(key, promotion.clone());
+        let changed = EventData::PromotionChanged { promotion: Box::new(promotion.clone()) };
+        s.append_event(store, &NewEvent::now(changed));
         Ok(())
     }
     async fn upsert_price_list(&self, store: &StoreId, list: &PriceList) -> Result<(), StoreError> {
         valid::price_list(list)?;
-        self.lock().await.price_lists.insert((store.clone(), list.id.clone()), list.clone());
+        let mut s = self.lock().await;
+        s.price_lists.insert((store.clone(), list.id.clone()), list.clone());
+        s.append_event(
+            store,
+            &NewEvent::now(EventData::PriceListChanged { price_list: Box::new(list.clone()) }),
+        );
         Ok(())
     }
     async fn load_catalog(&self, store: &StoreId, currency: Currency) -> Result<Catalog, StoreError> {
@@ -263,6 +293,8 @@ impl CouponStore for MemoryStore {
             return Err(StoreError::Duplicate { what: format!("coupon {}", coupon.code) });
         }
         s.coupons.insert(key, coupon.clone());
+        let issued = EventData::CouponIssued { code: coupon.code.clone(), member: coupon.member.clone() };
+        s.append_event(store, &NewEvent::now(issued));
         Ok(())
     }
     async fn coupon(&self, store: &StoreId, code: &str) -> Result<Option<Coupon>, StoreError> {
@@ -281,6 +313,7 @@ impl MemberStore for MemoryStore {
             return Err(StoreError::Duplicate { what: "phone number".into() });
         }
         s.members.insert((store.clone(), member.id.clone()), member.clone());
+        s.append_event(store, &NewEvent::now(EventData::MemberChanged { member: member.id.clone() }));
         Ok(())
     }
     async fn member(&self, store: &StoreId, id: &str) -> Result<Option<Member>, StoreError> {
@@ -361,6 +394,31 @@ impl ShiftStore for MemoryStore {
     async fn last_z(&self, store: &StoreId, terminal: &str) -> Result<u64, StoreError> {
         let key = (store.clone(), (terminal.to_owned(), Counter::ShiftClose));
         Ok(self.lock().await.counters.get(&key).copied().unwrap_or(0))
+    }
+}
+
+#[async_trait]
+impl EventStore for MemoryStore {
+    async fn events_after(
+        &self,
+        store: &StoreId,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<Event>, StoreError> {
+        let s = self.lock().await;
+        Ok(s.events
+            .iter()
+            .filter(|(st, e)| st == store && e.sequence > after)
+            .take(limit)
+            .map(|(_, e)| e.clone())
+            .collect())
+    }
+}
+
+#[async_trait]
+impl EventSteps for MemoryTx {
+    async fn append_event(&mut self, store: &StoreId, event: &NewEvent) -> Result<u64, StoreError> {
+        Ok(self.work.append_event(store, event))
     }
 }
 

@@ -21,9 +21,11 @@ pub use records::*;
 
 use crate::documents::{ReturnDocument, SaleDocument};
 use crate::error::StoreError;
+use crate::events::{Event, NewEvent};
 
 /// Catalog storage. Writes refuse what does not pass [`valid`] with
-/// [`StoreError::InvalidInput`], as every store's writes do.
+/// [`StoreError::InvalidInput`], as every store's writes do, and append their event to the
+/// outbox in the same transaction ([`crate::events`]).
 #[async_trait]
 pub trait CatalogStore: Send + Sync + 'static {
     /// Adds or replaces a category.
@@ -334,6 +336,17 @@ pub trait AttemptStore: Send + Sync + 'static {
     async fn attempts_of(&self, store: &StoreId, document: &str) -> Result<Vec<PaymentAttempt>, StoreError>;
 }
 
+/// The event outbox as stored.
+#[async_trait]
+pub trait EventStore: Send + Sync + 'static {
+    /// Up to `limit` events of the store after sequence `after`, in order.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn events_after(&self, store: &StoreId, after: u64, limit: usize)
+    -> Result<Vec<Event>, StoreError>;
+}
+
 /// The journal as stored.
 #[async_trait]
 pub trait JournalStore: Send + Sync + 'static {
@@ -370,7 +383,7 @@ pub trait Transactional: Send + Sync + 'static {
 /// [`UnitOfWork::commit`]; dropping it rolls everything back.
 #[async_trait]
 pub trait UnitOfWork:
-    SaleSteps + ReturnSteps + StockSteps + LoyaltySteps + ShiftSteps + JournalSteps + Send
+    SaleSteps + ReturnSteps + StockSteps + LoyaltySteps + ShiftSteps + JournalSteps + EventSteps + Send
 {
     /// Commits.
     ///
@@ -590,6 +603,18 @@ pub trait JournalSteps: Send {
     async fn append_journal(&mut self, store: &StoreId, entry: &JournalEntry) -> Result<(), StoreError>;
 }
 
+/// The outbox.
+#[async_trait]
+pub trait EventSteps: Send {
+    /// Appends an event with the store's next event sequence, locking the store's event head
+    /// until the end of the transaction (always the last lock a transaction takes, so the
+    /// sequence is the commit order and never skips a committed event). Returns its sequence.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn append_event(&mut self, store: &StoreId, event: &NewEvent) -> Result<u64, StoreError>;
+}
+
 /// Everything a store adapter provides.
 pub trait Store:
     CatalogStore
@@ -603,6 +628,7 @@ pub trait Store:
     + JournalStore
     + AuditStore
     + AttemptStore
+    + EventStore
     + Transactional
 {
 }
@@ -619,6 +645,7 @@ impl<T> Store for T where
         + JournalStore
         + AuditStore
         + AttemptStore
+        + EventStore
         + Transactional
 {
 }

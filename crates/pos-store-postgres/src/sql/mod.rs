@@ -10,6 +10,7 @@ pub(crate) const DIALECT: DialectSql =
 pub(crate) mod attempts;
 pub(crate) mod audit;
 pub(crate) mod catalog;
+pub(crate) mod events;
 pub(crate) mod journal;
 pub(crate) mod loyalty;
 pub(crate) mod members;

@@ -38,6 +38,7 @@ pub async fn assert_stock_is_fold<S: Store>(store: &S) {
 }
 
 mod audit;
+mod events;
 mod limits;
 mod members;
 mod money;
@@ -47,6 +48,7 @@ mod shifts;
 mod stock;
 
 pub use audit::*;
+pub use events::*;
 pub use limits::*;
 pub use members::*;
 pub use money::*;
@@ -94,6 +96,8 @@ macro_rules! conformance_tests {
             spent_points_are_deducted_from_a_refund,
             a_usage_limit_holds_under_concurrency,
             tiers_come_from_stored_purchases,
+            every_change_has_its_event,
+            a_reader_sees_every_event_once,
         );
     };
     (@cases $make:path, $($case:ident),* $(,)?) => {

@@ -202,6 +202,7 @@ pub async fn retries_replay_what_was_committed<S: Store + Inspect>(store: Arc<S>
         replays.push(co.complete_sale(&request).await.unwrap_or_else(|e| panic!("{e}")));
     }
     assert!(replays.iter().all(|r| r.replayed && *r == replays[0]), "ten identical replays");
+    assert_eq!(store.row_counts().await, before, "replays write nothing");
     assert_eq!(
         (replays[0].sale_id, &replays[0].receipt, replays[0].total),
         (first.sale_id, &first.receipt, first.total)
@@ -212,6 +213,7 @@ pub async fn retries_replay_what_was_committed<S: Store + Inspect>(store: Arc<S>
         .unwrap_or_else(|e| panic!("{e}"));
     store.upsert_product(&store_id(), &dearer).await.unwrap_or_else(|e| panic!("{e}"));
     co.reload().await;
+    let before = store.row_counts().await;
     let after = co.complete_sale(&request).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(after.total, first.total, "the recorded total, not today's price");
     assert_eq!(store.row_counts().await, before, "replays write nothing");

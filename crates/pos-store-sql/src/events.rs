@@ -1,0 +1,91 @@
+//! The event outbox: appended in the transaction of the change it reports, the store's event
+//! head locked last; read in sequence order.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pos_app::ports::{EventSteps, EventStore};
+use pos_app::{Event, EventData, NewEvent, StoreError};
+use pos_core::StoreId;
+use uuid::Uuid;
+
+use crate::error::backend;
+use crate::rows::{NumberRow, corrupt, from_json, int, json, uint};
+use crate::{Dialect, Q, SqlStore, SqlTx, sql_row};
+
+sql_row! {
+    /// An event.
+    pub(crate) struct EventRow { sequence: i64, id: Uuid, kind: String, schema: i64, at: DateTime<Utc>, payload: String }
+}
+
+/// An event's payload as stored: its data without the type, which has a column of its own (a
+/// JSON column may reorder keys, and the data must read back after its type).
+fn payload(data: &EventData) -> Result<String, StoreError> {
+    let value = serde_json::to_value(data).map_err(|e| StoreError::Backend { message: e.to_string() })?;
+    Ok(value.get("data").map_or_else(|| "null".to_owned(), serde_json::Value::to_string))
+}
+
+/// The data of an event from its type and stored payload.
+fn data(kind: &str, payload: &str) -> Result<EventData, StoreError> {
+    from_json(&format!("{{\"type\":{},\"data\":{payload}}}", json(&kind)?))
+}
+
+#[async_trait]
+impl<D: Dialect> EventStore for SqlStore<D> {
+    async fn events_after(
+        &self,
+        store: &StoreId,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<Event>, StoreError> {
+        let q = Self::q(Self::sql().events.after).bind(&store.0).bind(int(after)?).bind(int(limit as u64)?);
+        let rows: Vec<EventRow> = self.all(q).await?;
+        rows.into_iter()
+            .map(|r| {
+                let data = data(&r.kind, &r.payload)?;
+                Ok(Event {
+                    sequence: uint(r.sequence)?,
+                    id: r.id,
+                    schema: u32::try_from(r.schema).map_err(corrupt)?,
+                    at: r.at,
+                    data,
+                })
+            })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl<D: Dialect> EventSteps for SqlTx<D> {
+    async fn append_event(&mut self, store: &StoreId, event: &NewEvent) -> Result<u64, StoreError> {
+        let sql = &Self::sql().events;
+        let head: NumberRow =
+            self.one(Self::q(sql.next).bind(&store.0)).await?.ok_or_else(|| corrupt("no event head"))?;
+        let q = Self::q(sql.insert)
+            .bind(&store.0)
+            .bind(head.n)
+            .bind(event.id)
+            .bind(event.data.kind())
+            .bind(i64::from(pos_app::EVENT_SCHEMA))
+            .bind(event.at)
+            .bind(payload(&event.data)?);
+        self.run(q).await?;
+        uint(head.n)
+    }
+}
+
+impl<D: Dialect> SqlStore<D> {
+    /// Runs a single write and appends its event, in one transaction.
+    pub(crate) async fn write_with_event(
+        &self,
+        store: &StoreId,
+        q: Q<D>,
+        map: impl FnOnce(sqlx::Error) -> StoreError + Send,
+        event: EventData,
+    ) -> Result<(), StoreError> {
+        let tx = self.pool().begin_with(D::SQL.dialect.begin).await.map_err(backend)?;
+        let mut tx = SqlTx::<D> { tx };
+        tx.run_mapped(q, map).await?;
+        tx.append_event(store, &NewEvent::now(event)).await?;
+        tx.tx.commit().await.map_err(backend)
+    }
+}
