@@ -460,10 +460,16 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
             terminal: req.terminal.clone(),
             idempotency_key: req.idempotency_key.clone(),
             request_hash: request_hash.clone(),
+            facts: Vec::new(),
             document,
             account,
             limited,
         };
+        let mut commit = commit;
+        commit.facts = crate::reports::facts(
+            &crate::ports::StoredDocument::Sale(Box::new(commit.document.clone())),
+            &crate::reports::local_of(self.config.time_zone),
+        );
         let outcome = match commit::sale(&*self.store, &self.fail, &self.key, &commit).await {
             Ok(o) => o,
             Err(e) => {

@@ -200,6 +200,7 @@ async fn sale_steps(
             return Err(AppError::PromotionLimit { promotion: promotion.clone() });
         }
     }
+    tx.add_report_facts(&c.store, doc.priced.currency, &c.facts).await?;
     fail.after(CommitStep::Loyalty)?;
     let entry = chain.append(key, doc.kind(), &receipt, doc.at, doc)?;
     tx.append_journal(&c.store, &entry).await?;
@@ -257,6 +258,7 @@ async fn return_steps(
     move_stock(tx, &c.store, &doc.drafts(), Some(&receipt), &doc.cashier, doc.at).await?;
     fail.after(CommitStep::Stock)?;
     loyalty(tx, &c.store, c.account.as_ref(), doc.points.as_ref(), doc.refund_id).await?;
+    tx.add_report_facts(&c.store, doc.quote.amount.currency(), &c.facts).await?;
     fail.after(CommitStep::Loyalty)?;
     let entry = chain.append(key, doc.kind(), &receipt, doc.at, doc)?;
     tx.append_journal(&c.store, &entry).await?;

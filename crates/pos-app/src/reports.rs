@@ -1,7 +1,9 @@
 //! Reports over a period: sales by day and hour (store-local), top products, by category, by
-//! cashier, margin, tax summary and payment mix. A report is a fold over the period's stored
-//! sale and return documents; refunds count against the period they happen in. Categories and
-//! costs are those the sale recorded, so a later catalog change does not rewrite history.
+//! cashier, margin, tax summary and payment mix. A report is defined as a fold over the period's
+//! sale and return documents ([`fold`]); refunds count against the period they happen in.
+//! Categories and costs are those the sale recorded, so a later catalog change does not rewrite
+//! history. Each commit adds its document's summary rows ([`facts`]) per local day and hour, and
+//! a report sums the rows of its days in the database ([`Reports::sales_report`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -161,7 +163,15 @@ impl Entry {
     }
 }
 
+/// What a line cost, in minor units of the currency (half up): margins add up in minor units,
+/// as every stored amount does.
+fn line_cost(cost: Decimal, quantity: Decimal, currency: pos_core::Currency) -> Decimal {
+    pos_core::Money::new(cost * quantity, currency).round(pos_core::RoundingMode::HalfUp).amount()
+}
+
 /// Folds documents into a report. `local` turns a time into the store's local date and hour.
+/// This is the definition of the report, kept as the oracle of [`Reports::sales_report`], which
+/// reads the summary rows every commit maintains ([`facts`]).
 pub fn fold(
     currency: pos_core::Currency,
     docs: &[StoredDocument],
@@ -220,7 +230,7 @@ pub fn fold(
             if sign > Decimal::ZERO
                 && let Some(cost) = cost
             {
-                r.margin += net - cost * quantity;
+                r.margin += net - line_cost(*cost, *quantity, currency);
             }
         }
         *r.by_cashier.entry(entry.cashier).or_default() += sign * gross;
@@ -247,6 +257,265 @@ pub fn fold(
     r
 }
 
+/// What a summary row counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dim {
+    /// Sales, gross, tax and discount of a local hour of a day.
+    Hour,
+    /// Amount refunded (the quoted amount of returns).
+    Refunds,
+    /// A product: quantity and gross (its name as the label).
+    Product,
+    /// A category: gross.
+    Category,
+    /// A cashier: gross.
+    Cashier,
+    /// Net minus cost over lines with a known cost.
+    Margin,
+    /// A tax rate (key `rate|label`): net, tax, gross.
+    Tax,
+    /// A tender kind: amount.
+    Tender,
+}
+
+impl Dim {
+    /// The stable name, as stored.
+    pub fn code(self) -> &'static str {
+        match self {
+            Dim::Hour => "hour",
+            Dim::Refunds => "refunds",
+            Dim::Product => "product",
+            Dim::Category => "category",
+            Dim::Cashier => "cashier",
+            Dim::Margin => "margin",
+            Dim::Tax => "tax",
+            Dim::Tender => "tender",
+        }
+    }
+
+    /// The dimension with this [`Dim::code`].
+    pub fn from_code(code: &str) -> Option<Dim> {
+        [
+            Dim::Hour,
+            Dim::Refunds,
+            Dim::Product,
+            Dim::Category,
+            Dim::Cashier,
+            Dim::Margin,
+            Dim::Tax,
+            Dim::Tender,
+        ]
+        .into_iter()
+        .find(|d| d.code() == code)
+    }
+}
+
+/// A summary row: what one document adds to a dimension of its local day and hour, or the sum
+/// of such rows over a period. Amounts are exact in the store's currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ReportFact {
+    /// Store-local day.
+    pub day: NaiveDate,
+    /// Store-local hour (0-23).
+    pub hour: u32,
+    /// What it counts.
+    pub dim: Dim,
+    /// Which product, category, cashier, tax rate or tender ("" for the others).
+    pub key: String,
+    /// A product's name ("" when unknown).
+    pub label: String,
+    /// Number of sales.
+    pub sales: i64,
+    /// Quantity.
+    pub quantity: Decimal,
+    /// Gross amount (for margin: the margin).
+    pub gross: Decimal,
+    /// Tax.
+    pub tax: Decimal,
+    /// Discounts.
+    pub discount: Decimal,
+    /// Net.
+    pub net: Decimal,
+}
+
+/// The summary rows a sale or return document adds, at its store-local day and hour.
+pub fn facts(doc: &StoredDocument, local: &dyn Fn(DateTime<Utc>) -> (NaiveDate, u32)) -> Vec<ReportFact> {
+    let (day, hour) = local(doc.at());
+    let currency = match doc {
+        StoredDocument::Sale(s) => s.priced.currency,
+        StoredDocument::Return(r) => r.quote.amount.currency(),
+    };
+    let fact = |dim: Dim, key: String| ReportFact {
+        day,
+        hour,
+        dim,
+        key,
+        label: String::new(),
+        sales: 0,
+        quantity: Decimal::ZERO,
+        gross: Decimal::ZERO,
+        tax: Decimal::ZERO,
+        discount: Decimal::ZERO,
+        net: Decimal::ZERO,
+    };
+    let entry = Entry::of(doc);
+    let sign = entry.sign;
+    let mut out = Vec::new();
+    let mut hourly = fact(Dim::Hour, String::new());
+    hourly.sales = i64::from(sign > Decimal::ZERO);
+    hourly.gross = sign * entry.rows.iter().map(|l| l.total).sum::<Decimal>();
+    hourly.tax = sign * entry.taxes.iter().map(|t| t.tax.amount()).sum::<Decimal>();
+    hourly.discount = sign * entry.rows.iter().map(|l| l.discount).sum::<Decimal>();
+    let cashier_gross = hourly.gross;
+    out.push(hourly);
+    if let StoredDocument::Return(ret) = doc {
+        let mut refunds = fact(Dim::Refunds, String::new());
+        refunds.gross = ret.quote.amount.amount();
+        out.push(refunds);
+    }
+    let mut margin = Decimal::ZERO;
+    for row in &entry.rows {
+        let mut p = fact(Dim::Product, row.sku.to_string());
+        p.label.clone_from(&row.name);
+        p.quantity = sign * row.quantity;
+        p.gross = sign * row.total;
+        out.push(p);
+        let mut c = fact(Dim::Category, row.category.clone());
+        c.gross = sign * row.total;
+        out.push(c);
+        if sign > Decimal::ZERO
+            && let Some(cost) = row.cost
+        {
+            margin += row.net - line_cost(cost, row.quantity, currency);
+        }
+    }
+    let mut m = fact(Dim::Margin, String::new());
+    m.gross = margin;
+    out.push(m);
+    let mut c = fact(Dim::Cashier, entry.cashier.clone());
+    c.gross = cashier_gross;
+    out.push(c);
+    for t in &entry.taxes {
+        let mut x = fact(Dim::Tax, format!("{}|{}", t.rate, t.label));
+        x.label.clone_from(&t.label);
+        x.net = sign * t.net.amount();
+        x.tax = sign * t.tax.amount();
+        x.gross = sign * t.gross.amount();
+        out.push(x);
+    }
+    for (kind, amount) in entry.tenders {
+        let mut x = fact(Dim::Tender, kind_code(kind));
+        x.gross = sign * amount;
+        out.push(x);
+    }
+    // One row per (dimension, key): a basket with the same SKU on two lines adds one.
+    let mut merged: Vec<ReportFact> = Vec::with_capacity(out.len());
+    for f in out {
+        match merged.iter_mut().find(|m| m.dim == f.dim && m.key == f.key) {
+            Some(m) => add(m, &f),
+            None => merged.push(f),
+        }
+    }
+    merged
+}
+
+fn kind_code(kind: TenderKind) -> String {
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn add(to: &mut ReportFact, f: &ReportFact) {
+    to.sales += f.sales;
+    to.quantity += f.quantity;
+    to.gross += f.gross;
+    to.tax += f.tax;
+    to.discount += f.discount;
+    to.net += f.net;
+    if to.label.is_empty() {
+        to.label.clone_from(&f.label);
+    }
+}
+
+/// The report from summary rows (summed per dimension and key; hours per day and hour).
+pub fn report_of(currency: pos_core::Currency, rows: &[ReportFact]) -> SalesReport {
+    let mut r = SalesReport {
+        currency,
+        total: Totals::zero(),
+        refunds: Decimal::ZERO,
+        by_day: BTreeMap::new(),
+        by_hour: BTreeMap::new(),
+        top_products: Vec::new(),
+        by_category: BTreeMap::new(),
+        by_cashier: BTreeMap::new(),
+        margin: Decimal::ZERO,
+        taxes: Vec::new(),
+        payment_mix: BTreeMap::new(),
+    };
+    let mut products: BTreeMap<String, ProductTotal> = BTreeMap::new();
+    let mut taxes: BTreeMap<(String, Decimal), TaxTotal> = BTreeMap::new();
+    for f in rows {
+        match f.dim {
+            Dim::Hour => {
+                for t in [
+                    &mut r.total,
+                    r.by_day.entry(f.day).or_insert(Totals::zero()),
+                    r.by_hour.entry(f.hour).or_insert(Totals::zero()),
+                ] {
+                    t.sales += u64::try_from(f.sales).unwrap_or(0);
+                    t.gross += f.gross;
+                    t.tax += f.tax;
+                    t.discount += f.discount;
+                }
+            }
+            Dim::Refunds => r.refunds += f.gross,
+            Dim::Product => {
+                let p = products.entry(f.key.clone()).or_insert_with(|| ProductTotal {
+                    sku: f.key.clone(),
+                    name: String::new(),
+                    quantity: Decimal::ZERO,
+                    gross: Decimal::ZERO,
+                });
+                if p.name.is_empty() {
+                    p.name.clone_from(&f.label);
+                }
+                p.quantity += f.quantity;
+                p.gross += f.gross;
+            }
+            Dim::Category => *r.by_category.entry(f.key.clone()).or_default() += f.gross,
+            Dim::Cashier => *r.by_cashier.entry(f.key.clone()).or_default() += f.gross,
+            Dim::Margin => r.margin += f.gross,
+            Dim::Tax => {
+                let rate = f.key.split_once('|').and_then(|(rate, _)| rate.parse().ok()).unwrap_or_default();
+                let e = taxes.entry((f.label.clone(), rate)).or_insert_with(|| TaxTotal {
+                    label: f.label.clone(),
+                    rate,
+                    net: Decimal::ZERO,
+                    tax: Decimal::ZERO,
+                    gross: Decimal::ZERO,
+                });
+                e.net += f.net;
+                e.tax += f.tax;
+                e.gross += f.gross;
+            }
+            Dim::Tender => {
+                if let Ok(kind) =
+                    serde_json::from_value::<TenderKind>(serde_json::Value::String(f.key.clone()))
+                {
+                    *r.payment_mix.entry(kind).or_default() += f.gross;
+                }
+            }
+        }
+    }
+    let mut top: Vec<ProductTotal> = products.into_values().collect();
+    top.sort_by(|a, b| b.gross.cmp(&a.gross).then_with(|| a.sku.cmp(&b.sku)));
+    r.top_products = top;
+    r.taxes = taxes.into_values().collect();
+    r
+}
+
 /// Reports of one store.
 pub struct Reports<S: SaleStore> {
     store: Arc<S>,
@@ -259,24 +528,56 @@ impl<S: SaleStore> Reports<S> {
         Reports { store, config }
     }
 
-    /// The sales report of `[from, to)`, days and hours in the store's time zone.
+    /// The sales report of the store-local days `first` to `last` (inclusive), from the summary
+    /// rows the commits maintain: its cost depends on the days asked for, not on the history.
     ///
     /// # Errors
-    /// [`AppError::InvalidField`] naming `to` when it is not after `from`; [`AppError::Store`].
-    pub async fn sales_report(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<SalesReport, AppError> {
-        if to <= from {
-            return Err(AppError::invalid("to", "must be after from"));
-        }
-        let docs = self.store.documents_between(&self.config.id, from, to).await?;
-        let tz = self.config.time_zone;
-        let local = move |at: DateTime<Utc>| {
-            let l = at.with_timezone(&tz);
-            (l.date_naive(), l.hour())
-        };
-        Ok(fold(self.config.currency, &docs, &local))
+    /// [`AppError::InvalidField`] naming `last` when it is before `first`, or when the period
+    /// is longer than ten years; [`AppError::Store`].
+    pub async fn sales_report(&self, first: NaiveDate, last: NaiveDate) -> Result<SalesReport, AppError> {
+        check_days(first, last)?;
+        let rows = self.store.report_facts(&self.config.id, self.config.currency, first, last).await?;
+        Ok(report_of(self.config.currency, &rows))
     }
+
+    /// The same report folded from the period's documents: the definition the summary rows
+    /// must agree with (slow; for checks and rebuilding).
+    ///
+    /// # Errors
+    /// As [`Reports::sales_report`].
+    pub async fn sales_report_from_documents(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Result<SalesReport, AppError> {
+        check_days(first, last)?;
+        let tz = self.config.time_zone;
+        let start = |d: NaiveDate| {
+            d.and_hms_opt(0, 0, 0)
+                .and_then(|t| t.and_local_timezone(tz).earliest())
+                .map(|t| t.with_timezone(&Utc))
+                .ok_or_else(|| AppError::invalid("first", "is not a day in the store's time zone"))
+        };
+        let next = last.succ_opt().ok_or_else(|| AppError::invalid("last", "is out of range"))?;
+        let docs = self.store.documents_between(&self.config.id, start(first)?, start(next)?).await?;
+        Ok(fold(self.config.currency, &docs, &local_of(tz)))
+    }
+}
+
+/// A time as the store-local day and hour.
+pub fn local_of(tz: chrono_tz::Tz) -> impl Fn(DateTime<Utc>) -> (NaiveDate, u32) {
+    move |at: DateTime<Utc>| {
+        let l = at.with_timezone(&tz);
+        (l.date_naive(), l.hour())
+    }
+}
+
+fn check_days(first: NaiveDate, last: NaiveDate) -> Result<(), AppError> {
+    if last < first {
+        return Err(AppError::invalid("last", "must not be before first"));
+    }
+    if (last - first).num_days() > 3_660 {
+        return Err(AppError::invalid("last", "a report covers at most ten years"));
+    }
+    Ok(())
 }

@@ -470,6 +470,10 @@ impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
             terminal: req.terminal.clone(),
             idempotency_key: req.idempotency_key.clone(),
             request_hash: claim.request_hash.clone(),
+            facts: crate::reports::facts(
+                &crate::ports::StoredDocument::Return(Box::new(document.clone())),
+                &crate::reports::local_of(self.config.time_zone),
+            ),
             document,
             account,
         };

@@ -7,6 +7,7 @@ use pos_app::ports::{
     Counter, PaymentRecord, PriorCommit, ReturnClaim, Returned, SaleCommit, SaleSteps, SaleStore,
     StoredDocument, StoredSale, receipt_number,
 };
+use pos_app::reports::{Dim, ReportFact};
 use pos_app::{ReturnDocument, SaleDocument, StoreError, documents::decode};
 use pos_core::{Currency, Money, StoreId};
 use uuid::Uuid;
@@ -15,10 +16,10 @@ use crate::backend::Query;
 use crate::error::{backend, constraint, unique_violation};
 use crate::rows::{
     DataRow, DocumentRow, NumberRow, NumberedDocumentRow, PaymentRow, PriorDocumentRow, PriorRow,
-    ReturnedLineRow, ReturnedPaymentRow, SaleRow, code, corrupt, currency, from_code, from_json, int, json,
-    milli, minor, money, uint,
+    ReturnedLineRow, ReturnedPaymentRow, SaleRow, code, corrupt, currency, from_code, from_json, from_milli,
+    int, json, milli, minor, money, uint,
 };
-use crate::{Dialect, SqlStore, SqlTx};
+use crate::{Dialect, SqlStore, SqlTx, sql_row};
 
 impl PriorDocumentRow {
     fn prior(&self) -> Result<PriorCommit, StoreError> {
@@ -159,6 +160,15 @@ impl<D: Dialect> SaleSteps for SqlTx<D> {
         Ok(())
     }
 
+    async fn add_report_facts(
+        &mut self,
+        store: &StoreId,
+        currency: Currency,
+        facts: &[ReportFact],
+    ) -> Result<(), StoreError> {
+        self.add_facts(store, facts, currency).await
+    }
+
     async fn use_promotion(
         &mut self,
         store: &StoreId,
@@ -208,6 +218,16 @@ impl<D: Dialect> SaleStore for SqlStore<D> {
         let row: Option<PriorDocumentRow> =
             self.one(Self::q(Self::sql().returns.by_key_document).bind(&store.0).bind(key)).await?;
         row.map(|r| Ok((r.prior()?, decode(&r.document)?))).transpose()
+    }
+
+    async fn report_facts(
+        &self,
+        store: &StoreId,
+        currency: Currency,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+    ) -> Result<Vec<ReportFact>, StoreError> {
+        self.facts_between(store, currency, first, last).await
     }
 
     async fn claim_by_key(&self, store: &StoreId, key: &str) -> Result<Option<ReturnClaim>, StoreError> {
@@ -261,5 +281,89 @@ impl<D: Dialect> SaleStore for SqlStore<D> {
             .collect::<Result<Vec<_>, StoreError>>()?;
         docs.sort_by_key(StoredDocument::at);
         Ok(docs)
+    }
+}
+
+sql_row! {
+    /// A summary row, or a sum of them.
+    pub(crate) struct FactRow {
+        dim: String,
+        key: String,
+        day: String,
+        hour: i64,
+        label: String,
+        sales: i64,
+        quantity_milli: i64,
+        gross_minor: i64,
+        tax_minor: i64,
+        discount_minor: i64,
+        net_minor: i64,
+    }
+}
+
+impl FactRow {
+    fn fact(self, currency: Currency) -> Result<ReportFact, StoreError> {
+        let amount = |minor: i64| money(minor, currency).amount();
+        Ok(ReportFact {
+            day: self.day.parse().map_err(corrupt)?,
+            hour: u32::try_from(self.hour).map_err(corrupt)?,
+            dim: Dim::from_code(&self.dim).ok_or_else(|| corrupt(&self.dim))?,
+            key: self.key,
+            label: self.label,
+            sales: self.sales,
+            quantity: from_milli(self.quantity_milli),
+            gross: amount(self.gross_minor),
+            tax: amount(self.tax_minor),
+            discount: amount(self.discount_minor),
+            net: amount(self.net_minor),
+        })
+    }
+}
+
+/// A summary amount in minor units.
+fn minor_of(amount: rust_decimal::Decimal, currency: Currency) -> Result<i64, StoreError> {
+    minor(&Money::new(amount, currency))
+}
+
+impl<D: Dialect> SqlTx<D> {
+    /// Adds summary rows.
+    pub(crate) async fn add_facts(
+        &mut self,
+        store: &StoreId,
+        facts: &[ReportFact],
+        currency: Currency,
+    ) -> Result<(), StoreError> {
+        for f in facts {
+            let q = Self::q(Self::sql().sale.add_fact)
+                .bind(&store.0)
+                .bind(f.day.to_string())
+                .bind(i64::from(f.hour))
+                .bind(f.dim.code())
+                .bind(f.key.as_str())
+                .bind(f.label.as_str())
+                .bind(f.sales)
+                .bind(milli(f.quantity)?)
+                .bind(minor_of(f.gross, currency)?)
+                .bind(minor_of(f.tax, currency)?)
+                .bind(minor_of(f.discount, currency)?)
+                .bind(minor_of(f.net, currency)?);
+            self.run(q).await?;
+        }
+        Ok(())
+    }
+}
+
+impl<D: Dialect> SqlStore<D> {
+    /// Summed summary rows of the days, read in the store's currency.
+    pub(crate) async fn facts_between(
+        &self,
+        store: &StoreId,
+        currency: Currency,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+    ) -> Result<Vec<ReportFact>, StoreError> {
+        let q = Self::q(Self::sql().sale.facts).bind(&store.0).bind(first.to_string()).bind(last.to_string());
+        let rows: Vec<FactRow> = self.all(q).await?;
+        rows.into_iter().map(|r| r.fact(currency)).collect()
     }
 }

@@ -85,6 +85,14 @@ pub struct SaleSql {
     /// (store, promotion, limit) -> `uses` when one more use fits under the limit (nothing
     /// otherwise): counts a use.
     pub use_promotion: &'static str,
+    /// (store, day, hour, dim, key, label, sales, quantity_milli, gross_minor, tax_minor,
+    /// discount_minor, net_minor): adds a summary row to its day and hour (days are
+    /// `YYYY-MM-DD` text, which sorts as dates).
+    pub add_fact: &'static str,
+    /// (store, first, last) -> `dim, key, day, hour, label, sales, quantity_milli, gross_minor,
+    /// tax_minor, discount_minor, net_minor`: the rows of the days summed per dim and key, and
+    /// for `hour` per day and hour (others report `first` and hour 0).
+    pub facts: &'static str,
     /// (store, terminal, number) -> `id, currency, document`.
     pub by_number: &'static str,
     /// (sale) -> payments (`kind, amount_minor, state, reference, brand, last4`) by position.

@@ -1,5 +1,6 @@
 -- The event outbox: every committed change, numbered per store without gaps (the head row is
--- locked until the commit), read by terminals' sync and integrations in order.
+-- locked until the commit), read by terminals' sync and integrations in order; and the reports'
+-- summary rows.
 
 CREATE TABLE event_heads (
     store_id TEXT PRIMARY KEY,
@@ -15,4 +16,24 @@ CREATE TABLE events (
     at TEXT NOT NULL,
     payload TEXT NOT NULL,
     PRIMARY KEY (store_id, sequence)
+);
+
+-- Summary rows of the reports, kept by every sale and return commit: per store-local day
+-- (YYYY-MM-DD) and hour, per dimension (hour, refunds, product, category, cashier, margin, tax,
+-- tender) and key. A report sums the rows of its days; amounts are minor units, quantities
+-- thousandths.
+CREATE TABLE report_facts (
+    store_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    hour INTEGER NOT NULL,
+    dim TEXT NOT NULL,
+    key TEXT NOT NULL,
+    label TEXT NOT NULL,
+    sales INTEGER NOT NULL,
+    quantity_milli INTEGER NOT NULL,
+    gross_minor INTEGER NOT NULL,
+    tax_minor INTEGER NOT NULL,
+    discount_minor INTEGER NOT NULL,
+    net_minor INTEGER NOT NULL,
+    PRIMARY KEY (store_id, day, hour, dim, key)
 );

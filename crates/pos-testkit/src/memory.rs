@@ -17,6 +17,7 @@ use pos_app::ports::{
     StockDocument, StockDocumentKind, StockLine, StockRow, StockSteps, StockStore, StoredDocument,
     StoredSale, TerminalRows, Transactional, UnitOfWork, receipt_number, valid,
 };
+use pos_app::reports::{Dim, ReportFact};
 use pos_app::{
     Event, EventData, NewEvent, ReturnDocument, ReturnKind, SaleDocument, ShiftCloseDocument, StoreError,
 };
@@ -88,6 +89,7 @@ pub(crate) struct State {
     pub(crate) claimed: BTreeMap<Key<(Uuid, u32)>, Uuid>,
     pub(crate) promotion_uses: BTreeMap<Key<String>, u32>,
     pub(crate) events: Vec<(StoreId, Event)>,
+    pub(crate) facts: BTreeMap<(StoreId, chrono::NaiveDate, u32, Dim, String), ReportFact>,
     event_heads: BTreeMap<StoreId, u64>,
 }
 
@@ -471,8 +473,44 @@ impl AttemptStore for MemoryStore {
     }
 }
 
+/// Adds a summary row to another (the label kept once known).
+fn sum_into(row: &mut ReportFact, f: &ReportFact) {
+    row.sales += f.sales;
+    row.quantity += f.quantity;
+    row.gross += f.gross;
+    row.tax += f.tax;
+    row.discount += f.discount;
+    row.net += f.net;
+    if row.label.is_empty() {
+        row.label.clone_from(&f.label);
+    }
+}
+
 #[async_trait]
 impl SaleStore for MemoryStore {
+    async fn report_facts(
+        &self,
+        store: &StoreId,
+        _currency: Currency,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+    ) -> Result<Vec<ReportFact>, StoreError> {
+        let s = self.lock().await;
+        let mut out: BTreeMap<(Dim, String, chrono::NaiveDate, u32), ReportFact> = BTreeMap::new();
+        for ((st, day, _, _, _), f) in &s.facts {
+            if st != store || *day < first || *day > last {
+                continue;
+            }
+            let (d, h) = if f.dim == Dim::Hour { (f.day, f.hour) } else { (first, 0) };
+            match out.get_mut(&(f.dim, f.key.clone(), d, h)) {
+                Some(row) => sum_into(row, f),
+                None => {
+                    out.insert((f.dim, f.key.clone(), d, h), ReportFact { day: d, hour: h, ..f.clone() });
+                }
+            }
+        }
+        Ok(out.into_values().collect())
+    }
     async fn sale_by_key(
         &self,
         store: &StoreId,
@@ -746,6 +784,23 @@ impl SaleSteps for MemoryTx {
     async fn insert_sale_lines(&mut self, sale: &SaleCommit) -> Result<(), StoreError> {
         if let Some(row) = self.work.sales.get_mut(&(sale.store.clone(), sale.document.sale_id)) {
             row.lines = sale.document.line_records();
+        }
+        Ok(())
+    }
+    async fn add_report_facts(
+        &mut self,
+        store: &StoreId,
+        _currency: Currency,
+        facts: &[ReportFact],
+    ) -> Result<(), StoreError> {
+        for f in facts {
+            let key = (store.clone(), f.day, f.hour, f.dim, f.key.clone());
+            match self.work.facts.get_mut(&key) {
+                Some(row) => sum_into(row, f),
+                None => {
+                    self.work.facts.insert(key, f.clone());
+                }
+            }
         }
         Ok(())
     }

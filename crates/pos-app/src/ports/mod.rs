@@ -283,6 +283,18 @@ pub trait SaleStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn claim_by_key(&self, store: &StoreId, key: &str) -> Result<Option<ReturnClaim>, StoreError>;
+    /// The summary rows of the store-local days `first` to `last`, summed per dimension and
+    /// key (and, for [`Dim::Hour`](crate::reports::Dim::Hour), per day and hour).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn report_facts(
+        &self,
+        store: &StoreId,
+        currency: Currency,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+    ) -> Result<Vec<crate::reports::ReportFact>, StoreError>;
     /// Sale and return documents recorded in `[from, to)`, oldest first.
     ///
     /// # Errors
@@ -438,6 +450,16 @@ pub trait SaleSteps: Send {
         promotion: &str,
         limit: u32,
     ) -> Result<bool, StoreError>;
+    /// Adds a document's summary rows (amounts in `currency`) to those of its day and hour.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn add_report_facts(
+        &mut self,
+        store: &StoreId,
+        currency: Currency,
+        facts: &[crate::reports::ReportFact],
+    ) -> Result<(), StoreError>;
 }
 
 /// The rows of refunds and voids.

@@ -65,6 +65,8 @@ pub struct SaleCommit {
     /// The usage-limited promotions the sale applied, with their limits: each counts one use,
     /// in the commit.
     pub limited: Vec<(String, u32)>,
+    /// The summary rows the sale adds to the reports.
+    pub facts: Vec<crate::reports::ReportFact>,
 }
 
 /// Everything a refund or void writes, in one transaction.
@@ -82,6 +84,8 @@ pub struct ReturnCommit {
     pub document: ReturnDocument,
     /// The member's account after the return.
     pub account: Option<AccountChange>,
+    /// The summary rows the return adds to the reports.
+    pub facts: Vec<crate::reports::ReportFact>,
 }
 
 impl ReturnCommit {

@@ -27,6 +27,23 @@ pub(crate) const SQL: SaleSql = SaleSql {
         ON CONFLICT (store_id, promotion_id) DO UPDATE SET uses = promotion_uses.uses + 1
         WHERE promotion_uses.uses < $3
         RETURNING uses",
+    add_fact: "INSERT INTO report_facts (store_id, day, hour, dim, key, label, sales, quantity_milli, gross_minor,
+            tax_minor, discount_minor, net_minor)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        ON CONFLICT (store_id, day, hour, dim, key) DO UPDATE SET
+            label = CASE WHEN report_facts.label = '' THEN excluded.label ELSE report_facts.label END,
+            sales = report_facts.sales + excluded.sales,
+            quantity_milli = report_facts.quantity_milli + excluded.quantity_milli,
+            gross_minor = report_facts.gross_minor + excluded.gross_minor,
+            tax_minor = report_facts.tax_minor + excluded.tax_minor,
+            discount_minor = report_facts.discount_minor + excluded.discount_minor,
+            net_minor = report_facts.net_minor + excluded.net_minor",
+    facts: "SELECT dim, key, CASE WHEN dim = 'hour' THEN day ELSE $2 END AS day,
+            CAST(CASE WHEN dim = 'hour' THEN hour ELSE 0 END AS BIGINT) AS hour, MAX(label) AS label,
+            CAST(SUM(sales) AS BIGINT) AS sales, CAST(SUM(quantity_milli) AS BIGINT) AS quantity_milli, CAST(SUM(gross_minor) AS BIGINT) AS gross_minor,
+            CAST(SUM(tax_minor) AS BIGINT) AS tax_minor, CAST(SUM(discount_minor) AS BIGINT) AS discount_minor, CAST(SUM(net_minor) AS BIGINT) AS net_minor
+        FROM report_facts WHERE store_id = $1 AND day >= $2 AND day <= $3
+        GROUP BY dim, key, CASE WHEN dim = 'hour' THEN day ELSE $2 END, CASE WHEN dim = 'hour' THEN hour ELSE 0 END",
     by_number: "SELECT id, currency, document::text AS document FROM sales WHERE store_id = $1 AND terminal_id = $2 AND number = $3",
     payments: "SELECT kind, amount_minor, state, reference, brand, last4 FROM payments WHERE sale_id = $1
         ORDER BY position",

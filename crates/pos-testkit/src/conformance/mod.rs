@@ -98,6 +98,7 @@ macro_rules! conformance_tests {
             tiers_come_from_stored_purchases,
             every_change_has_its_event,
             a_reader_sees_every_event_once,
+            reports_equal_the_fold,
         );
     };
     (@cases $make:path, $($case:ident),* $(,)?) => {

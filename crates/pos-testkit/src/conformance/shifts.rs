@@ -106,13 +106,16 @@ pub async fn sales_report<S: Store + Inspect>(store: Arc<S>) {
         at: at("2026-11-23T06:00:00Z"),
     };
     ret.refund(&refund).await.unwrap_or_else(|e| panic!("{e}"));
-    let r = rep
-        .sales_report(at("2026-11-22T15:00:00Z"), at("2026-11-24T15:00:00Z"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let day = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default();
+    let r = rep.sales_report(day(2026, 11, 23), day(2026, 11, 24)).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        r,
+        rep.sales_report_from_documents(day(2026, 11, 23), day(2026, 11, 24))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    );
     let d = Decimal::from;
     assert_eq!((r.total.sales, r.total.gross, r.refunds), (4, d(7_000), d(6_000)));
-    let day = |y, m, dd| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default();
     assert_eq!(r.by_day[&day(2026, 11, 23)].gross, d(5_500));
     assert_eq!((r.by_day[&day(2026, 11, 24)].sales, r.by_day[&day(2026, 11, 24)].gross), (1, d(1_500)));
     assert_eq!(
@@ -132,13 +135,70 @@ pub async fn sales_report<S: Store + Inspect>(store: Arc<S>) {
     assert_eq!(r.taxes.iter().map(|t| t.tax).sum::<Decimal>(), r.total.tax);
     assert!(r.taxes.iter().all(|t| t.net + t.tax == t.gross));
     // Only the period asked for, and a period must not be inverted.
-    let first_day = rep
-        .sales_report(at("2026-11-22T15:00:00Z"), at("2026-11-23T15:00:00Z"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let first_day =
+        rep.sales_report(day(2026, 11, 23), day(2026, 11, 23)).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(first_day.total.sales, 3);
     assert!(matches!(
-        rep.sales_report(at("2026-11-24T00:00:00Z"), at("2026-11-23T00:00:00Z")).await,
+        rep.sales_report(day(2026, 11, 24), day(2026, 11, 23)).await,
         Err(AppError::InvalidField { .. })
     ));
+}
+
+/// The report from summary rows equals the fold over documents, day by day and over the whole
+/// period, on a mixed workload across Seoul's midnight: cash (rounded to 10 won), card and points,
+/// a product with a cost, refunds and a void, and a refund on a later day than its sale.
+pub async fn reports_equal_the_fold<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
+    let costed = pos_core::Product::new("odd", "낱개", "food", "standard", Decimal::from(1_795))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_cost(Decimal::new(1_234_567, 3));
+    store.upsert_product(&store_id(), &costed).await.unwrap_or_else(|e| panic!("{e}"));
+    let gw = approve();
+    let co = checkout(store.clone(), gw.clone());
+    let ret = returns(store.clone(), gw.clone());
+    let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap_or_default();
+    let mut receipts = Vec::new();
+    // 23:00 to 01:30 in Seoul: 14:00 to 16:30 UTC.
+    for (i, when) in ["2026-11-23T14:00:00Z", "2026-11-23T14:59:59Z", "2026-11-23T15:00:00Z", "2026-11-23T16:30:00Z"]
+        .into_iter()
+        .enumerate()
+    {
+        let mut r = match i % 3 {
+            0 => sale(&format!("w{i}"), "T1", &[("odd", 3), ("milk", 1)], Some("m-1"), false),
+            1 => card_sale(&format!("w{i}"), "T2", &[("chips", 2), ("odd", 1)], 6_795),
+            _ => sale(&format!("w{i}"), "T1", &[("cola", 1), ("odd", 2)], None, false),
+        };
+        r.at = at(when);
+        receipts.push(co.complete_sale(&r).await.unwrap_or_else(|e| panic!("{e}")).receipt);
+    }
+    let refund = |key: &str, receipt: &str, lines: Vec<u32>, when: &str| pos_app::RefundRequest {
+        idempotency_key: key.into(),
+        terminal: "T1".into(),
+        cashier: "박지성".into(),
+        location: location(),
+        receipt: receipt.into(),
+        lines,
+        at: at(when),
+    };
+    ret.refund(&refund("wr1", &receipts[0], vec![1], "2026-11-23T14:30:00Z")).await.unwrap_or_else(|e| panic!("{e}"));
+    ret.refund(&refund("wr2", &receipts[1], vec![2], "2026-11-24T02:00:00Z")).await.unwrap_or_else(|e| panic!("{e}"));
+    let void = pos_app::VoidRequest {
+        idempotency_key: "wv".into(),
+        terminal: "T1".into(),
+        cashier: "박지성".into(),
+        location: location(),
+        receipt: receipts[2].clone(),
+        at: at("2026-11-23T15:10:00Z"),
+    };
+    ret.void(&void).await.unwrap_or_else(|e| panic!("{e}"));
+    let rep = reports(store.clone());
+    let day = |dd| chrono::NaiveDate::from_ymd_opt(2026, 11, dd).unwrap_or_default();
+    for (first, last) in [(day(23), day(23)), (day(24), day(24)), (day(22), day(25)), (day(25), day(30))] {
+        let summed = rep.sales_report(first, last).await.unwrap_or_else(|e| panic!("{e}"));
+        let folded = rep.sales_report_from_documents(first, last).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(summed, folded, "{first} to {last}");
+    }
+    let all = rep.sales_report(day(22), day(25)).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(all.by_day.len(), 2, "two Seoul days");
+    assert!(all.margin != Decimal::ZERO && all.refunds > Decimal::ZERO);
 }
