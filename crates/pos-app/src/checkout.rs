@@ -362,7 +362,7 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
                     lines,
                     redeem: req.redeem_points,
                     tier_multiplier,
-                    first_purchase: before == 0,
+                    first_purchase: account.last_sequence() == 0,
                 };
                 let sale = account.sale(&self.loyalty, &input)?;
                 let entries = account.ledger()[before..].to_vec();

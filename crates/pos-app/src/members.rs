@@ -8,7 +8,7 @@ use pos_loyalty::{Consent, Member, Phone, PointsAccount};
 use serde::Serialize;
 
 use crate::error::AppError;
-use crate::ports::{CouponStore, LoyaltyStore, MemberStore, SaleStore, StoredDocument};
+use crate::ports::{CouponStore, LoyaltyStore, MemberStore, SaleStore};
 
 /// What member management needs from a store: members, coupons, points and the sales (for
 /// segments).
@@ -38,6 +38,8 @@ pub struct MemberData {
     pub member: Member,
     /// Their points account, if they have one.
     pub points: Option<PointsAccount>,
+    /// Every entry of their points ledger.
+    pub ledger: Vec<crate::ports::PointsRecord>,
 }
 
 /// Member segments for campaigns.
@@ -139,7 +141,8 @@ impl<S: MembersStore> Members<S> {
     pub async fn export(&self, id: &str) -> Result<MemberData, AppError> {
         let member = self.get(id).await?;
         let points = self.store.load_account(&self.id, id).await?.map(|a| a.0);
-        Ok(MemberData { member, points })
+        let ledger = self.store.ledger(&self.id, id).await?;
+        Ok(MemberData { member, points, ledger })
     }
 
     /// Issues a coupon (birthday, win-back, purchase-count or any single-use code).
@@ -175,29 +178,17 @@ impl<S: MembersStore> Members<S> {
         if period_days <= 0 || dormant_days <= 0 || expiring_days <= 0 {
             return Err(AppError::invalid("period_days", "periods must be at least one day"));
         }
-        let docs = self.store.documents_between(&self.id, DateTime::<Utc>::UNIX_EPOCH, now).await?;
-        let mut purchases: std::collections::BTreeMap<String, Vec<pos_loyalty::Purchase>> =
-            Default::default();
-        for doc in &docs {
-            let StoredDocument::Sale(sale) = doc else { continue };
-            let Some(loyalty) = &sale.loyalty else { continue };
-            purchases
-                .entry(loyalty.member.clone())
-                .or_default()
-                .push(pos_loyalty::Purchase { at: sale.at, amount: sale.total().amount() });
-        }
-        let last_visits = purchases
-            .iter()
-            .filter_map(|(m, ps)| ps.iter().map(|p| p.at).max().map(|t| (m.clone(), t)))
+        let from = now - chrono::Duration::days(period_days);
+        // Spend in minor units ranks members as spend in currency units does.
+        let spend = self.store.member_spend(&self.id, from, now).await?;
+        let purchases: std::collections::BTreeMap<String, Vec<pos_loyalty::Purchase>> = spend
+            .into_iter()
+            .map(|(m, minor)| (m, vec![pos_loyalty::Purchase { at: from, amount: minor.into() }]))
             .collect();
+        let last_visits = self.store.last_visits(&self.id, now).await?.into_iter().collect();
         let accounts = self.store.accounts(&self.id).await?;
         Ok(Segments {
-            top_spenders: pos_loyalty::segment::top_spenders(
-                &purchases,
-                now - chrono::Duration::days(period_days),
-                now,
-                top_percent,
-            ),
+            top_spenders: pos_loyalty::segment::top_spenders(&purchases, from, now, top_percent),
             dormant: pos_loyalty::segment::dormant(&last_visits, now, dormant_days),
             expiring: pos_loyalty::segment::expiring_points(accounts.iter(), now, expiring_days),
         })

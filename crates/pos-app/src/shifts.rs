@@ -102,8 +102,7 @@ impl<S: ShiftsStore> Shifts<S> {
         float.check("float").map_err(field_error)?;
         let id = Uuid::now_v7();
         Shift::open(&id.to_string(), terminal, cashier, at, float)?;
-        let start_sequence =
-            self.store.journal(&self.config.id, terminal).await?.last().map_or(0, |e| e.sequence);
+        let start_sequence = self.store.journal_last(&self.config.id, terminal).await?;
         let record = ShiftRecord {
             id,
             terminal: terminal.to_owned(),
@@ -126,9 +125,10 @@ impl<S: ShiftsStore> Shifts<S> {
 
     /// The domain shift: the record's float and cash events plus the journal's sales and refunds.
     async fn replay(&self, record: &ShiftRecord) -> Result<Shift, AppError> {
-        let journal = self.store.journal(&self.config.id, &record.terminal).await?;
+        let journal =
+            self.store.journal_after(&self.config.id, &record.terminal, record.start_sequence).await?;
         let mut events: Vec<(DateTime<Utc>, ShiftEvent)> = record.cash_events.clone();
-        for e in journal.iter().filter(|e| e.sequence > record.start_sequence) {
+        for e in &journal {
             let event = match JournalDocument::read(e)? {
                 JournalDocument::Sale(doc) => ShiftEvent::Sale(shift_sale(&e.document_id, &doc)),
                 JournalDocument::Return(doc) => ShiftEvent::Refund(shift_refund(&e.document_id, &doc)),

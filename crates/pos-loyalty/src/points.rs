@@ -166,18 +166,54 @@ pub struct RefundOutcome {
     pub bonus_reversed: i64,
 }
 
-/// One member's points.
+/// One member's points: the balance, the lots it is made of, and the ledger entries this value
+/// holds (all of them for an account built in memory; only the ones added since it was loaded
+/// for an account a store keeps [`PointsAccount::compacted`], whose full ledger is stored entry
+/// by entry). The balance is kept, not summed, so a sale costs the same whatever the member's
+/// history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PointsAccount {
     member: String,
     lots: Vec<Lot>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     ledger: Vec<LedgerEntry>,
+    /// The sum of every ledger entry ever.
+    #[serde(default)]
+    balance: i64,
+    /// The sequence of the last ledger entry ever (0 before the first).
+    #[serde(default)]
+    sequence: u64,
 }
 
 impl PointsAccount {
     /// An empty account.
     pub fn new(member: &str) -> Self {
-        PointsAccount { member: member.to_owned(), lots: Vec::new(), ledger: Vec::new() }
+        PointsAccount {
+            member: member.to_owned(),
+            lots: Vec::new(),
+            ledger: Vec::new(),
+            balance: 0,
+            sequence: 0,
+        }
+    }
+
+    /// The account as a store keeps it: without the ledger entries (stored one by one) and
+    /// without lots that are spent and expired by `now`, so its size does not grow with the
+    /// member's history.
+    #[must_use]
+    pub fn compacted(&self, now: DateTime<Utc>) -> Self {
+        PointsAccount {
+            member: self.member.clone(),
+            lots: self.lots.iter().filter(|l| l.remaining > 0 || l.expires_at > now).cloned().collect(),
+            ledger: Vec::new(),
+            balance: self.balance,
+            sequence: self.sequence,
+        }
+    }
+
+    /// The sequence of the last ledger entry ever (0 for an account that never moved).
+    pub fn last_sequence(&self) -> u64 {
+        self.sequence
     }
 
     /// The member.
@@ -187,7 +223,7 @@ impl PointsAccount {
 
     /// The balance: the sum of the ledger.
     pub fn balance(&self) -> i64 {
-        self.ledger.iter().map(|e| e.points).sum()
+        self.balance
     }
 
     /// The balance at `at`, counting lots that will have expired by then as gone.
@@ -200,7 +236,7 @@ impl PointsAccount {
         &self.lots
     }
 
-    /// The ledger.
+    /// The ledger entries this value holds (see the type's documentation).
     pub fn ledger(&self) -> &[LedgerEntry] {
         &self.ledger
     }
@@ -209,7 +245,9 @@ impl PointsAccount {
         if points == 0 {
             return;
         }
-        let sequence = self.ledger.len() as u64 + 1;
+        self.sequence += 1;
+        self.balance += points;
+        let sequence = self.sequence;
         self.ledger.push(LedgerEntry { sequence, at, kind, points, document: document.map(str::to_owned) });
     }
 

@@ -37,3 +37,6 @@ CREATE TABLE report_facts (
     net_minor BIGINT NOT NULL,
     PRIMARY KEY (store_id, day, hour, dim, key)
 );
+
+CREATE INDEX loyalty_entries_by_member ON loyalty_entries (store_id, member_id, sequence);
+CREATE INDEX loyalty_entries_by_document ON loyalty_entries (document_id);

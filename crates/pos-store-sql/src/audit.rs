@@ -135,6 +135,19 @@ sql_row! {
     pub(crate) struct AuditCouponRow { code: String, used_on: String }
 }
 
+impl AuditPointsRow {
+    pub(crate) fn record(self) -> Result<PointsRecord, StoreError> {
+        Ok(PointsRecord {
+            member: self.member_id,
+            document: self.document_id,
+            sequence: uint(self.sequence)?,
+            kind: EntryKind::from_code(&self.kind).ok_or_else(|| corrupt(&self.kind))?,
+            points: self.points,
+            at: self.at,
+        })
+    }
+}
+
 fn line_id(n: i64) -> Result<u32, StoreError> {
     u32::try_from(n).map_err(corrupt)
 }
@@ -256,16 +269,7 @@ impl<D: Dialect> AuditStore for SqlStore<D> {
             .all::<AuditPointsRow>(of(sql.points))
             .await?
             .into_iter()
-            .map(|p| {
-                Ok(PointsRecord {
-                    member: p.member_id,
-                    document: p.document_id,
-                    sequence: uint(p.sequence)?,
-                    kind: EntryKind::from_code(&p.kind).ok_or_else(|| corrupt(&p.kind))?,
-                    points: p.points,
-                    at: p.at,
-                })
-            })
+            .map(AuditPointsRow::record)
             .collect::<Result<Vec<_>, StoreError>>()?;
         let coupons: Vec<AuditCouponRow> = self.all(of(sql.coupons)).await?;
         Ok(TerminalRows {

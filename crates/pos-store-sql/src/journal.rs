@@ -32,6 +32,23 @@ impl<D: Dialect> JournalStore for SqlStore<D> {
             self.all(Self::q(Self::sql().journal.records).bind(&store.0).bind(terminal)).await?;
         rows.iter().map(JournalRow::entry).collect()
     }
+
+    async fn journal_after(
+        &self,
+        store: &StoreId,
+        terminal: &str,
+        after: u64,
+    ) -> Result<Vec<JournalEntry>, StoreError> {
+        let q = Self::q(Self::sql().journal.records_after).bind(&store.0).bind(terminal).bind(int(after)?);
+        let rows: Vec<JournalRow> = self.all(q).await?;
+        rows.iter().map(JournalRow::entry).collect()
+    }
+
+    async fn journal_last(&self, store: &StoreId, terminal: &str) -> Result<u64, StoreError> {
+        let row: Option<HeadRow> =
+            self.one(Self::q(Self::sql().audit.head).bind(&store.0).bind(terminal)).await?;
+        row.map_or(Ok(0), |h| uint(h.sequence))
+    }
 }
 
 #[async_trait]

@@ -1,7 +1,7 @@
 //! Points accounts (written optimistically, by version), their ledger entries, coupons.
 
 use async_trait::async_trait;
-use pos_app::ports::{CouponStore, LoyaltySteps, LoyaltyStore, PointsEntries, valid};
+use pos_app::ports::{CouponStore, LoyaltySteps, LoyaltyStore, PointsEntries, PointsRecord, valid};
 use pos_app::{EventData, StoreError};
 use pos_core::StoreId;
 use pos_loyalty::{Coupon, PointsAccount};
@@ -26,6 +26,12 @@ impl<D: Dialect> LoyaltyStore for SqlStore<D> {
     async fn accounts(&self, store: &StoreId) -> Result<Vec<PointsAccount>, StoreError> {
         let rows: Vec<AccountRow> = self.all(Self::q(Self::sql().loyalty.accounts).bind(&store.0)).await?;
         rows.iter().map(|r| from_json(&r.account)).collect()
+    }
+
+    async fn ledger(&self, store: &StoreId, member: &str) -> Result<Vec<PointsRecord>, StoreError> {
+        let rows: Vec<crate::audit::AuditPointsRow> =
+            self.all(Self::q(Self::sql().loyalty.ledger).bind(&store.0).bind(member)).await?;
+        rows.into_iter().map(crate::audit::AuditPointsRow::record).collect()
     }
 }
 
@@ -60,6 +66,8 @@ impl<D: Dialect> LoyaltySteps for SqlTx<D> {
     ) -> Result<(), StoreError> {
         let sql = &Self::sql().loyalty;
         let member = account.member();
+        // The ledger is stored entry by entry; the account keeps the balance and its lots.
+        let account = &account.compacted(chrono::Utc::now());
         let q = if expected_version == 0 {
             Self::q(sql.insert_account).bind(&store.0).bind(member).bind(json(account)?)
         } else {

@@ -53,6 +53,27 @@ impl<D: Dialect> MemberStore for SqlStore<D> {
         self.one_member(Self::sql().members.by_id, store, id).await
     }
 
+    async fn member_spend(
+        &self,
+        store: &StoreId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let q = Self::q(Self::sql().members.spend).bind(&store.0).bind(from).bind(to);
+        let rows: Vec<SpendRow> = self.all(q).await?;
+        Ok(rows.into_iter().map(|r| (r.member_id, r.n)).collect())
+    }
+
+    async fn last_visits(
+        &self,
+        store: &StoreId,
+        before: DateTime<Utc>,
+    ) -> Result<Vec<(String, DateTime<Utc>)>, StoreError> {
+        let q = Self::q(Self::sql().members.last_visits).bind(&store.0).bind(before);
+        let rows: Vec<VisitRow> = self.all(q).await?;
+        Ok(rows.into_iter().map(|r| (r.member_id, r.at)).collect())
+    }
+
     async fn member_by_phone(&self, store: &StoreId, phone: &Phone) -> Result<Option<Member>, StoreError> {
         self.one_member(Self::sql().members.by_phone, store, phone.as_str()).await
     }
@@ -105,4 +126,14 @@ impl<D: Dialect> ParkStore for SqlStore<D> {
 crate::sql_row! {
     /// A purchase of a member: a sale's total, or a return's as a negative total.
     pub(crate) struct PurchaseRow { at: DateTime<Utc>, total_minor: i64, currency: String }
+}
+
+crate::sql_row! {
+    /// A member's spend.
+    pub(crate) struct SpendRow { member_id: String, n: i64 }
+}
+
+crate::sql_row! {
+    /// A member's last visit.
+    pub(crate) struct VisitRow { member_id: String, at: DateTime<Utc> }
 }

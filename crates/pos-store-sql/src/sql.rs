@@ -184,6 +184,8 @@ pub struct LoyaltySql {
     pub account: &'static str,
     /// (store) -> `version, account` of every account.
     pub accounts: &'static str,
+    /// (store, member) -> `member_id, document_id, sequence, kind, points, at` by sequence.
+    pub ledger: &'static str,
     /// (store, member, account) -> n: inserts version 1 unless it exists (returns a row when
     /// inserted).
     pub insert_account: &'static str,
@@ -212,6 +214,11 @@ pub struct MemberSql {
     /// (store, member, since) -> `at, total_minor, currency`: the member's sales since, and
     /// their returns as negative totals.
     pub purchases: &'static str,
+    /// (store, from, to) -> `member_id, n` (the sum of `total_minor`) per member with sales in
+    /// `[from, to)`.
+    pub spend: &'static str,
+    /// (store, before) -> `member_id, at` (the latest sale) per member.
+    pub last_visits: &'static str,
     /// (store, id, terminal, at, data): parks a basket.
     pub park: &'static str,
     /// (store, id) -> `id, terminal_id, at, data`: deletes a parked basket and returns it.
@@ -240,6 +247,8 @@ pub struct JournalSql {
     /// (store, terminal) -> records (`terminal_id, sequence, kind, document_id, recorded_at,
     /// payload, prev_hash, hash`) by sequence.
     pub records: &'static str,
+    /// (store, terminal, after) -> the records after a sequence, by sequence.
+    pub records_after: &'static str,
     /// (store, terminal, genesis) -> `sequence, hash`: the chain head, created empty if missing
     /// and locked until the end of the transaction.
     pub lock_head: &'static str,

@@ -283,6 +283,24 @@ impl LoyaltyStore for MemoryStore {
     async fn accounts(&self, store: &StoreId) -> Result<Vec<PointsAccount>, StoreError> {
         Ok(of(&self.lock().await.accounts, store).map(|a| a.0.clone()).collect())
     }
+    async fn ledger(&self, store: &StoreId, member: &str) -> Result<Vec<PointsRecord>, StoreError> {
+        let s = self.lock().await;
+        let mut out: Vec<PointsRecord> = s
+            .ledger
+            .iter()
+            .filter(|(st, m, _, _)| st == store && m == member)
+            .map(|(_, m, d, e)| PointsRecord {
+                member: m.clone(),
+                document: *d,
+                sequence: e.sequence,
+                kind: e.kind.clone(),
+                points: e.points,
+                at: e.at,
+            })
+            .collect();
+        out.sort_by_key(|p| p.sequence);
+        Ok(out)
+    }
 }
 
 #[async_trait]
@@ -339,6 +357,36 @@ impl MemberStore for MemoryStore {
             }
         }
         Ok(out)
+    }
+    async fn member_spend(
+        &self,
+        store: &StoreId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        let s = self.lock().await;
+        let mut spend: BTreeMap<String, i64> = BTreeMap::new();
+        for v in of(&s.sales, store).filter(|v| v.at >= from && v.at < to) {
+            if let Some(l) = &v.document.loyalty {
+                *spend.entry(l.member.clone()).or_default() += v.total.to_minor().unwrap_or(0);
+            }
+        }
+        Ok(spend.into_iter().collect())
+    }
+    async fn last_visits(
+        &self,
+        store: &StoreId,
+        before: DateTime<Utc>,
+    ) -> Result<Vec<(String, DateTime<Utc>)>, StoreError> {
+        let s = self.lock().await;
+        let mut last: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
+        for v in of(&s.sales, store).filter(|v| v.at < before) {
+            if let Some(l) = &v.document.loyalty {
+                let e = last.entry(l.member.clone()).or_insert(v.at);
+                *e = (*e).max(v.at);
+            }
+        }
+        Ok(last.into_iter().collect())
     }
     async fn member_by_phone(&self, store: &StoreId, phone: &Phone) -> Result<Option<Member>, StoreError> {
         Ok(of(&self.lock().await.members, store).find(|m| m.phone.as_ref() == Some(phone)).cloned())
@@ -586,6 +634,19 @@ impl SaleStore for MemoryStore {
 impl JournalStore for MemoryStore {
     async fn journal(&self, store: &StoreId, terminal: &str) -> Result<Vec<JournalEntry>, StoreError> {
         Ok(self.lock().await.journal.get(&(store.clone(), terminal.to_owned())).cloned().unwrap_or_default())
+    }
+    async fn journal_after(
+        &self,
+        store: &StoreId,
+        terminal: &str,
+        after: u64,
+    ) -> Result<Vec<JournalEntry>, StoreError> {
+        let s = self.lock().await;
+        let chain = s.journal.get(&(store.clone(), terminal.to_owned()));
+        Ok(chain.map(|c| c.iter().filter(|e| e.sequence > after).cloned().collect()).unwrap_or_default())
+    }
+    async fn journal_last(&self, store: &StoreId, terminal: &str) -> Result<u64, StoreError> {
+        Ok(self.lock().await.heads.get(&(store.clone(), terminal.to_owned())).map_or(0, |h| h.sequence))
     }
 }
 
@@ -988,7 +1049,7 @@ impl LoyaltySteps for MemoryTx {
         if version != expected_version {
             return Err(StoreError::Conflict { what: format!("points account of {}", account.member()) });
         }
-        self.work.accounts.insert(key, (account.clone(), version + 1));
+        self.work.accounts.insert(key, (account.compacted(Utc::now()), version + 1));
         Ok(())
     }
     async fn insert_ledger_entries(

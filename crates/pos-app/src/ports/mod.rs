@@ -143,6 +143,11 @@ pub trait LoyaltyStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn accounts(&self, store: &StoreId) -> Result<Vec<PointsAccount>, StoreError>;
+    /// A member's points ledger, every entry, in sequence order.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn ledger(&self, store: &StoreId, member: &str) -> Result<Vec<PointsRecord>, StoreError>;
 }
 
 /// Coupon storage.
@@ -190,6 +195,26 @@ pub trait MemberStore: Send + Sync + 'static {
         member: &str,
         since: DateTime<Utc>,
     ) -> Result<Vec<pos_loyalty::Purchase>, StoreError>;
+    /// What each member spent on sales in `[from, to)`, in minor units of the store's
+    /// currency; members without a sale left out.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn member_spend(
+        &self,
+        store: &StoreId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, i64)>, StoreError>;
+    /// Each member's last sale before `before`.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn last_visits(
+        &self,
+        store: &StoreId,
+        before: DateTime<Utc>,
+    ) -> Result<Vec<(String, DateTime<Utc>)>, StoreError>;
 }
 
 /// Parked baskets.
@@ -367,6 +392,22 @@ pub trait JournalStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn journal(&self, store: &StoreId, terminal: &str) -> Result<Vec<JournalEntry>, StoreError>;
+    /// A terminal's journal records after sequence `after`, in sequence order (what a shift
+    /// reads: its own records, whatever the length of the history).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn journal_after(
+        &self,
+        store: &StoreId,
+        terminal: &str,
+        after: u64,
+    ) -> Result<Vec<JournalEntry>, StoreError>;
+    /// The last sequence of a terminal's journal (0 before the first record).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn journal_last(&self, store: &StoreId, terminal: &str) -> Result<u64, StoreError>;
 }
 
 /// What the audit reads: every row a terminal's documents wrote.

@@ -6,6 +6,8 @@ pub(crate) const SQL: LoyaltySql = LoyaltySql {
     account: "SELECT version, account::text AS account FROM loyalty_accounts
         WHERE store_id = $1 AND member_id = $2",
     accounts: "SELECT version, account::text AS account FROM loyalty_accounts WHERE store_id = $1 ORDER BY member_id",
+    ledger: "SELECT member_id, document_id, sequence, kind, points, at FROM loyalty_entries
+        WHERE store_id = $1 AND member_id = $2 ORDER BY sequence",
     insert_account:
         "INSERT INTO loyalty_accounts (store_id, member_id, version, account) VALUES ($1, $2, 1, $3::jsonb)
         ON CONFLICT DO NOTHING RETURNING version AS n",

@@ -12,6 +12,10 @@ pub(crate) const SQL: MemberSql = MemberSql {
         UNION ALL
         SELECT r.at, -r.total_minor AS total_minor, s.currency FROM refunds r JOIN sales s ON s.id = r.sale_id
         WHERE s.store_id = ?1 AND s.member_id = ?2 AND r.at > ?3",
+    spend: "SELECT member_id, SUM(total_minor) AS n FROM sales
+        WHERE store_id = ?1 AND member_id IS NOT NULL AND at >= ?2 AND at < ?3 GROUP BY member_id",
+    last_visits: "SELECT member_id, MAX(at) AS at FROM sales
+        WHERE store_id = ?1 AND member_id IS NOT NULL AND at < ?2 GROUP BY member_id",
     park: "INSERT INTO parked_baskets (store_id, id, terminal_id, at, data) VALUES (?1, ?2, ?3, ?4, ?5)",
     recall: "DELETE FROM parked_baskets WHERE store_id = ?1 AND id = ?2 RETURNING id, terminal_id, at, data",
     parked: "SELECT id, terminal_id, at, data FROM parked_baskets WHERE store_id = ?1 AND terminal_id = ?2

@@ -41,6 +41,7 @@ pub async fn members<S: Store + Inspect>(store: Arc<S>) {
     assert_eq!(data.member.name.as_deref(), Some("김민수"));
     let balance = data.points.as_ref().map(|a| a.balance());
     assert_eq!(balance, Some(1_015));
+    assert_eq!(data.ledger.iter().map(|e| e.points).sum::<i64>(), 1_015, "the export has every ledger entry");
     // Segments: the one buyer is the top spender, not dormant now, dormant in 100 days, and
     // has points expiring within 30 days of 350 days from now.
     let seg = members

@@ -159,9 +159,10 @@ pub async fn reports_equal_the_fold<S: Store + Inspect>(store: Arc<S>) {
     let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap_or_default();
     let mut receipts = Vec::new();
     // 23:00 to 01:30 in Seoul: 14:00 to 16:30 UTC.
-    for (i, when) in ["2026-11-23T14:00:00Z", "2026-11-23T14:59:59Z", "2026-11-23T15:00:00Z", "2026-11-23T16:30:00Z"]
-        .into_iter()
-        .enumerate()
+    for (i, when) in
+        ["2026-11-23T14:00:00Z", "2026-11-23T14:59:59Z", "2026-11-23T15:00:00Z", "2026-11-23T16:30:00Z"]
+            .into_iter()
+            .enumerate()
     {
         let mut r = match i % 3 {
             0 => sale(&format!("w{i}"), "T1", &[("odd", 3), ("milk", 1)], Some("m-1"), false),
@@ -180,8 +181,12 @@ pub async fn reports_equal_the_fold<S: Store + Inspect>(store: Arc<S>) {
         lines,
         at: at(when),
     };
-    ret.refund(&refund("wr1", &receipts[0], vec![1], "2026-11-23T14:30:00Z")).await.unwrap_or_else(|e| panic!("{e}"));
-    ret.refund(&refund("wr2", &receipts[1], vec![2], "2026-11-24T02:00:00Z")).await.unwrap_or_else(|e| panic!("{e}"));
+    ret.refund(&refund("wr1", &receipts[0], vec![1], "2026-11-23T14:30:00Z"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    ret.refund(&refund("wr2", &receipts[1], vec![2], "2026-11-24T02:00:00Z"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let void = pos_app::VoidRequest {
         idempotency_key: "wv".into(),
         terminal: "T1".into(),
