@@ -1,6 +1,7 @@
 //! Completing a sale: validate, price, take payments through the gateway, then commit
 //! everything in one transaction.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -18,11 +19,12 @@ use uuid::Uuid;
 use crate::commit::{self, FailPoint};
 use crate::documents::{LineFacts, SCHEMA, SaleDocument};
 use crate::error::{AppError, StoreError};
+use crate::events::EventData;
 use crate::payments::{Gate, attempt};
 use crate::ports::{
-    AccountChange, AttemptOperation, AttemptState, AttemptStore, CatalogStore, CouponStore, LoyaltyStore,
-    MemberStore, ParkStore, ParkedBasket, PaymentAttempt, PaymentRecord, PointsEntries, SaleCommit,
-    SaleStore, Transactional, receipt_number,
+    AccountChange, AttemptOperation, AttemptState, AttemptStore, CatalogStore, CouponStore, EventStore,
+    LoyaltyStore, MemberStore, ParkStore, ParkedBasket, PaymentAttempt, PaymentRecord, PointsEntries,
+    SaleCommit, SaleStore, Transactional, receipt_number,
 };
 use crate::requests::{MAX_COUPONS, MAX_REDEEM_POINTS, check_field, check_key, check_time, field_error};
 use crate::settings::Settings;
@@ -30,7 +32,15 @@ use crate::settings::Settings;
 /// What checkout needs from a store: the catalog, coupons and points to price and settle, parked
 /// baskets, and transactions to commit.
 pub trait CheckoutStore:
-    CatalogStore + CouponStore + LoyaltyStore + MemberStore + ParkStore + SaleStore + AttemptStore + Transactional
+    CatalogStore
+    + CouponStore
+    + LoyaltyStore
+    + MemberStore
+    + ParkStore
+    + SaleStore
+    + AttemptStore
+    + EventStore
+    + Transactional
 {
 }
 
@@ -42,6 +52,7 @@ impl<
         + ParkStore
         + SaleStore
         + AttemptStore
+        + EventStore
         + Transactional,
 > CheckoutStore for T
 {
@@ -150,12 +161,16 @@ pub struct CompletedSale {
     pub loyalty: Option<LoyaltySale>,
 }
 
-/// The catalog and the engine checkout prices with, cached until [`Checkout::reload`].
+/// The catalog and the engine checkout prices with, kept up to date by [`Checkout::reload`].
 struct Pricing {
     catalog: Catalog,
+    /// The store's promotions (the engine has the tiers' too).
+    promotions: Vec<pos_core::Promotion>,
     engine: PricingEngine,
     /// Usage limits by promotion id.
-    limits: std::collections::HashMap<String, u32>,
+    limits: HashMap<String, u32>,
+    /// The outbox sequence the cache is up to date with.
+    version: u64,
 }
 
 /// The checkout use case for one store: live totals, parking, completing a sale.
@@ -166,6 +181,7 @@ pub struct Checkout<S: CheckoutStore, G: PaymentGateway> {
     loyalty: LoyaltyConfig,
     key: JournalKey,
     pricing: RwLock<Option<Arc<Pricing>>>,
+    loading: tokio::sync::Mutex<()>,
     fail: FailPoint,
 }
 
@@ -180,6 +196,7 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
             loyalty,
             key,
             pricing: RwLock::new(None),
+            loading: tokio::sync::Mutex::new(()),
             fail: FailPoint::default(),
         }
     }
@@ -266,8 +283,57 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
         Ok(self.store.parked(&self.config.id, terminal).await?)
     }
 
-    /// Forgets the cached catalog and promotions (call after catalog or promotion changes).
-    pub async fn reload(&self) {
+    /// Brings the cached catalog and promotions up to date with the changes committed since it
+    /// was loaded (call after catalog, price or promotion changes): it applies the outbox's
+    /// pricing events in order, not a reload of everything.
+    ///
+    /// # Errors
+    /// [`AppError::Store`]; a change the catalog refuses (the cache is then loaded afresh).
+    pub async fn reload(&self) -> Result<(), AppError> {
+        let _one = self.loading.lock().await;
+        let Some(current) = self.pricing.read().await.clone() else { return Ok(()) };
+        let events = self.store.pricing_events_after(&self.config.id, current.version).await?;
+        let Some(last) = events.last().map(|e| e.sequence) else { return Ok(()) };
+        let mut catalog = current.catalog.clone();
+        let mut promotions = current.promotions.clone();
+        let mut promotions_changed = false;
+        for e in events {
+            let applied = match e.data {
+                EventData::ProductChanged { product } => catalog.upsert_product(*product),
+                EventData::CategoryChanged { category } => catalog.upsert_category(
+                    &category.id.0,
+                    &category.name,
+                    category.parent.as_ref().map(|p| p.0.as_str()),
+                ),
+                EventData::PriceListChanged { price_list } => catalog.add_price_list(*price_list),
+                EventData::PromotionChanged { promotion } => {
+                    promotions.retain(|p| p.id() != promotion.id());
+                    promotions.push(*promotion);
+                    promotions_changed = true;
+                    Ok(())
+                }
+                _ => Ok(()),
+            };
+            if applied.is_err() {
+                // Something the incremental path cannot apply: start over from the store.
+                *self.pricing.write().await = None;
+                drop(_one);
+                self.catalog_and_engine().await?;
+                return Ok(());
+            }
+        }
+        let (engine, limits) = if promotions_changed {
+            self.engine(&promotions)?
+        } else {
+            (current.engine.clone(), current.limits.clone())
+        };
+        *self.pricing.write().await =
+            Some(Arc::new(Pricing { catalog, promotions, engine, limits, version: last }));
+        Ok(())
+    }
+
+    /// Forgets the cached catalog and promotions: the next sale loads them afresh.
+    pub async fn forget(&self) {
         *self.pricing.write().await = None;
     }
 
@@ -275,18 +341,32 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
         if let Some(p) = self.pricing.read().await.as_ref() {
             return Ok(p.clone());
         }
+        // One loader: concurrent misses wait for it and take what it loaded.
+        let _one = self.loading.lock().await;
+        if let Some(p) = self.pricing.read().await.as_ref() {
+            return Ok(p.clone());
+        }
+        let version = self.store.last_event(&self.config.id).await?;
         let catalog = self.store.load_catalog(&self.config.id, self.config.currency).await?;
-        let mut promotions = self.store.load_promotions(&self.config.id).await?;
-        // The tiers' member discounts are promotions like any other, gated by tier.
-        promotions.extend(pos_loyalty::tier_promotions(&self.loyalty.tiers)?);
-        let limits = promotions
-            .iter()
-            .filter_map(|p| p.spec().max_uses.map(|n| (p.id().as_str().to_owned(), n)))
-            .collect();
-        let engine = PricingEngine::builder(self.config.clone()).promotions(promotions).build()?;
-        let p = Arc::new(Pricing { catalog, engine, limits });
+        let promotions = self.store.load_promotions(&self.config.id).await?;
+        let (engine, limits) = self.engine(&promotions)?;
+        let p = Arc::new(Pricing { catalog, promotions, engine, limits, version });
         *self.pricing.write().await = Some(p.clone());
         Ok(p)
+    }
+
+    /// The engine over the store's promotions and the tiers' member discounts, and the usage
+    /// limits by promotion.
+    fn engine(
+        &self,
+        promotions: &[pos_core::Promotion],
+    ) -> Result<(PricingEngine, HashMap<String, u32>), AppError> {
+        let mut all = promotions.to_vec();
+        // The tiers' member discounts are promotions like any other, gated by tier.
+        all.extend(pos_loyalty::tier_promotions(&self.loyalty.tiers)?);
+        let limits =
+            all.iter().filter_map(|p| p.spec().max_uses.map(|n| (p.id().as_str().to_owned(), n))).collect();
+        Ok((PricingEngine::builder(self.config.clone()).promotions(all).build()?, limits))
     }
 
     /// Completes a sale. The idempotency key is looked up first: a retry of a committed request

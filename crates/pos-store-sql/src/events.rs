@@ -38,20 +38,33 @@ impl<D: Dialect> EventStore for SqlStore<D> {
         limit: usize,
     ) -> Result<Vec<Event>, StoreError> {
         let q = Self::q(Self::sql().events.after).bind(&store.0).bind(int(after)?).bind(int(limit as u64)?);
-        let rows: Vec<EventRow> = self.all(q).await?;
-        rows.into_iter()
-            .map(|r| {
-                let data = data(&r.kind, &r.payload)?;
-                Ok(Event {
-                    sequence: uint(r.sequence)?,
-                    id: r.id,
-                    schema: u32::try_from(r.schema).map_err(corrupt)?,
-                    at: r.at,
-                    data,
-                })
-            })
-            .collect()
+        events(self.all(q).await?)
     }
+
+    async fn pricing_events_after(&self, store: &StoreId, after: u64) -> Result<Vec<Event>, StoreError> {
+        events(self.all(Self::q(Self::sql().events.pricing_after).bind(&store.0).bind(int(after)?)).await?)
+    }
+
+    async fn last_event(&self, store: &StoreId) -> Result<u64, StoreError> {
+        let row: Option<NumberRow> = self.one(Self::q(Self::sql().events.last).bind(&store.0)).await?;
+        row.map_or(Ok(0), |r| uint(r.n))
+    }
+}
+
+/// Events from their rows.
+fn events(rows: Vec<EventRow>) -> Result<Vec<Event>, StoreError> {
+    rows.into_iter()
+        .map(|r| {
+            let data = data(&r.kind, &r.payload)?;
+            Ok(Event {
+                sequence: uint(r.sequence)?,
+                id: r.id,
+                schema: u32::try_from(r.schema).map_err(corrupt)?,
+                at: r.at,
+                data,
+            })
+        })
+        .collect()
 }
 
 #[async_trait]

@@ -175,6 +175,10 @@ pub struct EventSql {
     pub insert: &'static str,
     /// (store, after, limit) -> `sequence, id, kind, schema, at, payload` in sequence order.
     pub after: &'static str,
+    /// (store, after) -> the product, category, promotion and price list events after, in order.
+    pub pricing_after: &'static str,
+    /// (store) -> n: the store's last event sequence, if any.
+    pub last: &'static str,
 }
 
 /// Points accounts, ledger entries, coupons.

@@ -17,6 +17,8 @@ CREATE TABLE events (
     payload TEXT NOT NULL,
     PRIMARY KEY (store_id, sequence)
 );
+-- What a cached catalog catches up with: the pricing changes since a sequence.
+CREATE INDEX events_by_type ON events (store_id, type, sequence);
 
 -- Summary rows of the reports, kept by every sale and return commit: per store-local day
 -- (YYYY-MM-DD) and hour, per dimension (hour, refunds, product, category, cashier, margin, tax,

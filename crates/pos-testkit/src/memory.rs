@@ -108,12 +108,18 @@ impl State {
 #[derive(Default, Clone)]
 pub struct MemoryStore {
     state: Arc<Mutex<State>>,
+    catalog_loads: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl MemoryStore {
     /// An empty store.
     pub fn new() -> Self {
         MemoryStore::default()
+    }
+
+    /// How many times the whole catalog was loaded (tests of the catalog cache count them).
+    pub fn catalog_loads(&self) -> u64 {
+        self.catalog_loads.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub(crate) async fn lock(&self) -> tokio::sync::MutexGuard<'_, State> {
@@ -167,6 +173,7 @@ impl CatalogStore for MemoryStore {
         Ok(())
     }
     async fn load_catalog(&self, store: &StoreId, currency: Currency) -> Result<Catalog, StoreError> {
+        self.catalog_loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let s = self.lock().await;
         let bad = |e: pos_core::CoreError| StoreError::Backend { message: e.to_string() };
         let mut catalog = Catalog::from_rows(
@@ -462,6 +469,23 @@ impl EventStore for MemoryStore {
             .take(limit)
             .map(|(_, e)| e.clone())
             .collect())
+    }
+    async fn pricing_events_after(&self, store: &StoreId, after: u64) -> Result<Vec<Event>, StoreError> {
+        Ok(self.pricing_after(store, after).await)
+    }
+    async fn last_event(&self, store: &StoreId) -> Result<u64, StoreError> {
+        Ok(self.lock().await.event_heads.get(store).copied().unwrap_or(0))
+    }
+}
+
+impl MemoryStore {
+    async fn pricing_after(&self, store: &StoreId, after: u64) -> Vec<Event> {
+        let s = self.lock().await;
+        s.events
+            .iter()
+            .filter(|(st, e)| st == store && e.sequence > after && e.data.changes_pricing())
+            .map(|(_, e)| e.clone())
+            .collect()
     }
 }
 

@@ -382,6 +382,18 @@ pub trait EventStore: Send + Sync + 'static {
     /// [`StoreError::Backend`].
     async fn events_after(&self, store: &StoreId, after: u64, limit: usize)
     -> Result<Vec<Event>, StoreError>;
+    /// The events that change what checkout prices with (product, category, promotion and
+    /// price list changes) after sequence `after`, in order: what a cached catalog applies to
+    /// catch up, without reading the sales in between.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn pricing_events_after(&self, store: &StoreId, after: u64) -> Result<Vec<Event>, StoreError>;
+    /// The sequence of the store's last event (0 before the first).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn last_event(&self, store: &StoreId) -> Result<u64, StoreError>;
 }
 
 /// The journal as stored.

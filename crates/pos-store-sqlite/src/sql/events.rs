@@ -10,4 +10,9 @@ pub(crate) const SQL: EventSql = EventSql {
         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     after: "SELECT sequence, id, type AS kind, schema, at, payload AS payload FROM events
         WHERE store_id = ?1 AND sequence > ?2 ORDER BY sequence LIMIT ?3",
+    pricing_after: "SELECT sequence, id, type AS kind, schema, at, payload AS payload FROM events
+        WHERE store_id = ?1 AND sequence > ?2
+            AND type IN ('product.changed', 'category.changed', 'promotion.changed', 'price_list.changed')
+        ORDER BY sequence",
+    last: "SELECT last AS n FROM event_heads WHERE store_id = ?1",
 };

@@ -212,7 +212,7 @@ pub async fn retries_replay_what_was_committed<S: Store + Inspect>(store: Arc<S>
     let dearer = Product::new("milk", "바나나우유", "food", "standard", Decimal::from(1_800))
         .unwrap_or_else(|e| panic!("{e}"));
     store.upsert_product(&store_id(), &dearer).await.unwrap_or_else(|e| panic!("{e}"));
-    co.reload().await;
+    co.reload().await.unwrap_or_else(|e| panic!("{e}"));
     let before = store.row_counts().await;
     let after = co.complete_sale(&request).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(after.total, first.total, "the recorded total, not today's price");
