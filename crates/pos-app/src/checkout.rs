@@ -161,6 +161,9 @@ pub struct CompletedSale {
     pub loyalty: Option<LoyaltySale>,
 }
 
+/// How often a sale starts over after a concurrent change before giving up.
+const CONFLICT_RETRIES: usize = 4;
+
 /// The catalog and the engine checkout prices with, kept up to date by [`Checkout::reload`].
 struct Pricing {
     catalog: Catalog,
@@ -386,7 +389,27 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
     pub async fn complete_sale(&self, req: &SaleRequest) -> Result<CompletedSale, AppError> {
         req.check()?;
         let request_hash = hash_request(req)?;
-        if let Some(done) = self.replay(&req.idempotency_key, &request_hash).await? {
+        // A concurrent change (the member's account moved on under another till, a
+        // serialisation failure) is retried from the start: the cards approved on the way are
+        // reused, not charged again.
+        let mut tries = 0;
+        loop {
+            match self.complete_once(req, &request_hash).await {
+                Err(AppError::Store(StoreError::Conflict { .. })) if tries < CONFLICT_RETRIES => tries += 1,
+                Err(e @ AppError::Store(StoreError::Conflict { .. })) => {
+                    let attempts = self.store.attempts_of(&self.config.id, &req.idempotency_key).await?;
+                    let approved =
+                        attempts.into_iter().filter(|a| a.state == AttemptState::Approved).collect();
+                    self.reverse_all(approved).await;
+                    return Err(e);
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn complete_once(&self, req: &SaleRequest, request_hash: &str) -> Result<CompletedSale, AppError> {
+        if let Some(done) = self.replay(&req.idempotency_key, request_hash).await? {
             return Ok(done);
         }
         let pricing = self.catalog_and_engine().await?;
@@ -539,7 +562,7 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
             store: self.config.id.clone(),
             terminal: req.terminal.clone(),
             idempotency_key: req.idempotency_key.clone(),
-            request_hash: request_hash.clone(),
+            request_hash: request_hash.to_owned(),
             facts: Vec::new(),
             document,
             account,
@@ -554,8 +577,11 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
             Ok(o) => o,
             Err(e) => {
                 // A conflicting request's cards were the first request's (the gateway keys are
-                // the same): never touch them.
-                if !matches!(e, AppError::IdempotencyConflict { .. }) {
+                // the same): never touch them. A concurrent change is retried with these cards.
+                if !matches!(
+                    e,
+                    AppError::IdempotencyConflict { .. } | AppError::Store(StoreError::Conflict { .. })
+                ) {
                     self.reverse_all(charged).await;
                 }
                 return Err(e);
@@ -564,7 +590,7 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
         let total = commit.document.total();
         if outcome.replayed {
             // A concurrent try of the same request committed first; its cards were these.
-            return self.replay(&req.idempotency_key, &request_hash).await?.ok_or_else(|| {
+            return self.replay(&req.idempotency_key, request_hash).await?.ok_or_else(|| {
                 AppError::Store(StoreError::Conflict { what: format!("sale `{}`", req.idempotency_key) })
             });
         }

@@ -311,13 +311,14 @@ impl Dim {
     }
 }
 
-/// A summary row: what one document adds to a dimension of its local day and hour, or the sum
-/// of such rows over a period. Amounts are exact in the store's currency.
+/// A summary row: what one document adds to a dimension of its local day (and, for
+/// [`Dim::Hour`], hour), or the sum of such rows over a period. Amounts are exact in the store's
+/// currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ReportFact {
     /// Store-local day.
     pub day: NaiveDate,
-    /// Store-local hour (0-23).
+    /// Store-local hour (0-23) for [`Dim::Hour`], 0 for the others.
     pub hour: u32,
     /// What it counts.
     pub dim: Dim,
@@ -346,9 +347,11 @@ pub fn facts(doc: &StoredDocument, local: &dyn Fn(DateTime<Utc>) -> (NaiveDate, 
         StoredDocument::Sale(s) => s.priced.currency,
         StoredDocument::Return(r) => r.quote.amount.currency(),
     };
+    // Only the hourly row has an hour: the others are kept per day, so a period's rows grow
+    // with its days and keys, not with its hours.
     let fact = |dim: Dim, key: String| ReportFact {
         day,
-        hour,
+        hour: if dim == Dim::Hour { hour } else { 0 },
         dim,
         key,
         label: String::new(),
@@ -409,15 +412,21 @@ pub fn facts(doc: &StoredDocument, local: &dyn Fn(DateTime<Utc>) -> (NaiveDate, 
         x.gross = sign * amount;
         out.push(x);
     }
-    // One row per (dimension, key): a basket with the same SKU on two lines adds one.
-    let mut merged: Vec<ReportFact> = Vec::with_capacity(out.len());
+    // One row per (dimension, key), a basket with the same SKU on two lines adding one, in the
+    // order of (day, hour, dimension, key): the order commits lock summary rows in, so two
+    // commits never wait for each other in a cycle.
+    let mut merged: BTreeMap<(Dim, String), ReportFact> = BTreeMap::new();
     for f in out {
-        match merged.iter_mut().find(|m| m.dim == f.dim && m.key == f.key) {
+        match merged.get_mut(&(f.dim, f.key.clone())) {
             Some(m) => add(m, &f),
-            None => merged.push(f),
+            None => {
+                merged.insert((f.dim, f.key.clone()), f);
+            }
         }
     }
-    merged
+    let mut rows: Vec<ReportFact> = merged.into_values().collect();
+    rows.sort_by(|a, b| (a.day, a.hour, a.dim, &a.key).cmp(&(b.day, b.hour, b.dim, &b.key)));
+    rows
 }
 
 fn kind_code(kind: TenderKind) -> String {

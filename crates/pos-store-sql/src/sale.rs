@@ -163,10 +163,11 @@ impl<D: Dialect> SaleSteps for SqlTx<D> {
     async fn add_report_facts(
         &mut self,
         store: &StoreId,
+        terminal: &str,
         currency: Currency,
         facts: &[ReportFact],
     ) -> Result<(), StoreError> {
-        self.add_facts(store, facts, currency).await
+        self.add_facts(store, terminal, facts, currency).await
     }
 
     async fn use_promotion(
@@ -330,6 +331,7 @@ impl<D: Dialect> SqlTx<D> {
     pub(crate) async fn add_facts(
         &mut self,
         store: &StoreId,
+        terminal: &str,
         facts: &[ReportFact],
         currency: Currency,
     ) -> Result<(), StoreError> {
@@ -346,7 +348,8 @@ impl<D: Dialect> SqlTx<D> {
                 .bind(minor_of(f.gross, currency)?)
                 .bind(minor_of(f.tax, currency)?)
                 .bind(minor_of(f.discount, currency)?)
-                .bind(minor_of(f.net, currency)?);
+                .bind(minor_of(f.net, currency)?)
+                .bind(terminal);
             self.run(q).await?;
         }
         Ok(())

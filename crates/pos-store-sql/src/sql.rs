@@ -86,11 +86,11 @@ pub struct SaleSql {
     /// otherwise): counts a use.
     pub use_promotion: &'static str,
     /// (store, day, hour, dim, key, label, sales, quantity_milli, gross_minor, tax_minor,
-    /// discount_minor, net_minor): adds a summary row to its day and hour (days are
-    /// `YYYY-MM-DD` text, which sorts as dates).
+    /// discount_minor, net_minor, terminal): adds a summary row to its terminal's row of its
+    /// day and hour (days are `YYYY-MM-DD` text, which sorts as dates).
     pub add_fact: &'static str,
     /// (store, first, last) -> `dim, key, day, hour, label, sales, quantity_milli, gross_minor,
-    /// tax_minor, discount_minor, net_minor`: the rows of the days summed per dim and key, and
+    /// tax_minor, discount_minor, net_minor`: the rows of the days (of every terminal) summed per dim and key, and
     /// for `hour` per day and hour (others report `first` and hour 0).
     pub facts: &'static str,
     /// (store, terminal, number) -> `id, currency, document`.

@@ -89,7 +89,7 @@ pub(crate) struct State {
     pub(crate) claimed: BTreeMap<Key<(Uuid, u32)>, Uuid>,
     pub(crate) promotion_uses: BTreeMap<Key<String>, u32>,
     pub(crate) events: Vec<(StoreId, Event)>,
-    pub(crate) facts: BTreeMap<(StoreId, chrono::NaiveDate, u32, Dim, String), ReportFact>,
+    pub(crate) facts: BTreeMap<(StoreId, chrono::NaiveDate, u32, Dim, String, String), ReportFact>,
     event_heads: BTreeMap<StoreId, u64>,
 }
 
@@ -569,7 +569,7 @@ impl SaleStore for MemoryStore {
     ) -> Result<Vec<ReportFact>, StoreError> {
         let s = self.lock().await;
         let mut out: BTreeMap<(Dim, String, chrono::NaiveDate, u32), ReportFact> = BTreeMap::new();
-        for ((st, day, _, _, _), f) in &s.facts {
+        for ((st, day, _, _, _, _), f) in &s.facts {
             if st != store || *day < first || *day > last {
                 continue;
             }
@@ -875,11 +875,12 @@ impl SaleSteps for MemoryTx {
     async fn add_report_facts(
         &mut self,
         store: &StoreId,
+        terminal: &str,
         _currency: Currency,
         facts: &[ReportFact],
     ) -> Result<(), StoreError> {
         for f in facts {
-            let key = (store.clone(), f.day, f.hour, f.dim, f.key.clone());
+            let key = (store.clone(), f.day, f.hour, f.dim, f.key.clone(), terminal.to_owned());
             match self.work.facts.get_mut(&key) {
                 Some(row) => sum_into(row, f),
                 None => {

@@ -503,13 +503,16 @@ pub trait SaleSteps: Send {
         promotion: &str,
         limit: u32,
     ) -> Result<bool, StoreError>;
-    /// Adds a document's summary rows (amounts in `currency`) to those of its day and hour.
+    /// Adds a document's summary rows (amounts in `currency`) to its terminal's rows of its day
+    /// and hour. Rows are kept per terminal so that tills never wait on each other for them;
+    /// reads sum over terminals.
     ///
     /// # Errors
     /// [`StoreError::Backend`].
     async fn add_report_facts(
         &mut self,
         store: &StoreId,
+        terminal: &str,
         currency: Currency,
         facts: &[crate::reports::ReportFact],
     ) -> Result<(), StoreError>;
