@@ -7,12 +7,12 @@
 //! 2. look up the idempotency key: a committed request with the same hash is replayed, a
 //!    different one is a conflict;
 //! 3. take the terminal's next receipt number and lock its journal head;
-//! 4. the sale row, its lines, its payments; its payment attempts become committed; the
-//!    reports' summary rows of the terminal's day and hour;
+//! 4. the sale row, its lines, its payments; its payment attempts become committed;
 //! 5. stock: lock every (location, SKU) row in sorted order, decide each movement with
 //!    [`pos_inventory::apply`], write the levels and movements;
 //! 6. loyalty: the points account (optimistically, by version), its ledger entries, the coupons
-//!    used, one use of each usage-limited promotion applied (refused past its limit);
+//!    used, one use of each usage-limited promotion applied (refused past its limit); the
+//!    reports' summary rows of the store's day and hour;
 //! 7. the journal record, chained to the head, and the new head; the events (outbox), the
 //!    store's event head locked last;
 //! 8. commit.
@@ -24,11 +24,11 @@
 //! next Z number and appends the Z report to the journal; a stock change locks its document
 //! (refusing it if it changed since it was read), then moves stock as in step 5.
 //!
-//! Rows are locked in one global order (the terminal's counters, journal head and summary rows,
-//! then stock rows by location and SKU, then the member's account, then the store's event
-//! head), so concurrent commits cannot deadlock. What a till shares with other tills is locked
-//! as late as it can be and the one row every commit of a store shares, the event head, last:
-//! a commit holds it for two statements and its own commit.
+//! Rows are locked in one global order (the terminal's counters and journal head, then stock
+//! rows by location and SKU, then the member's account, then the reports' summary rows of the
+//! store by day, hour, dimension and key, then the store's event head), so concurrent commits
+//! cannot deadlock. The rows every commit of a store shares (summary rows, event head) are
+//! locked last, so a commit holds them for a few statements and its own commit.
 
 use std::collections::BTreeMap;
 
@@ -189,9 +189,8 @@ async fn sale_steps(
     if tx.commit_attempts(&c.store, &c.idempotency_key, chrono::Utc::now()).await? != charged {
         return Err(StoreError::Conflict { what: "card payment (reversed meanwhile)".into() }.into());
     }
-    let doc = &c.document;
-    tx.add_report_facts(&c.store, &c.terminal, doc.priced.currency, &c.facts).await?;
     fail.after(CommitStep::Payments)?;
+    let doc = &c.document;
     move_stock(tx, &c.store, &doc.drafts(), Some(&receipt), &doc.cashier, doc.at).await?;
     fail.after(CommitStep::Stock)?;
     loyalty(tx, &c.store, c.account.as_ref(), doc.points.as_ref(), doc.sale_id).await?;
@@ -205,6 +204,7 @@ async fn sale_steps(
             return Err(AppError::PromotionLimit { promotion: promotion.clone() });
         }
     }
+    tx.add_report_facts(&c.store, doc.priced.currency, &c.facts).await?;
     fail.after(CommitStep::Loyalty)?;
     let entry = chain.append(key, doc.kind(), &receipt, doc.at, doc)?;
     tx.append_journal(&c.store, &entry).await?;
@@ -258,11 +258,11 @@ async fn return_steps(
     if tx.commit_attempts(&c.store, &c.idempotency_key, chrono::Utc::now()).await? != paid {
         return Err(StoreError::Conflict { what: "refund payout (not approved)".into() }.into());
     }
-    tx.add_report_facts(&c.store, &c.terminal, doc.quote.amount.currency(), &c.facts).await?;
     fail.after(CommitStep::Document)?;
     move_stock(tx, &c.store, &doc.drafts(), Some(&receipt), &doc.cashier, doc.at).await?;
     fail.after(CommitStep::Stock)?;
     loyalty(tx, &c.store, c.account.as_ref(), doc.points.as_ref(), doc.refund_id).await?;
+    tx.add_report_facts(&c.store, doc.quote.amount.currency(), &c.facts).await?;
     fail.after(CommitStep::Loyalty)?;
     let entry = chain.append(key, doc.kind(), &receipt, doc.at, doc)?;
     tx.append_journal(&c.store, &entry).await?;

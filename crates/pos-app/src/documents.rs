@@ -150,6 +150,38 @@ pub struct SaleDocument {
 }
 
 impl SaleDocument {
+    /// The receipt of this sale, numbered `number`, its time shown in `tz`, each payment named
+    /// by `tender` (the store's words for cash, card, ...) with a card's brand and last digits.
+    /// The same sale gives the same receipt, so a reprint matches the first print.
+    pub fn receipt(
+        &self,
+        number: &str,
+        header: pos_core::StoreHeader,
+        tz: chrono_tz::Tz,
+        tender: &dyn Fn(TenderKind) -> String,
+    ) -> pos_core::Receipt {
+        let local = self.at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+        let mut receipt = pos_core::Receipt::from_priced(
+            &self.priced,
+            header,
+            number,
+            &self.terminal,
+            &self.cashier,
+            &local,
+        );
+        for p in &self.payments {
+            let mut label = tender(p.kind);
+            if let Some(brand) = &p.brand {
+                label = format!("{label} {brand}");
+            }
+            if let Some(last4) = &p.last4 {
+                label = format!("{label} ****{last4}");
+            }
+            receipt = receipt.with_tender(&label, p.amount);
+        }
+        receipt.with_change(self.settlement.change)
+    }
+
     /// The amount due.
     pub fn total(&self) -> Money {
         self.priced.total

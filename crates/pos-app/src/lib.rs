@@ -21,6 +21,7 @@
 //! - [`audit`]: verifying a terminal's journal chain and the stored sales against it.
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod audit;
 pub mod checkout;
 pub mod commit;

@@ -402,3 +402,176 @@ pub fn render_text(r: &Receipt, width: Width, labels: &Labels) -> Vec<String> {
     }
     out
 }
+
+/// Text made safe to place in HTML.
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders a receipt as a self-contained HTML page (for an e-mail or a browser's print), from
+/// the same model as [`render_text`] and with the same words. Every text from the receipt is
+/// escaped; the page loads nothing from elsewhere.
+pub fn render_html(r: &Receipt, labels: &Labels) -> String {
+    let amt = |d: Decimal| escape_html(&format_amount(d, r.currency));
+    let e = |s: &str| escape_html(s);
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">");
+    h.push_str(&format!("<title>{} {}</title>", e(&labels.receipt), e(&r.number)));
+    h.push_str(
+        "<style>body{font-family:sans-serif;max-width:26em;margin:1em auto}table{width:100%;border-collapse:collapse}\
+         td.n{text-align:right;white-space:nowrap}tr.d td{color:#555;padding-left:1em}\
+         .total td{font-weight:bold;border-top:1px solid #000}header,footer{text-align:center}</style></head><body>\n",
+    );
+    h.push_str(&format!("<header><h1>{}</h1>", e(&r.header.name)));
+    for l in &r.header.lines {
+        h.push_str(&format!("<div>{}</div>", e(l)));
+    }
+    if let Some(t) = &r.header.tax_id {
+        h.push_str(&format!("<div>{}</div>", e(t)));
+    }
+    h.push_str("</header>\n");
+    h.push_str(&format!(
+        "<p>{} {} &middot; {}<br>{} {} &middot; {}</p>\n",
+        e(&labels.receipt),
+        e(&r.number),
+        e(&r.terminal),
+        e(&labels.cashier),
+        e(&r.cashier),
+        e(&r.datetime)
+    ));
+    h.push_str("<table>\n");
+    for line in &r.lines {
+        let qty = if line.quantity == "1" {
+            String::new()
+        } else {
+            format!(" ({} &times; {})", e(&line.quantity), amt(line.unit_price))
+        };
+        h.push_str(&format!(
+            "<tr><td>{}{qty}</td><td class=\"n\">{} {}</td></tr>\n",
+            e(&line.name),
+            amt(line.base),
+            e(&line.tax_label)
+        ));
+        for (label, d) in &line.discounts {
+            h.push_str(&format!(
+                "<tr class=\"d\"><td>{}</td><td class=\"n\">-{}</td></tr>\n",
+                e(label),
+                amt(*d)
+            ));
+        }
+    }
+    if !r.discount_total.is_zero() {
+        h.push_str(&format!(
+            "<tr><td>{}</td><td class=\"n\">{}</td></tr>\n",
+            e(&labels.subtotal),
+            amt(r.subtotal)
+        ));
+        h.push_str(&format!(
+            "<tr><td>{}</td><td class=\"n\">-{}</td></tr>\n",
+            e(&labels.discount),
+            amt(r.discount_total)
+        ));
+    }
+    h.push_str(&format!(
+        "<tr class=\"total\"><td>{}</td><td class=\"n\">{} {}</td></tr>\n",
+        e(&labels.total),
+        amt(r.total),
+        r.currency.code()
+    ));
+    for t in &r.tenders {
+        h.push_str(&format!("<tr><td>{}</td><td class=\"n\">{}</td></tr>\n", e(&t.label), amt(t.amount)));
+    }
+    if !r.change.is_zero() {
+        h.push_str(&format!(
+            "<tr><td>{}</td><td class=\"n\">{}</td></tr>\n",
+            e(&labels.change),
+            amt(r.change)
+        ));
+    }
+    h.push_str("</table>\n");
+    let head = match r.tax_mode {
+        TaxMode::Inclusive => format!("{} ({})", labels.tax, labels.included),
+        TaxMode::Exclusive => labels.tax.clone(),
+    };
+    h.push_str(&format!(
+        "<table><tr><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr>\n",
+        e(&head),
+        e(&labels.net),
+        e(&labels.tax),
+        e(&labels.gross)
+    ));
+    for t in &r.taxes {
+        let rate = if t.label.ends_with('%') { t.label.clone() } else { format!("{} {}%", t.label, t.rate) };
+        h.push_str(&format!(
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+            e(&rate),
+            amt(t.net.amount()),
+            amt(t.tax.amount()),
+            amt(t.gross.amount())
+        ));
+    }
+    h.push_str("</table>\n<footer>");
+    for f in &r.footer {
+        h.push_str(&format!("<div>{}</div>", e(f)));
+    }
+    if let Some((_, payload)) = &r.code {
+        h.push_str(&format!("<div><code>{}</code></div>", e(payload)));
+    }
+    h.push_str("</footer>\n</body></html>\n");
+    h
+}
+
+#[cfg(test)]
+mod html_tests {
+    use super::*;
+
+    #[test]
+    fn html_escapes_everything_it_is_given() {
+        let r = Receipt {
+            currency: Currency::KRW,
+            header: StoreHeader { name: "<b>Kim & Co</b>".into(), lines: vec![], tax_id: None },
+            number: "T1-000001".into(),
+            terminal: "T1".into(),
+            cashier: "\"kim\"".into(),
+            datetime: "2026-11-23 12:00".into(),
+            lines: vec![ReceiptLine {
+                name: "<script>alert(1)</script>".into(),
+                quantity: "2".into(),
+                unit_price: Decimal::from(1_000),
+                base: Decimal::from(2_000),
+                discounts: vec![("1+1 'sale'".into(), Decimal::from(1_000))],
+                tax_label: "VAT".into(),
+                total: Decimal::from(1_000),
+            }],
+            subtotal: Decimal::from(2_000),
+            discount_total: Decimal::from(1_000),
+            total: Decimal::from(1_000),
+            tax_mode: TaxMode::Inclusive,
+            taxes: vec![],
+            tenders: vec![ReceiptTender { label: "현금".into(), amount: Decimal::from(1_000) }],
+            change: Decimal::ZERO,
+            footer: vec!["감사합니다".into()],
+            code: Some((CodeKind::Barcode, "T1-000001".into())),
+        };
+        let html = render_html(&r, &Labels::korean());
+        assert!(!html.contains("<script>") && !html.contains("<b>Kim"), "{html}");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(
+            html.contains("Kim &amp; Co")
+                && html.contains("&quot;kim&quot;")
+                && html.contains("&#39;sale&#39;")
+        );
+        assert!(html.contains("감사합니다") && html.contains("2,000"), "{html}");
+    }
+}

@@ -6,7 +6,7 @@
 //! phone, an X report, and in the same run the raw SQL aggregates over the same rows (sum by day
 //! and hour; the top 100 products). A second Postgres store gets `BULK` more sales bulk-loaded
 //! with the rows a commit writes (sales with their documents, lines, payments, stock movements,
-//! the member column and the reports' summary rows, per terminal; not the journal, the outbox and loyalty
+//! the member column and the reports' summary rows; not the journal, the outbox and loyalty
 //! entries, which no measured query reads), from documents priced by the same engine, to time
 //! the same queries at ten times the volume. The process's resident memory is printed around the
 //! queries: it must not grow with the number of sales.
@@ -286,7 +286,7 @@ async fn bulk(store: Arc<PostgresStore>, total: usize) -> f64 {
     let local = pos_app::reports::local_of(chrono_tz::Asia::Seoul);
     let began = Instant::now();
     let mut facts: std::collections::BTreeMap<
-        (NaiveDate, u32, pos_app::reports::Dim, String, String),
+        (NaiveDate, u32, pos_app::reports::Dim, String),
         pos_app::reports::ReportFact,
     > = std::collections::BTreeMap::new();
     let mut numbers = [0_u64; TILLS];
@@ -408,7 +408,7 @@ async fn bulk(store: Arc<PostgresStore>, total: usize) -> f64 {
             for f in
                 pos_app::reports::facts(&pos_app::ports::StoredDocument::Sale(Box::new(document)), &local)
             {
-                let key = (f.day, f.hour, f.dim, f.key.clone(), terminal.clone());
+                let key = (f.day, f.hour, f.dim, f.key.clone());
                 match facts.get_mut(&key) {
                     Some(x) => {
                         x.sales += f.sales;
@@ -431,7 +431,7 @@ async fn bulk(store: Arc<PostgresStore>, total: usize) -> f64 {
         copy(pool, "COPY stock_movements (id, store_id, location_id, sku, kind, on_hand_milli, reserved_milli, document, actor, at) FROM STDIN WITH (FORMAT csv)", movements).await;
     }
     let mut out = String::new();
-    for ((.., terminal), f) in &facts {
+    for f in facts.values() {
         let m = |d: Decimal| pos_core::Money::new(d, pos_core::Currency::KRW).to_minor().unwrap().to_string();
         let fields = [
             "bench".to_owned(),
@@ -446,11 +446,10 @@ async fn bulk(store: Arc<PostgresStore>, total: usize) -> f64 {
             m(f.tax),
             m(f.discount),
             m(f.net),
-            terminal.clone(),
         ];
         row(&mut out, &fields.iter().map(String::as_str).collect::<Vec<_>>());
     }
-    copy(pool, "COPY report_facts (store_id, day, hour, dim, key, label, sales, quantity_milli, gross_minor, tax_minor, discount_minor, net_minor, terminal_id) FROM STDIN WITH (FORMAT csv)", out).await;
+    copy(pool, "COPY report_facts (store_id, day, hour, dim, key, label, sales, quantity_milli, gross_minor, tax_minor, discount_minor, net_minor) FROM STDIN WITH (FORMAT csv)", out).await;
     for (till, last) in numbers.iter().enumerate() {
         sqlx::query(
             "INSERT INTO counters (store_id, terminal_id, name, last) VALUES ('bench', $1, 'sale', $2)",

@@ -15,6 +15,7 @@
 //! [`loyalty`], [`members`], [`shift`], [`journal`].
 #![deny(missing_docs)]
 
+mod access;
 mod attempts;
 mod audit;
 pub mod backend;
@@ -67,6 +68,7 @@ macro_rules! statements {
             audit: $m::audit::SQL,
             attempts: $m::attempts::SQL,
             events: $m::events::SQL,
+            access: $m::access::SQL,
         }
     };
 }

@@ -163,11 +163,10 @@ impl<D: Dialect> SaleSteps for SqlTx<D> {
     async fn add_report_facts(
         &mut self,
         store: &StoreId,
-        terminal: &str,
         currency: Currency,
         facts: &[ReportFact],
     ) -> Result<(), StoreError> {
-        self.add_facts(store, terminal, facts, currency).await
+        self.add_facts(store, facts, currency).await
     }
 
     async fn use_promotion(
@@ -331,7 +330,6 @@ impl<D: Dialect> SqlTx<D> {
     pub(crate) async fn add_facts(
         &mut self,
         store: &StoreId,
-        terminal: &str,
         facts: &[ReportFact],
         currency: Currency,
     ) -> Result<(), StoreError> {
@@ -348,8 +346,7 @@ impl<D: Dialect> SqlTx<D> {
                 .bind(minor_of(f.gross, currency)?)
                 .bind(minor_of(f.tax, currency)?)
                 .bind(minor_of(f.discount, currency)?)
-                .bind(minor_of(f.net, currency)?)
-                .bind(terminal);
+                .bind(minor_of(f.net, currency)?);
             self.run(q).await?;
         }
         Ok(())

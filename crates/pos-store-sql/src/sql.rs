@@ -86,11 +86,11 @@ pub struct SaleSql {
     /// otherwise): counts a use.
     pub use_promotion: &'static str,
     /// (store, day, hour, dim, key, label, sales, quantity_milli, gross_minor, tax_minor,
-    /// discount_minor, net_minor, terminal): adds a summary row to its terminal's row of its
-    /// day and hour (days are `YYYY-MM-DD` text, which sorts as dates).
+    /// discount_minor, net_minor): adds a summary row to its day and hour (days are
+    /// `YYYY-MM-DD` text, which sorts as dates).
     pub add_fact: &'static str,
     /// (store, first, last) -> `dim, key, day, hour, label, sales, quantity_milli, gross_minor,
-    /// tax_minor, discount_minor, net_minor`: the rows of the days (of every terminal) summed per dim and key, and
+    /// tax_minor, discount_minor, net_minor`: the rows of the days summed per dim and key, and
     /// for `hour` per day and hour (others report `first` and hour 0).
     pub facts: &'static str,
     /// (store, terminal, number) -> `id, currency, document`.
@@ -179,6 +179,39 @@ pub struct EventSql {
     pub pricing_after: &'static str,
     /// (store) -> n: the store's last event sequence, if any.
     pub last: &'static str,
+}
+
+/// The server's own state (documents as JSON text).
+#[derive(Debug, Clone, Copy)]
+pub struct AccessSql {
+    /// (id, data): insert or replace a store profile.
+    pub put_store: &'static str,
+    /// () -> data of every store profile, by id.
+    pub stores: &'static str,
+    /// (store, id, data): insert or replace a staff member.
+    pub put_staff: &'static str,
+    /// (store, id) -> data.
+    pub staff: &'static str,
+    /// (store) -> data, by id.
+    pub staff_list: &'static str,
+    /// (token_hash, store, data): insert or replace a session.
+    pub put_session: &'static str,
+    /// (token_hash) -> data.
+    pub session: &'static str,
+    /// (token_hash): deletes a session.
+    pub delete_session: &'static str,
+    /// (id, store, data): insert or replace an API token.
+    pub put_token: &'static str,
+    /// (id) -> data.
+    pub token: &'static str,
+    /// (id, store, data): appends to the access log.
+    pub log: &'static str,
+    /// (store, limit) -> data, newest first.
+    pub access_log: &'static str,
+    /// (store, key) -> data: a recorded response.
+    pub response: &'static str,
+    /// (store, key, data) -> `key` when recorded (nothing when one exists).
+    pub put_response: &'static str,
 }
 
 /// Points accounts, ledger entries, coupons.
@@ -333,4 +366,6 @@ pub struct Sql {
     pub attempts: AttemptSql,
     /// The event outbox.
     pub events: EventSql,
+    /// The server's own state.
+    pub access: AccessSql,
 }

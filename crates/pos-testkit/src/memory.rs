@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use pos_app::access::{AccessRecord, ApiToken, Session, StaffMember};
+use pos_app::ports::{AccessStore, StoreProfile, StoredResponse};
 use pos_app::ports::{
     AttemptState, AttemptStore, AuditStore, CatalogStore, ChainHead, Counter, CouponStore, EventSteps,
     EventStore, JournalSteps, JournalStore, LineRecord, LoyaltySteps, LoyaltyStore, MemberStore,
@@ -89,8 +91,20 @@ pub(crate) struct State {
     pub(crate) claimed: BTreeMap<Key<(Uuid, u32)>, Uuid>,
     pub(crate) promotion_uses: BTreeMap<Key<String>, u32>,
     pub(crate) events: Vec<(StoreId, Event)>,
-    pub(crate) facts: BTreeMap<(StoreId, chrono::NaiveDate, u32, Dim, String, String), ReportFact>,
+    access: Access,
+    pub(crate) facts: BTreeMap<(StoreId, chrono::NaiveDate, u32, Dim, String), ReportFact>,
     event_heads: BTreeMap<StoreId, u64>,
+}
+
+/// The server's own state.
+#[derive(Clone, Default)]
+struct Access {
+    stores: BTreeMap<StoreId, StoreProfile>,
+    staff: BTreeMap<Key<String>, StaffMember>,
+    sessions: BTreeMap<String, Session>,
+    tokens: BTreeMap<String, ApiToken>,
+    log: Vec<AccessRecord>,
+    responses: BTreeMap<Key<String>, StoredResponse>,
 }
 
 impl State {
@@ -490,6 +504,70 @@ impl MemoryStore {
 }
 
 #[async_trait]
+impl AccessStore for MemoryStore {
+    async fn put_store(&self, profile: &StoreProfile) -> Result<(), StoreError> {
+        self.lock().await.access.stores.insert(profile.id.clone(), profile.clone());
+        Ok(())
+    }
+    async fn stores(&self) -> Result<Vec<StoreProfile>, StoreError> {
+        Ok(self.lock().await.access.stores.values().cloned().collect())
+    }
+    async fn put_staff(&self, store: &StoreId, staff: &StaffMember) -> Result<(), StoreError> {
+        self.lock().await.access.staff.insert((store.clone(), staff.id.clone()), staff.clone());
+        Ok(())
+    }
+    async fn staff(&self, store: &StoreId, id: &str) -> Result<Option<StaffMember>, StoreError> {
+        Ok(self.lock().await.access.staff.get(&(store.clone(), id.to_owned())).cloned())
+    }
+    async fn staff_list(&self, store: &StoreId) -> Result<Vec<StaffMember>, StoreError> {
+        Ok(of(&self.lock().await.access.staff, store).cloned().collect())
+    }
+    async fn put_session(&self, session: &Session) -> Result<(), StoreError> {
+        self.lock().await.access.sessions.insert(session.token_hash.clone(), session.clone());
+        Ok(())
+    }
+    async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError> {
+        Ok(self.lock().await.access.sessions.get(token_hash).cloned())
+    }
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        self.lock().await.access.sessions.remove(token_hash);
+        Ok(())
+    }
+    async fn put_token(&self, token: &ApiToken) -> Result<(), StoreError> {
+        self.lock().await.access.tokens.insert(token.id.clone(), token.clone());
+        Ok(())
+    }
+    async fn token(&self, id: &str) -> Result<Option<ApiToken>, StoreError> {
+        Ok(self.lock().await.access.tokens.get(id).cloned())
+    }
+    async fn log_access(&self, record: &AccessRecord) -> Result<(), StoreError> {
+        self.lock().await.access.log.push(record.clone());
+        Ok(())
+    }
+    async fn access_log(&self, store: &StoreId, limit: usize) -> Result<Vec<AccessRecord>, StoreError> {
+        let s = self.lock().await;
+        Ok(s.access.log.iter().rev().filter(|r| &r.store == store).take(limit).cloned().collect())
+    }
+    async fn response(&self, store: &StoreId, key: &str) -> Result<Option<StoredResponse>, StoreError> {
+        Ok(self.lock().await.access.responses.get(&(store.clone(), key.to_owned())).cloned())
+    }
+    async fn put_response(
+        &self,
+        store: &StoreId,
+        key: &str,
+        response: &StoredResponse,
+    ) -> Result<bool, StoreError> {
+        let mut s = self.lock().await;
+        let k = (store.clone(), key.to_owned());
+        if s.access.responses.contains_key(&k) {
+            return Ok(false);
+        }
+        s.access.responses.insert(k, response.clone());
+        Ok(true)
+    }
+}
+
+#[async_trait]
 impl EventSteps for MemoryTx {
     async fn append_event(&mut self, store: &StoreId, event: &NewEvent) -> Result<u64, StoreError> {
         Ok(self.work.append_event(store, event))
@@ -569,7 +647,7 @@ impl SaleStore for MemoryStore {
     ) -> Result<Vec<ReportFact>, StoreError> {
         let s = self.lock().await;
         let mut out: BTreeMap<(Dim, String, chrono::NaiveDate, u32), ReportFact> = BTreeMap::new();
-        for ((st, day, _, _, _, _), f) in &s.facts {
+        for ((st, day, _, _, _), f) in &s.facts {
             if st != store || *day < first || *day > last {
                 continue;
             }
@@ -875,12 +953,11 @@ impl SaleSteps for MemoryTx {
     async fn add_report_facts(
         &mut self,
         store: &StoreId,
-        terminal: &str,
         _currency: Currency,
         facts: &[ReportFact],
     ) -> Result<(), StoreError> {
         for f in facts {
-            let key = (store.clone(), f.day, f.hour, f.dim, f.key.clone(), terminal.to_owned());
+            let key = (store.clone(), f.day, f.hour, f.dim, f.key.clone());
             match self.work.facts.get_mut(&key) {
                 Some(row) => sum_into(row, f),
                 None => {

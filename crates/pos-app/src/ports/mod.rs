@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 pub use records::*;
 
+use crate::access::{AccessRecord, ApiToken, Session, StaffMember};
 use crate::documents::{ReturnDocument, SaleDocument};
 use crate::error::StoreError;
 use crate::events::{Event, NewEvent};
@@ -373,6 +374,87 @@ pub trait AttemptStore: Send + Sync + 'static {
     async fn attempts_of(&self, store: &StoreId, document: &str) -> Result<Vec<PaymentAttempt>, StoreError>;
 }
 
+/// The server's own state: the chain's stores, staff, sessions, API tokens, the access log, and
+/// the responses of idempotent requests (so a retried request gets the first answer).
+#[async_trait]
+pub trait AccessStore: Send + Sync + 'static {
+    /// Adds or replaces a store of the chain.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn put_store(&self, profile: &StoreProfile) -> Result<(), StoreError>;
+    /// The chain's stores.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn stores(&self) -> Result<Vec<StoreProfile>, StoreError>;
+    /// Adds or replaces a staff member.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn put_staff(&self, store: &StoreId, staff: &StaffMember) -> Result<(), StoreError>;
+    /// A staff member.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn staff(&self, store: &StoreId, id: &str) -> Result<Option<StaffMember>, StoreError>;
+    /// The store's staff.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn staff_list(&self, store: &StoreId) -> Result<Vec<StaffMember>, StoreError>;
+    /// Records a session.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn put_session(&self, session: &Session) -> Result<(), StoreError>;
+    /// A session by its token's hash.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn session(&self, token_hash: &str) -> Result<Option<Session>, StoreError>;
+    /// Ends a session.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Adds or replaces an API token (by id).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn put_token(&self, token: &ApiToken) -> Result<(), StoreError>;
+    /// An API token by id.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn token(&self, id: &str) -> Result<Option<ApiToken>, StoreError>;
+    /// Appends to the access log.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn log_access(&self, record: &AccessRecord) -> Result<(), StoreError>;
+    /// The store's latest access log lines, newest first.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn access_log(&self, store: &StoreId, limit: usize) -> Result<Vec<AccessRecord>, StoreError>;
+    /// The recorded response of an idempotent request.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn response(&self, store: &StoreId, key: &str) -> Result<Option<StoredResponse>, StoreError>;
+    /// Records the response of an idempotent request; false when one is recorded already.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn put_response(
+        &self,
+        store: &StoreId,
+        key: &str,
+        response: &StoredResponse,
+    ) -> Result<bool, StoreError>;
+}
+
 /// The event outbox as stored.
 #[async_trait]
 pub trait EventStore: Send + Sync + 'static {
@@ -503,16 +585,13 @@ pub trait SaleSteps: Send {
         promotion: &str,
         limit: u32,
     ) -> Result<bool, StoreError>;
-    /// Adds a document's summary rows (amounts in `currency`) to its terminal's rows of its day
-    /// and hour. Rows are kept per terminal so that tills never wait on each other for them;
-    /// reads sum over terminals.
+    /// Adds a document's summary rows (amounts in `currency`) to those of its day and hour.
     ///
     /// # Errors
     /// [`StoreError::Backend`].
     async fn add_report_facts(
         &mut self,
         store: &StoreId,
-        terminal: &str,
         currency: Currency,
         facts: &[crate::reports::ReportFact],
     ) -> Result<(), StoreError>;
@@ -707,6 +786,7 @@ pub trait Store:
     + AuditStore
     + AttemptStore
     + EventStore
+    + AccessStore
     + Transactional
 {
 }
@@ -724,6 +804,7 @@ impl<T> Store for T where
         + AuditStore
         + AttemptStore
         + EventStore
+        + AccessStore
         + Transactional
 {
 }

@@ -590,3 +590,26 @@ pub fn parse_receipt(receipt: &str) -> Option<(&str, u64)> {
     }
     Some((terminal, number.parse().ok()?))
 }
+
+/// A store of the chain, as the server knows it: its id, name, and the preset its pricing, tax
+/// and rounding come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreProfile {
+    /// Id.
+    pub id: StoreId,
+    /// Name on receipts.
+    pub name: String,
+    /// `korea`, `germany` or `china`.
+    pub preset: String,
+}
+
+/// The response of an idempotent request, as first given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredResponse {
+    /// Hash of the request (method, path, body) it answered.
+    pub request_hash: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Body.
+    pub body: String,
+}

@@ -7,6 +7,7 @@ use pos_store_sql::sql::DialectSql;
 pub(crate) const DIALECT: DialectSql =
     DialectSql { begin: "BEGIN", json_cast: "::jsonb", json_text: "::text" };
 
+pub(crate) mod access;
 pub(crate) mod attempts;
 pub(crate) mod audit;
 pub(crate) mod catalog;

@@ -28,9 +28,9 @@ pub(crate) const SQL: SaleSql = SaleSql {
         WHERE promotion_uses.uses < $3
         RETURNING uses",
     add_fact: "INSERT INTO report_facts (store_id, day, hour, dim, key, label, sales, quantity_milli, gross_minor,
-            tax_minor, discount_minor, net_minor, terminal_id)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-        ON CONFLICT (store_id, day, hour, dim, key, terminal_id) DO UPDATE SET
+            tax_minor, discount_minor, net_minor)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        ON CONFLICT (store_id, day, hour, dim, key) DO UPDATE SET
             label = CASE WHEN report_facts.label = '' THEN excluded.label ELSE report_facts.label END,
             sales = report_facts.sales + excluded.sales,
             quantity_milli = report_facts.quantity_milli + excluded.quantity_milli,

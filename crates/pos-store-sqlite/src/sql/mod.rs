@@ -6,6 +6,7 @@ use pos_store_sql::sql::DialectSql;
 
 pub(crate) const DIALECT: DialectSql = DialectSql { begin: "BEGIN IMMEDIATE", json_cast: "", json_text: "" };
 
+pub(crate) mod access;
 pub(crate) mod attempts;
 pub(crate) mod audit;
 pub(crate) mod catalog;

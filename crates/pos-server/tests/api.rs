@@ -1,0 +1,471 @@
+//! The HTTP API driven through the router with `oneshot`, on SQLite and (with `DATABASE_URL`)
+//! on Postgres: a sale through to its refund and audit, the errors as problems, idempotent
+//! retries, and who may do what.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use pos_app::Store;
+use pos_gateway_sim::SimGateway;
+use pos_server::{AppState, app, demo};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const KEY: &[u8] = b"pos-server tests: a master key of 32 bytes or more";
+
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    key: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    let req = match body {
+        Some(b) => req.header("content-type", "application/json").body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .unwrap();
+    let response = app.clone().oneshot(req).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let value =
+        serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    (status, value)
+}
+
+async fn login(app: &Router, staff: &str, pin: &str) -> String {
+    let (status, body) = call(
+        app,
+        "POST",
+        "/api/v1/stores/seoul-1/sessions",
+        None,
+        None,
+        Some(json!({"staff": staff, "pin": pin, "terminal": "T1"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["token"].as_str().unwrap().to_owned()
+}
+
+fn sale(key: &str, lines: &[(&str, u32)], cash: i64) -> Value {
+    let lines: Vec<Value> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (sku, q))| {
+            json!({"id": i + 1, "sku": sku, "quantity": {"value": q.to_string(), "unit": "each"},
+                   "price_override": null, "discount": null, "embedded_price": null})
+        })
+        .collect();
+    json!({
+        "idempotency_key": key,
+        "terminal": "T1",
+        "cashier": "kim",
+        "location": "seoul-1/floor",
+        "basket": {"lines": lines, "next_id": lines.len() + 1,
+                   "customer": {"member_id": null, "tier": null, "group": null}, "coupons": [], "discount": null},
+        "tenders": [{"kind": "cash", "amount": {"amount": cash.to_string(), "currency": "KRW"}, "reference": null}],
+        "redeem_points": 0,
+        "coupons": [],
+        "at": "2026-11-23T03:00:00Z"
+    })
+}
+
+/// A raw request: status, headers and body text.
+async fn raw(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = app.clone().oneshot(req).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn demo_app<S: Store>(store: S) -> Router {
+    let state = AppState::new(Arc::new(store), Arc::new(SimGateway::default()), KEY).await.unwrap();
+    assert!(demo::seed(&state).await.unwrap());
+    app(state)
+}
+
+async fn sale_to_refund_and_audit(app: Router) {
+    let kim = login(&app, "kim", "3456").await;
+    let manager = login(&app, "manager", "2345").await;
+    // Live totals: 2+1 on drinks.
+    let basket = sale("x", &[("0002", 3)], 0)["basket"].clone();
+    let (status, priced) = call(
+        &app,
+        "POST",
+        "/api/v1/stores/seoul-1/baskets/price",
+        Some(&kim),
+        None,
+        Some(json!({"basket": basket})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{priced}");
+    assert_eq!(priced["total"]["amount"], "4400", "three colas, one free");
+    // A sale, and its retry: the same response.
+    let body = sale("s-1", &[("0002", 3), ("0011", 1)], 10_000);
+    let (status, done) =
+        call(&app, "POST", "/api/v1/stores/seoul-1/sales", Some(&kim), Some("s-1"), Some(body.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{done}");
+    let receipt = done["receipt"].as_str().unwrap().to_owned();
+    let (status, again) =
+        call(&app, "POST", "/api/v1/stores/seoul-1/sales", Some(&kim), Some("s-1"), Some(body)).await;
+    assert_eq!((status, &again), (StatusCode::CREATED, &done), "a retry gets the first response");
+    // The same key with another body is refused.
+    let (status, problem) = call(
+        &app,
+        "POST",
+        "/api/v1/stores/seoul-1/sales",
+        Some(&kim),
+        Some("s-1"),
+        Some(sale("s-1", &[("0001", 1)], 10_000)),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("idempotency_key_reused"))
+    );
+    // A cashier may not refund; with a manager's approval they may; a manager may.
+    let refund = json!({"terminal": "T1", "location": "seoul-1/floor", "lines": [2]});
+    let uri = format!("/api/v1/stores/seoul-1/sales/{receipt}/refunds");
+    let (status, _) = call(&app, "POST", &uri, Some(&kim), Some("r-1"), Some(refund.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut approved = refund.clone();
+    approved["approval"] = json!({"staff": "manager", "pin": "2345"});
+    let (status, back) = call(&app, "POST", &uri, Some(&kim), Some("r-2"), Some(approved)).await;
+    assert_eq!(status, StatusCode::CREATED, "{back}");
+    assert_eq!(back["amount"]["amount"], "1500");
+    let (status, problem) = call(&app, "POST", &uri, Some(&manager), Some("r-3"), Some(refund)).await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("lines")),
+        "{problem}"
+    );
+    // Reports, the event feed, the audit.
+    let (status, report) = call(
+        &app,
+        "GET",
+        "/api/v1/stores/seoul-1/reports/sales?first=2026-11-23&last=2026-11-23",
+        Some(&manager),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["total"]["sales"], 1);
+    let (status, events) =
+        call(&app, "GET", "/api/v1/stores/seoul-1/events?after=0&limit=1000", Some(&manager), None, None)
+            .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(events.as_array().unwrap().iter().any(|e| e["type"] == "return.completed"));
+    let (status, audit) =
+        call(&app, "GET", "/api/v1/stores/seoul-1/journal/T1/audit", Some(&manager), None, None).await;
+    assert_eq!((status, audit["ok"].as_bool()), (StatusCode::OK, Some(true)), "{audit}");
+}
+
+async fn bad_input_is_a_problem_naming_the_field(app: Router) {
+    let kim = login(&app, "kim", "3456").await;
+    let uri = "/api/v1/stores/seoul-1/sales";
+    let count = |app: &Router| {
+        let app = app.clone();
+        async move {
+            call(
+                &app,
+                "GET",
+                "/api/v1/stores/seoul-1/events?after=0&limit=1000",
+                Some(&login(&app, "manager", "2345").await),
+                None,
+                None,
+            )
+            .await
+            .1
+            .as_array()
+            .unwrap()
+            .len()
+        }
+    };
+    let before = count(&app).await;
+    // Two lines with one id, a wrong type, an unknown field, malformed JSON, no key.
+    let mut twice = sale("b-1", &[("0001", 1), ("0002", 1)], 10_000);
+    twice["basket"]["lines"][1]["id"] = json!(1);
+    let mut wrong_type = sale("b-2", &[("0001", 1)], 10_000);
+    wrong_type["redeem_points"] = json!("lots");
+    let mut unknown = sale("b-3", &[("0001", 1)], 10_000);
+    unknown["surprise"] = json!(true);
+    for (key, body, field) in
+        [("b-1", twice, "line.id"), ("b-2", wrong_type, "redeem_points"), ("b-3", unknown, "")]
+    {
+        let (status, problem) = call(&app, "POST", uri, Some(&kim), Some(key), Some(body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        if field.is_empty() {
+            assert_eq!(
+                (problem["code"].as_str(), problem["field"].as_str()),
+                (Some("unknown_field"), Some("surprise"))
+            );
+        } else {
+            assert_eq!(problem["code"], "invalid_body");
+            assert_eq!(problem["field"], field, "{problem}");
+        }
+    }
+    let req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("authorization", format!("Bearer {kim}"))
+        .header("idempotency-key", "b-4")
+        .header("content-type", "application/json")
+        .body(Body::from("{\"idempotency_key\": "))
+        .unwrap();
+    assert_eq!(app.clone().oneshot(req).await.unwrap().status(), StatusCode::BAD_REQUEST);
+    let (status, problem) =
+        call(&app, "POST", uri, Some(&kim), None, Some(sale("b-5", &[("0001", 1)], 10_000))).await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("Idempotency-Key"))
+    );
+    // Too large.
+    let big = json!({"basket": {"lines": [], "pad": "x".repeat(2 << 20)}});
+    let (status, _) =
+        call(&app, "POST", "/api/v1/stores/seoul-1/baskets/price", Some(&kim), None, Some(big)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(count(&app).await, before, "nothing was written");
+}
+
+async fn who_may_do_what(app: Router) {
+    let kim = login(&app, "kim", "3456").await;
+    let manager = login(&app, "manager", "2345").await;
+    let admin = login(&app, "admin", "1234").await;
+    // A token of the demo store with only reports.
+    let (status, token) = call(
+        &app,
+        "POST",
+        "/api/v1/stores/seoul-1/tokens",
+        Some(&admin),
+        Some("t-1"),
+        Some(json!({"name": "reports", "scopes": ["reports_read"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{token}");
+    let reports_only = token["token"].as_str().unwrap().to_owned();
+    let product = json!({"sku": "9999", "name": "테스트", "parent": null, "attributes": {}, "category": "food",
+        "tax_class": "standard", "price": "1000", "cost": null, "unit": "each", "barcodes": []});
+    let writes: Vec<(&str, String, Value)> = vec![
+        ("PUT", "/api/v1/stores/seoul-1/products/9999".into(), product),
+        (
+            "POST",
+            "/api/v1/stores/seoul-1/staff".into(),
+            json!({"id": "new", "name": "New", "role": "cashier", "pin": "1111"}),
+        ),
+        ("POST", "/api/v1/stores/seoul-1/tokens".into(), json!({"name": "x", "scopes": []})),
+        (
+            "POST",
+            "/api/v1/stores/seoul-1/stock/adjustments".into(),
+            json!({"location": "seoul-1/floor", "sku": "0001", "delta": "-1", "reason": "damaged"}),
+        ),
+        ("POST", "/api/v1/stores/seoul-1/sales".into(), sale("w-1", &[("0001", 1)], 10_000)),
+    ];
+    let forged = "s.0000000000000000000000000000000000000000000000000000000000000000";
+    for (method, uri, body) in &writes {
+        // Without credentials, with a forged session, with a token lacking the scope: refused.
+        for (who, expect) in [
+            (None, StatusCode::UNAUTHORIZED),
+            (Some(forged), StatusCode::UNAUTHORIZED),
+            (Some(reports_only.as_str()), StatusCode::FORBIDDEN),
+        ] {
+            let (status, problem) = call(&app, method, uri, who, Some("w-1"), Some(body.clone())).await;
+            assert_eq!(status, expect, "{method} {uri} as {who:?}: {problem}");
+        }
+    }
+    // A cashier may sell but not change the catalog or adjust stock; a manager may.
+    let (status, _) =
+        call(&app, writes[0].0, &writes[0].1, Some(&kim), None, Some(writes[0].2.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) =
+        call(&app, writes[3].0, &writes[3].1, Some(&kim), Some("adj"), Some(writes[3].2.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) =
+        call(&app, writes[0].0, &writes[0].1, Some(&manager), None, Some(writes[0].2.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The token reads reports; a wrong PIN five times locks the account.
+    let (status, _) = call(
+        &app,
+        "GET",
+        "/api/v1/stores/seoul-1/reports/sales?first=2026-11-23&last=2026-11-23",
+        Some(&reports_only),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for _ in 0..5 {
+        let (status, _) = call(
+            &app,
+            "POST",
+            "/api/v1/stores/seoul-1/sessions",
+            None,
+            None,
+            Some(json!({"staff": "kim", "pin": "0000"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, problem) = call(
+        &app,
+        "POST",
+        "/api/v1/stores/seoul-1/sessions",
+        None,
+        None,
+        Some(json!({"staff": "kim", "pin": "3456"})),
+    )
+    .await;
+    assert_eq!((status, problem["code"].as_str()), (StatusCode::LOCKED, Some("locked")));
+}
+
+macro_rules! on_every_store {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let dir = std::env::temp_dir().join(format!("pos-server-{}", uuid::Uuid::now_v7()));
+                    std::fs::create_dir_all(&dir).unwrap();
+                    let store = pos_store_sqlite::SqliteStore::open(dir.join("pos.db").to_str().unwrap()).await.unwrap();
+                    super::$case(demo_app(store).await).await;
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+            )*
+        }
+        mod postgres {
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let Some(store) = pg().await else { return };
+                    super::$case(demo_app(store).await).await;
+                }
+            )*
+        }
+    };
+}
+
+/// A fresh Postgres database, or `None` without `DATABASE_URL` (outside CI).
+async fn pg() -> Option<pos_store_postgres::PostgresStore> {
+    use sqlx::Connection;
+    let Ok(admin) = std::env::var("DATABASE_URL") else {
+        assert!(std::env::var("CI").is_err(), "CI=true needs DATABASE_URL");
+        return None;
+    };
+    let name = format!("pos_test_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
+    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    Some(pos_store_postgres::PostgresStore::open(&url).await.unwrap())
+}
+
+/// A sale's receipt as text and as HTML; a till's session records its own cashier and may not
+/// sell for another terminal; the errors axum answers itself are problems too; every response
+/// carries a request id; an integration reads its own store's feed without naming it.
+async fn receipts_identity_and_problems(app: Router) {
+    let kim = login(&app, "kim", "3456").await;
+    let uri = "/api/v1/stores/seoul-1/sales";
+    let mut body = sale("rc-1", &[("0002", 3), ("0026", 1)], 10_000);
+    body["cashier"] = json!("somebody-else");
+    let (status, done) = call(&app, "POST", uri, Some(&kim), Some("rc-1"), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{done}");
+    let receipt = done["receipt"].as_str().unwrap().to_owned();
+    let get = |q: &str| {
+        Request::builder()
+            .uri(format!("/api/v1/stores/seoul-1/sales/{receipt}/receipt{q}"))
+            .header("authorization", format!("Bearer {kim}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, headers, text) = raw(&app, get("?width=32")).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/plain"));
+    assert!(text.contains("음료 2+1") && text.contains("합계") && text.contains(&receipt), "{text}");
+    assert!(text.contains("계산원 kim"), "the session's cashier, not the body's: {text}");
+    assert!(text.lines().all(|l| pos_core::receipt::display_width(l) <= 32), "{text}");
+    let (status, headers, html) = raw(&app, get("?format=html")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("코카콜라 500ml") && html.contains("5,400"),
+        "{html}"
+    );
+    let (status, problem) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/stores/seoul-1/sales/{receipt}/receipt?width=40"),
+        Some(&kim),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!((status, problem["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("width")));
+    // Logged in at T1, the till cannot sell as T2.
+    let mut other = sale("rc-2", &[("0001", 1)], 10_000);
+    other["terminal"] = json!("T2");
+    let (status, problem) = call(&app, "POST", uri, Some(&kim), Some("rc-2"), Some(other)).await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("terminal")),
+        "{problem}"
+    );
+    // Problems for what axum answers itself, each with a request id.
+    let big = Request::builder()
+        .method("POST")
+        .uri("/api/v1/stores/seoul-1/baskets/price")
+        .header("authorization", format!("Bearer {kim}"))
+        .header("content-type", "application/json")
+        .body(Body::from(format!("{{\"basket\": \"{}\"}}", "x".repeat(2 << 20))))
+        .unwrap();
+    let (status, headers, text) = raw(&app, big).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(headers["content-type"], "application/problem+json");
+    assert!(text.contains("\"code\":\"body_too_large\""), "{text}");
+    assert!(headers.contains_key("x-request-id"));
+    let delete = Request::builder().method("DELETE").uri(uri).body(Body::empty()).unwrap();
+    let (status, headers, text) = raw(&app, delete).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(headers["content-type"], "application/problem+json");
+    assert!(text.contains("method_not_allowed"), "{text}");
+    let mine =
+        Request::builder().uri("/healthz").header("x-request-id", "till-T1-42").body(Body::empty()).unwrap();
+    let (_, headers, _) = raw(&app, mine).await;
+    assert_eq!(headers["x-request-id"], "till-T1-42", "a request id given is sent back");
+    // An integration token reads its store's feed at /api/v1/events.
+    let admin = login(&app, "admin", "1234").await;
+    let (status, token) = call(
+        &app,
+        "POST",
+        "/api/v1/stores/seoul-1/tokens",
+        Some(&admin),
+        Some("t-feed"),
+        Some(json!({"name": "feed", "scopes": ["events_read"]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{token}");
+    let (status, events) =
+        call(&app, "GET", "/api/v1/events?after=0&limit=1000", token["token"].as_str(), None, None).await;
+    assert_eq!(status, StatusCode::OK, "{events}");
+    assert!(events.as_array().unwrap().iter().any(|e| e["type"] == "sale.completed"), "{events}");
+    let (status, _) = call(&app, "GET", "/api/v1/events?after=0", None, None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+on_every_store!(
+    sale_to_refund_and_audit,
+    bad_input_is_a_problem_naming_the_field,
+    who_may_do_what,
+    receipts_identity_and_problems
+);

@@ -1,0 +1,51 @@
+//! The real binary on port 0, over TCP: it starts with the demo shop on an SQLite file, answers
+//! health and login requests, and stops gracefully on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+fn http(addr: &str, request: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn the_binary_serves_and_stops_gracefully() {
+    let data = std::env::temp_dir().join(format!("pos-server-bin-{}", std::process::id()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pos-server"))
+        .args(["--demo", "--listen", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("the server said where it listens").unwrap();
+        if let Some(rest) = line.strip_prefix("Listening on http://") {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    let health = http(&addr, "GET /healthz HTTP/1.1\r\nHost: pos\r\nConnection: close\r\n\r\n");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.contains("\"status\":\"ok\""), "{health}");
+    let body = r#"{"staff":"kim","pin":"3456","terminal":"T1"}"#;
+    let login = http(
+        &addr,
+        &format!(
+            "POST /api/v1/stores/seoul-1/sessions HTTP/1.1\r\nHost: pos\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert!(login.starts_with("HTTP/1.1 201"), "{login}");
+    let openapi = http(&addr, "GET /api/v1/openapi.json HTTP/1.1\r\nHost: pos\r\nConnection: close\r\n\r\n");
+    assert!(openapi.contains("\"openapi\":\"3.1"), "{}", &openapi[..openapi.len().min(300)]);
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    assert!(child.wait().unwrap().success(), "a graceful shutdown exits 0");
+    let _ = std::fs::remove_dir_all(data);
+}
