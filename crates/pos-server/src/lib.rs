@@ -67,6 +67,23 @@ use crate::error::ApiError;
         api::events,
         api::own_events,
         api::audit,
+        api::journal,
+        api::park,
+        api::parked,
+        api::recall,
+        api::paid_in,
+        api::paid_out,
+        api::export_member,
+        api::erase_member,
+        api::segments,
+        api::sales_report_csv,
+        api::receive_goods,
+        api::dispatch_transfer,
+        api::receive_transfer,
+        api::post_count,
+        api::reserve,
+        api::end_reservation,
+        api::low_stock,
     ),
     components(schemas(error::Problem))
 )]
@@ -196,6 +213,22 @@ pub fn app<S: Store>(state: AppState<S>) -> Router {
         .route(&format!("{store}/events"), get(api::events::<S>))
         .route("/api/v1/events", get(api::own_events::<S>))
         .route(&format!("{store}/journal/{{terminal}}/audit"), get(api::audit::<S>))
+        .route(&format!("{store}/journal/{{terminal}}"), get(api::journal::<S>))
+        .route(&format!("{store}/parked"), post(api::park::<S>).get(api::parked::<S>))
+        .route(&format!("{store}/parked/{{id}}/recall"), post(api::recall::<S>))
+        .route(&format!("{store}/shifts/{{terminal}}/paid-in"), post(api::paid_in::<S>))
+        .route(&format!("{store}/shifts/{{terminal}}/paid-out"), post(api::paid_out::<S>))
+        .route(&format!("{store}/members/segments"), get(api::segments::<S>))
+        .route(&format!("{store}/members/{{id}}/export"), get(api::export_member::<S>))
+        .route(&format!("{store}/members/{{id}}/erase"), post(api::erase_member::<S>))
+        .route(&format!("{store}/reports/sales.csv"), get(api::sales_report_csv::<S>))
+        .route(&format!("{store}/stock/receipts"), post(api::receive_goods::<S>))
+        .route(&format!("{store}/stock/transfers"), post(api::dispatch_transfer::<S>))
+        .route(&format!("{store}/stock/transfers/{{id}}/receive"), post(api::receive_transfer::<S>))
+        .route(&format!("{store}/stock/counts"), post(api::post_count::<S>))
+        .route(&format!("{store}/stock/reservations"), post(api::reserve::<S>))
+        .route(&format!("{store}/stock/reservations/{{id}}/{{action}}"), post(api::end_reservation::<S>))
+        .route(&format!("{store}/stock/low"), get(api::low_stock::<S>))
         .route("/api/v1/openapi.json", get(openapi));
     Router::new()
         .merge(api)

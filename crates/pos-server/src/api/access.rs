@@ -1,0 +1,179 @@
+//! Sessions, staff and API tokens.
+
+#[allow(unused_imports, reason = "each resource uses part of what the handlers share")]
+use super::*;
+
+/// A login at a terminal.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Staff id.
+    pub staff: String,
+    /// PIN.
+    pub pin: String,
+    /// The terminal, for a till.
+    pub terminal: Option<String>,
+}
+
+/// A new session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// The bearer token (`s.<secret>`): send it as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// When it expires.
+    pub expires_at: DateTime<Utc>,
+    /// The staff member's role.
+    #[schema(value_type = String)]
+    pub role: Role,
+}
+
+/// Logs a staff member in.
+#[utoipa::path(post, path = "/api/v1/stores/{store}/sessions", tag = "access",
+    params(("store" = String, Path, description = "Store id")),
+    request_body = LoginRequest,
+    responses((status = 201, description = "Created", body = LoginResponse), (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"), (status = 423, description = "Locked after too many wrong PINs", body = Problem, content_type = "application/problem+json")))]
+pub async fn login<S: Store>(
+    State(state): State<AppState<S>>,
+    Path(store): Path<String>,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let shop = state.shop(&store).await?;
+    let req: LoginRequest = body(&bytes)?;
+    let (token, session) = auth::login(&state, &shop.profile.id, &req.staff, &req.pin, req.terminal).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(LoginResponse { token, expires_at: session.expires_at, role: session.role }),
+    )
+        .into_response())
+}
+
+/// A staff member to add.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffRequest {
+    /// Id (login name).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// `admin`, `manager` or `cashier`.
+    #[schema(value_type = String)]
+    pub role: Role,
+    /// PIN (4 to 12 digits).
+    pub pin: String,
+}
+
+/// A staff member as listed (no secret).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffView {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Role.
+    #[schema(value_type = String)]
+    pub role: Role,
+    /// Whether locked now.
+    pub locked: bool,
+}
+
+/// Adds or replaces a staff member.
+#[utoipa::path(post, path = "/api/v1/stores/{store}/staff", tag = "access",
+    params(("store" = String, Path, description = "Store id"), ("Idempotency-Key" = String, Header, description = "Once per request")),
+    request_body = StaffRequest,
+    responses((status = 201, description = "Created", body = StaffView), (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
+pub async fn put_staff<S: Store>(
+    State(state): State<AppState<S>>,
+    Auth(who): Auth,
+    Path(store): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let shop = shop_for(&state, &who, &store, Permission::Admin, "staff").await?;
+    let run = async {
+        let req: StaffRequest = body(&bytes)?;
+        pos_core::limits::check_id("id", &req.id).map_err(|e| ApiError::field("id", e.to_string()))?;
+        pos_core::limits::check_required_text("name", &req.name)
+            .map_err(|e| ApiError::field("name", e.to_string()))?;
+        if !(4..=12).contains(&req.pin.len()) || !req.pin.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ApiError::field("pin", "must be 4 to 12 digits"));
+        }
+        let member = StaffMember {
+            id: req.id,
+            name: req.name,
+            role: req.role,
+            secret_hash: auth::hash_secret(&req.pin)?,
+            failed_attempts: 0,
+            locked_until: None,
+            active: true,
+        };
+        state.inner.store.put_staff(&shop.profile.id, &member).await?;
+        json(
+            StatusCode::CREATED,
+            &StaffView { id: member.id, name: member.name, role: member.role, locked: false },
+        )
+    };
+    Ok(idempotent(&state, &shop.profile.id, &headers, "staff", &bytes, run).await)
+}
+
+/// Lists the staff.
+#[utoipa::path(get, path = "/api/v1/stores/{store}/staff", tag = "access",
+    params(("store" = String, Path, description = "Store id")),
+    responses((status = 200, description = "OK", body = [StaffView]), (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json")))]
+pub async fn list_staff<S: Store>(
+    State(state): State<AppState<S>>,
+    Auth(who): Auth,
+    Path(store): Path<String>,
+) -> Result<Json<Vec<StaffView>>, ApiError> {
+    let shop = shop_for(&state, &who, &store, Permission::Admin, "staff").await?;
+    let now = Utc::now();
+    let staff = state.inner.store.staff_list(&shop.profile.id).await?;
+    Ok(Json(
+        staff
+            .into_iter()
+            .map(|m| StaffView { locked: !m.can_try(now), id: m.id, name: m.name, role: m.role })
+            .collect(),
+    ))
+}
+
+/// An API token to issue.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// What it is for.
+    pub name: String,
+    /// What it may do (`reports_read`, `catalog_write`, `events_read`, ...).
+    #[schema(value_type = Vec<String>)]
+    pub scopes: Vec<Permission>,
+}
+
+/// An issued token: shown once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Its id.
+    pub id: String,
+    /// The bearer token (`t.<id>.<secret>`).
+    pub token: String,
+}
+
+/// Issues an API token for an integration.
+#[utoipa::path(post, path = "/api/v1/stores/{store}/tokens", tag = "access",
+    params(("store" = String, Path, description = "Store id"), ("Idempotency-Key" = String, Header, description = "Once per request")),
+    request_body = TokenRequest,
+    responses((status = 201, description = "Created", body = TokenResponse), (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json")))]
+pub async fn issue_token<S: Store>(
+    State(state): State<AppState<S>>,
+    Auth(who): Auth,
+    Path(store): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let shop = shop_for(&state, &who, &store, Permission::Admin, "tokens").await?;
+    let run = async {
+        let req: TokenRequest = body(&bytes)?;
+        pos_core::limits::check_required_text("name", &req.name)
+            .map_err(|e| ApiError::field("name", e.to_string()))?;
+        let (token, record) = auth::issue_token(&state, &shop.profile.id, &req.name, req.scopes).await?;
+        json(StatusCode::CREATED, &TokenResponse { id: record.id, token })
+    };
+    Ok(idempotent(&state, &shop.profile.id, &headers, "tokens", &bytes, run).await)
+}

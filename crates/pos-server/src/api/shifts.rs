@@ -1,0 +1,141 @@
+//! Shifts: open, X report, close with the Z report.
+
+#[allow(unused_imports, reason = "each resource uses part of what the handlers share")]
+use super::*;
+
+/// A shift to open.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenShift {
+    /// Terminal.
+    pub terminal: String,
+    /// Opening float.
+    #[schema(value_type = String)]
+    pub float: Decimal,
+}
+
+/// Opens a shift.
+#[utoipa::path(post, path = "/api/v1/stores/{store}/shifts", tag = "shifts",
+    params(("store" = String, Path, description = "Store id"), ("Idempotency-Key" = String, Header, description = "Once per request")),
+    request_body = OpenShift,
+    responses((status = 201, description = "The shift"), (status = 409, description = "Conflict", body = Problem, content_type = "application/problem+json")))]
+pub async fn open_shift<S: Store>(
+    State(state): State<AppState<S>>,
+    Auth(who): Auth,
+    Path(store): Path<String>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let shop = shop_for(&state, &who, &store, Permission::Shift, "shifts").await?;
+    let run = async {
+        let req: OpenShift = body(&bytes)?;
+        let float = Money::new(req.float, shop.settings.store.currency);
+        let shift = shop.shifts.open_shift(&req.terminal, &who.actor, float, Utc::now()).await?;
+        json(StatusCode::CREATED, &shift)
+    };
+    Ok(idempotent(&state, &shop.profile.id, &headers, "shifts", &bytes, run).await)
+}
+
+/// The X report of a terminal's open shift.
+#[utoipa::path(get, path = "/api/v1/stores/{store}/shifts/{terminal}/x-report", tag = "shifts",
+    params(("store" = String, Path, description = "Store id"), ("terminal" = String, Path, description = "Terminal")),
+    responses((status = 200, description = "The X report"), (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json")))]
+pub async fn x_report<S: Store>(
+    State(state): State<AppState<S>>,
+    Auth(who): Auth,
+    Path((store, terminal)): Path<(String, String)>,
+) -> Result<Json<pos_payments::ShiftReport>, ApiError> {
+    let shop = shop_for(&state, &who, &store, Permission::Shift, "shifts").await?;
+    Ok(Json(shop.shifts.x_report(&terminal).await?))
+}
+
+/// Cash counted at a close.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseShift {
+    /// Cash counted in the drawer.
+    #[schema(value_type = String)]
+    pub counted: Decimal,
+}
+
+/// Closes a terminal's shift with its Z report.
+#[utoipa::path(post, path = "/api/v1/stores/{store}/shifts/{terminal}/close", tag = "shifts",
+    params(("store" = String, Path, description = "Store id"), ("terminal" = String, Path, description = "Terminal"), ("Idempotency-Key" = String, Header, description = "Once per request")),
+    request_body = CloseShift,
+    responses((status = 201, description = "The Z report"), (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json")))]
+pub async fn close_shift<S: Store>(
+    State(state): State<AppState<S>>,
+    Auth(who): Auth,
+    Path((store, terminal)): Path<(String, String)>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let shop = shop_for(&state, &who, &store, Permission::Shift, "shifts").await?;
+    let run = async {
+        let req: CloseShift = body(&bytes)?;
+        let counted = Money::new(req.counted, shop.settings.store.currency);
+        json(StatusCode::CREATED, &shop.shifts.close_shift(&terminal, counted, Utc::now()).await?)
+    };
+    Ok(idempotent(&state, &shop.profile.id, &headers, "shift_close", &bytes, run).await)
+}
+
+/// Cash put into or taken out of the drawer.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CashMovement {
+    /// Amount, in the store's currency.
+    #[schema(value_type = String)]
+    pub amount: Decimal,
+    /// Why (change float top-up, paying a supplier).
+    pub reason: String,
+    /// A manager's approval, for a paid-out by a caller who may not pay out.
+    pub approval: Option<Approval>,
+}
+
+/// Cash put into the drawer.
+#[utoipa::path(post, path = "/api/v1/stores/{store}/shifts/{terminal}/paid-in", tag = "shifts",
+    params(("store" = String, Path, description = "Store id"), ("terminal" = String, Path, description = "Terminal"), ("Idempotency-Key" = String, Header, description = "Once per request")),
+    request_body = CashMovement,
+    responses((status = 201, description = "The shift's X report after it"), (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
+pub async fn paid_in<S: Store>(
+    State(state): State<AppState<S>>,
+    Auth(who): Auth,
+    Path((store, terminal)): Path<(String, String)>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let shop = shop_for(&state, &who, &store, Permission::Shift, "shifts").await?;
+    let run = async {
+        let req: CashMovement = body(&bytes)?;
+        till_identity(&who, &terminal, "")?;
+        let amount = Money::new(req.amount, shop.settings.store.currency);
+        json(StatusCode::CREATED, &shop.shifts.paid_in(&terminal, amount, &req.reason, Utc::now()).await?)
+    };
+    Ok(idempotent(&state, &shop.profile.id, &headers, "paid_in", &bytes, run).await)
+}
+
+/// Cash taken out of the drawer: needs the paid-out permission or a manager's approval, and
+/// never takes more than the drawer should hold.
+#[utoipa::path(post, path = "/api/v1/stores/{store}/shifts/{terminal}/paid-out", tag = "shifts",
+    params(("store" = String, Path, description = "Store id"), ("terminal" = String, Path, description = "Terminal"), ("Idempotency-Key" = String, Header, description = "Once per request")),
+    request_body = CashMovement,
+    responses((status = 201, description = "The shift's X report after it"), (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
+pub async fn paid_out<S: Store>(
+    State(state): State<AppState<S>>,
+    Auth(who): Auth,
+    Path((store, terminal)): Path<(String, String)>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let shop = state.shop(&store).await?;
+    let req: CashMovement = body(&bytes)?;
+    require(&state, &who, &shop.profile.id, Permission::Shift, "shifts").await?;
+    till_identity(&who, &terminal, "")?;
+    let actor = approved(&state, &who, &shop, Permission::PaidOut, req.approval.as_ref(), "paid_out").await?;
+    let run = async {
+        let amount = Money::new(req.amount, shop.settings.store.currency);
+        let reason = format!("{} ({actor})", req.reason);
+        json(StatusCode::CREATED, &shop.shifts.paid_out(&terminal, amount, &reason, Utc::now()).await?)
+    };
+    Ok(idempotent(&state, &shop.profile.id, &headers, "paid_out", &bytes, run).await)
+}
