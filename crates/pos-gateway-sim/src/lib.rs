@@ -5,9 +5,15 @@
 //! tests script it ([`Script`]: approve, decline, time out before or after the money moved) and
 //! compare its ledger with the store's books. Every call is idempotent by its key, as a real
 //! gateway's is, and can be slowed down ([`SimGateway::set_latency`]).
+//!
+//! A real gateway's ledger outlives a crash of the till or the server; so does this one's when
+//! it is opened on a file ([`SimGateway::open`]): every change is appended to it as a line of
+//! JSON before the call answers, and replayed when it is opened again, so that after a kill -9
+//! the reconciler can still ask what happened to a payment.
 #![deny(missing_docs)]
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
 use std::sync::Mutex;
 
 use async_trait::async_trait;
@@ -30,12 +36,26 @@ pub enum Script {
     TimeoutBeforeCharge,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Charge {
     key: String,
     amount: Money,
     status: GatewayStatus,
     refunded: Decimal,
+}
+
+/// One change of the ledger, as its file keeps it.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Change {
+    /// A payment as it now is.
+    Charge(Charge),
+    /// A refund paid out: (key, payment reference, amount).
+    Refund(String, String, Money),
+    /// A void: (key, payment reference).
+    Void(String, String),
+    /// A declined authorisation: (key, reason).
+    Declined(String, String),
 }
 
 #[derive(Default)]
@@ -48,6 +68,42 @@ struct Ledger {
     voids: BTreeMap<String, String>,
     /// Declined authorizations by key.
     declined: BTreeMap<String, String>,
+    /// Where changes are appended, when the ledger is kept in a file.
+    file: Option<std::fs::File>,
+}
+
+impl Ledger {
+    fn apply(&mut self, change: Change) {
+        match change {
+            Change::Charge(c) => {
+                self.charges.insert(c.key.clone(), c);
+            }
+            Change::Refund(key, reference, amount) => {
+                self.refunds.insert(key, (reference, amount));
+            }
+            Change::Void(key, reference) => {
+                self.voids.insert(key, reference);
+            }
+            Change::Declined(key, reason) => {
+                self.declined.insert(key, reason);
+            }
+        }
+    }
+
+    /// Records a change: in the file first (a gateway answers only once its ledger has it), then
+    /// in memory. A ledger that cannot be written stops the simulator rather than forget money.
+    fn record(&mut self, change: Change) {
+        if let Some(f) = &mut self.file {
+            let line = serde_json::to_string(&change).unwrap_or_default();
+            #[allow(clippy::expect_used, reason = "a gateway that cannot keep its ledger must not answer")]
+            writeln!(f, "{line}").and_then(|()| f.flush()).expect("the simulator's ledger file");
+        }
+        self.apply(change);
+    }
+
+    fn charge(&self, key: &str) -> Option<Charge> {
+        self.charges.get(key).cloned()
+    }
 }
 
 /// The simulator. Every call is idempotent by its key, so a retry never moves money twice.
@@ -70,6 +126,34 @@ impl Default for SimGateway {
 }
 
 impl SimGateway {
+    /// A gateway that approves everything, keeping its ledger in the file at `path` (created if
+    /// missing, its changes replayed if not), so that it remembers across restarts.
+    ///
+    /// # Errors
+    /// The file cannot be read or opened for appending, or a line of it is not a change.
+    pub fn open(path: &std::path::Path) -> std::io::Result<Self> {
+        let mut ledger = Ledger::default();
+        if let Ok(f) = std::fs::File::open(path) {
+            for (n, line) in std::io::BufReader::new(f).lines().enumerate() {
+                let line = line?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let change: Change = serde_json::from_str(&line).map_err(|e| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!("{}:{}: {e}", path.display(), n + 1),
+                    )
+                })?;
+                ledger.apply(change);
+            }
+        }
+        ledger.file = Some(std::fs::OpenOptions::new().create(true).append(true).open(path)?);
+        let gateway = SimGateway::new(Script::Approve);
+        *lock(&gateway.ledger) = ledger;
+        Ok(gateway)
+    }
+
     /// A gateway answering authorizations with `script` and approving refunds.
     pub fn new(script: Script) -> Self {
         SimGateway {
@@ -164,15 +248,15 @@ impl PaymentGateway for SimGateway {
             |status| Charge { key: key.clone(), amount: request.amount, status, refunded: Decimal::ZERO };
         match script {
             Script::Approve => {
-                l.charges.insert(key.clone(), charge(GatewayStatus::Authorized(approval.clone())));
+                l.record(Change::Charge(charge(GatewayStatus::Authorized(approval.clone()))));
                 GatewayOutcome::Approved(approval)
             }
             Script::Decline(reason) => {
-                l.declined.insert(key.clone(), reason.clone());
+                l.record(Change::Declined(key.clone(), reason.clone()));
                 GatewayOutcome::Declined { reason }
             }
             Script::TimeoutAfterCharge => {
-                l.charges.insert(key.clone(), charge(GatewayStatus::Captured(approval)));
+                l.record(Change::Charge(charge(GatewayStatus::Captured(approval))));
                 GatewayOutcome::Unknown
             }
             Script::TimeoutBeforeCharge => GatewayOutcome::Unknown,
@@ -182,10 +266,11 @@ impl PaymentGateway for SimGateway {
     async fn capture(&self, key: IdempotencyKey, _reference: &str, _amount: Money) -> GatewayOutcome {
         self.wait().await;
         let mut l = lock(&self.ledger);
-        match l.charges.get_mut(&key.0) {
-            Some(c) if matches!(c.status, GatewayStatus::Authorized(_) | GatewayStatus::Captured(_)) => {
+        match l.charge(&key.0) {
+            Some(mut c) if matches!(c.status, GatewayStatus::Authorized(_) | GatewayStatus::Captured(_)) => {
                 let approval = Self::approval(&key.0);
                 c.status = GatewayStatus::Captured(approval.clone());
+                l.record(Change::Charge(c));
                 GatewayOutcome::Approved(approval)
             }
             _ => GatewayOutcome::Declined { reason: "no such payment".into() },
@@ -198,10 +283,11 @@ impl PaymentGateway for SimGateway {
         if l.voids.contains_key(&key.0) {
             return GatewayOutcome::Approved(Self::approval(&key.0));
         }
-        match Self::by_reference(&mut l, reference) {
-            Some(c) if c.refunded.is_zero() && !matches!(c.status, GatewayStatus::Voided) => {
+        match Self::by_reference(&mut l, reference).cloned() {
+            Some(mut c) if c.refunded.is_zero() && !matches!(c.status, GatewayStatus::Voided) => {
                 c.status = GatewayStatus::Voided;
-                l.voids.insert(key.0.clone(), reference.to_owned());
+                l.record(Change::Charge(c));
+                l.record(Change::Void(key.0.clone(), reference.to_owned()));
                 GatewayOutcome::Approved(Self::approval(&key.0))
             }
             _ => GatewayOutcome::Declined { reason: "nothing to void".into() },
@@ -220,7 +306,7 @@ impl PaymentGateway for SimGateway {
             Script::TimeoutBeforeCharge => return GatewayOutcome::Unknown,
             Script::Approve | Script::TimeoutAfterCharge => {}
         }
-        let Some(c) = Self::by_reference(&mut l, reference) else {
+        let Some(mut c) = Self::by_reference(&mut l, reference).cloned() else {
             return GatewayOutcome::Declined { reason: "no such payment".into() };
         };
         if !matches!(c.status, GatewayStatus::Captured(_) | GatewayStatus::Refunded(_))
@@ -230,7 +316,8 @@ impl PaymentGateway for SimGateway {
         }
         c.refunded += amount.amount();
         c.status = GatewayStatus::Refunded(Self::approval(&c.key));
-        l.refunds.insert(key.0.clone(), (reference.to_owned(), amount));
+        l.record(Change::Charge(c));
+        l.record(Change::Refund(key.0.clone(), reference.to_owned(), amount));
         if script == Script::TimeoutAfterCharge {
             return GatewayOutcome::Unknown;
         }
@@ -251,5 +338,49 @@ impl PaymentGateway for SimGateway {
             GatewayStatus::Refunded(ref a) => GatewayStatus::Captured(a.clone()),
             ref s => s.clone(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn won(n: i64) -> Money {
+        Money::new(Decimal::from(n), pos_core::Currency::KRW)
+    }
+
+    #[tokio::test]
+    async fn a_ledger_in_a_file_outlives_the_process() {
+        let path = std::env::temp_dir().join(format!("pos-sim-{}.jsonl", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let key = |k: &str| IdempotencyKey(k.to_owned());
+        {
+            let g = SimGateway::open(&path).unwrap_or_else(|e| panic!("{e}"));
+            let approved = g
+                .authorize(AuthorizeRequest { key: key("a"), amount: won(5_000), payment_token: None })
+                .await;
+            let GatewayOutcome::Approved(a) = approved else { panic!("{approved:?}") };
+            assert!(matches!(
+                g.capture(key("a"), &a.reference, won(5_000)).await,
+                GatewayOutcome::Approved(_)
+            ));
+            assert!(matches!(
+                g.refund(key("r"), &a.reference, won(1_500)).await,
+                GatewayOutcome::Approved(_)
+            ));
+            g.set_script(Script::Decline("insufficient funds".into()));
+            let _ =
+                g.authorize(AuthorizeRequest { key: key("b"), amount: won(900), payment_token: None }).await;
+        }
+        let g = SimGateway::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(g.status(&key("a")).await, GatewayStatus::Captured(_)));
+        assert!(matches!(g.status(&key("r")).await, GatewayStatus::Refunded(_)));
+        assert!(matches!(g.status(&key("b")).await, GatewayStatus::Declined { .. }));
+        assert_eq!(g.net(), Decimal::from(3_500), "captured less refunded, as before the restart");
+        // A retried refund is still not paid twice.
+        let payment = "pay_a";
+        assert!(matches!(g.refund(key("r"), payment, won(1_500)).await, GatewayOutcome::Approved(_)));
+        assert_eq!(g.net(), Decimal::from(3_500));
+        let _ = std::fs::remove_file(&path);
     }
 }

@@ -61,7 +61,10 @@ fn master_key(data: &std::path::Path) -> Result<Vec<u8>, String> {
 }
 
 async fn serve<S: Store>(store: Arc<S>, args: &Args, key: &[u8]) -> Result<(), String> {
-    let gateway = Arc::new(SimGateway::default());
+    // The simulator keeps its ledger beside the data, as a real gateway keeps its own: after a
+    // crash the reconciler can still ask it what became of a payment.
+    let ledger = args.data.join("gateway-sim.jsonl");
+    let gateway = Arc::new(SimGateway::open(&ledger).map_err(|e| format!("{}: {e}", ledger.display()))?);
     let state = AppState::new(store, gateway, key).await.map_err(|e| e.detail)?;
     let url = format!("http://{}", args.listen);
     if args.demo {

@@ -13,6 +13,15 @@ fn http(addr: &str, request: &str) -> String {
     out
 }
 
+/// Kills the server if the test fails before it stops it.
+struct Guard(u32);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-KILL", &self.0.to_string()]).status();
+    }
+}
+
 #[test]
 fn the_binary_serves_and_stops_gracefully() {
     let data = std::env::temp_dir().join(format!("pos-server-bin-{}", std::process::id()));
@@ -23,6 +32,7 @@ fn the_binary_serves_and_stops_gracefully() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    let guard = Guard(child.id());
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let addr = loop {
         let line = lines.next().expect("the server said where it listens").unwrap();
@@ -47,5 +57,6 @@ fn the_binary_serves_and_stops_gracefully() {
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     assert!(child.wait().unwrap().success(), "a graceful shutdown exits 0");
+    std::mem::forget(guard);
     let _ = std::fs::remove_dir_all(data);
 }
