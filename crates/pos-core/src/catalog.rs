@@ -527,6 +527,23 @@ impl Catalog {
         self.barcodes.get(code).and_then(|s| self.product(s))
     }
 
+    /// Every product, by SKU.
+    pub fn products(&self) -> Vec<&Product> {
+        let mut out: Vec<&Product> = self.products.values().map(|(p, _)| p).collect();
+        out.sort_by(|a, b| a.sku.cmp(&b.sku));
+        out
+    }
+
+    /// Every category, by id.
+    pub fn categories(&self) -> impl Iterator<Item = &Category> {
+        self.categories.values()
+    }
+
+    /// Every price list, in the order they were added.
+    pub fn price_lists(&self) -> &[PriceList] {
+        &self.price_lists
+    }
+
     /// Number of products.
     pub fn len(&self) -> usize {
         self.products.len()

@@ -84,6 +84,9 @@ use crate::error::ApiError;
         api::reserve,
         api::end_reservation,
         api::low_stock,
+        api::snapshot,
+        api::changes,
+        api::upload,
     ),
     components(schemas(error::Problem))
 )]
@@ -229,6 +232,9 @@ pub fn app<S: Store>(state: AppState<S>) -> Router {
         .route(&format!("{store}/stock/reservations"), post(api::reserve::<S>))
         .route(&format!("{store}/stock/reservations/{{id}}/{{action}}"), post(api::end_reservation::<S>))
         .route(&format!("{store}/stock/low"), get(api::low_stock::<S>))
+        .route(&format!("{store}/sync/snapshot"), get(api::snapshot::<S>))
+        .route(&format!("{store}/sync/changes"), get(api::changes::<S>))
+        .route(&format!("{store}/sync/sales"), post(api::upload::<S>))
         .route("/api/v1/openapi.json", get(openapi));
     Router::new()
         .merge(api)

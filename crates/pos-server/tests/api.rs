@@ -628,10 +628,79 @@ async fn till_and_back_office(app: Router) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+/// A till syncs: a snapshot with its cursor, then only the changes after it; sales made offline
+/// are uploaded and answered one by one, and an upload sent again records nothing twice.
+async fn terminal_sync_and_offline_upload(app: Router) {
+    let kim = login(&app, "kim", "3456").await;
+    let manager = login(&app, "manager", "2345").await;
+    let s = "/api/v1/stores/seoul-1";
+    let (status, snap) = call(&app, "GET", &format!("{s}/sync/snapshot"), Some(&kim), None, None).await;
+    assert_eq!(status, StatusCode::OK, "{snap}");
+    assert_eq!(snap["products"].as_array().unwrap().len(), 50);
+    assert!(snap["promotions"].as_array().unwrap().iter().any(|p| p["id"] == "drinks-2-plus-1"));
+    assert_eq!((snap["currency"].as_str(), snap["time_zone"].as_str()), (Some("KRW"), Some("Asia/Seoul")));
+    let cursor = snap["cursor"].as_u64().unwrap();
+    assert!(cursor > 0);
+    let product = json!({"sku": "9999", "name": "새 상품", "parent": null, "attributes": {}, "category": "food",
+        "tax_class": "standard", "price": "1200", "cost": null, "unit": "each", "barcodes": []});
+    let (status, _) =
+        call(&app, "PUT", &format!("{s}/products/9999"), Some(&manager), None, Some(product)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, changes) =
+        call(&app, "GET", &format!("{s}/sync/changes?after={cursor}"), Some(&kim), None, None).await;
+    assert_eq!(status, StatusCode::OK, "{changes}");
+    let events = changes["events"].as_array().unwrap();
+    assert!(events.iter().all(|e| e["sequence"].as_u64().unwrap() > cursor));
+    assert!(
+        events.iter().any(|e| e["type"] == "product.changed" && e["data"]["product"]["sku"] == "9999"),
+        "{changes}"
+    );
+    assert!(changes["next"].as_u64().unwrap() >= events.last().unwrap()["sequence"].as_u64().unwrap());
+    // Three sales made offline last night, one of them of a SKU the server does not know.
+    let mut offline = vec![
+        sale("off-1", &[("0001", 1)], 5_000),
+        sale("off-2", &[("0002", 3)], 10_000),
+        sale("off-3", &[("nope", 1)], 5_000),
+    ];
+    for o in &mut offline {
+        o["at"] = json!("2026-12-06T14:00:00Z");
+    }
+    let upload = json!({"sales": offline});
+    let (status, results) =
+        call(&app, "POST", &format!("{s}/sync/sales"), Some(&kim), None, Some(upload.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{results}");
+    let r = results.as_array().unwrap();
+    assert_eq!(
+        (r[0]["status"].as_u64(), r[1]["status"].as_u64(), r[2]["status"].as_u64()),
+        (Some(201), Some(201), Some(422)),
+        "{results}"
+    );
+    assert!(r[2]["problem"]["detail"].as_str().unwrap().contains("nope"), "{results}");
+    let (status, again) =
+        call(&app, "POST", &format!("{s}/sync/sales"), Some(&kim), None, Some(upload)).await;
+    assert_eq!(status, StatusCode::OK);
+    for i in 0..2 {
+        assert_eq!(again[i]["receipt"], r[i]["receipt"], "a second upload replays {i}");
+    }
+    assert_eq!(again[2]["status"], 422);
+    // A till uploads its own sales only.
+    let mut other = sale("off-4", &[("0001", 1)], 5_000);
+    other["terminal"] = json!("T2");
+    let (status, problem) =
+        call(&app, "POST", &format!("{s}/sync/sales"), Some(&kim), None, Some(json!({"sales": [other]})))
+            .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("sales[0].terminal")),
+        "{problem}"
+    );
+}
+
 on_every_store!(
     sale_to_refund_and_audit,
     bad_input_is_a_problem_naming_the_field,
     who_may_do_what,
     receipts_identity_and_problems,
     till_and_back_office,
+    terminal_sync_and_offline_upload,
 );

@@ -221,6 +221,7 @@ mod reports;
 mod sales;
 mod shifts;
 mod stock;
+mod sync;
 
 pub use access::*;
 pub use catalog::*;
@@ -229,3 +230,4 @@ pub use reports::*;
 pub use sales::*;
 pub use shifts::*;
 pub use stock::*;
+pub use sync::*;
