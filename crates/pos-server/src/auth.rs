@@ -59,6 +59,27 @@ impl<S: Store> FromRequestParts<AppState<S>> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, Self::Rejection> {
+        let principal = principal(parts, state).await;
+        if let Err(e) = &principal
+            && e.status == axum::http::StatusCode::UNAUTHORIZED
+        {
+            // A refused request is audited under the store its path names (a request for no
+            // store, such as the feed of a token's own store, has none to be audited under).
+            let path = parts.uri.path();
+            if let Some(store) = path.strip_prefix("/api/v1/stores/").and_then(|p| p.split('/').next())
+                && state.shop(store).await.is_ok()
+            {
+                let subject = format!("{} {path}", parts.method);
+                log(state, &StoreId(store.to_owned()), "anonymous", "refused", &subject, false).await;
+            }
+        }
+        principal.map(Auth)
+    }
+}
+
+/// Who sent the request, from its `Authorization` header.
+async fn principal<S: Store>(parts: &Parts, state: &AppState<S>) -> Result<Principal, ApiError> {
+    {
         let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|h| h.to_str().ok());
         let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")) else {
             return Err(ApiError::unauthenticated("send `Authorization: Bearer <token>`"));
@@ -69,23 +90,23 @@ impl<S: Store> FromRequestParts<AppState<S>> for Auth {
             let Some(session) = session.filter(|s| s.expires_at > Utc::now()) else {
                 return Err(ApiError::unauthenticated("the session is unknown or expired; log in again"));
             };
-            return Ok(Auth(Principal {
+            return Ok(Principal {
                 store: session.store.clone(),
                 actor: session.staff.clone(),
                 grants: Grants::Role { role: session.role },
                 terminal: session.terminal.clone(),
-            }));
+            });
         }
         if let Some((id, secret)) = token.strip_prefix("t.").and_then(|t| t.split_once('.'))
             && let Some(t) = store.token(id).await?.filter(|t| t.active)
             && verify_secret(secret, &t.token_hash)
         {
-            return Ok(Auth(Principal {
+            return Ok(Principal {
                 store: t.store.clone(),
                 actor: format!("token:{}", t.id),
                 grants: Grants::Scopes { scopes: t.scopes.clone() },
                 terminal: None,
-            }));
+            });
         }
         Err(ApiError::unauthenticated("the token is unknown or revoked"))
     }
