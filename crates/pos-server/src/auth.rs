@@ -247,3 +247,73 @@ pub async fn issue_token<S: Store>(
     state.inner.store.put_token(&token).await?;
     Ok((format!("t.{id}.{secret}"), token))
 }
+
+/// Failed logins per store and client address in a sliding window: past [`Self::MAX`] in
+/// [`Self::WINDOW`], an address may not try again until its oldest failure leaves the window.
+/// (Each account also locks after five wrong PINs in a row; this stops an address from trying
+/// PINs across every account.)
+#[derive(Default)]
+pub struct LoginLimiter {
+    failures: std::sync::Mutex<
+        std::collections::HashMap<
+            (StoreId, std::net::IpAddr),
+            std::collections::VecDeque<std::time::Instant>,
+        >,
+    >,
+}
+
+impl LoginLimiter {
+    /// Failed logins an address may make in a window.
+    pub const MAX: usize = 20;
+    /// The window.
+    pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(600);
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<
+        '_,
+        std::collections::HashMap<
+            (StoreId, std::net::IpAddr),
+            std::collections::VecDeque<std::time::Instant>,
+        >,
+    > {
+        self.failures.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// How long `ip` must wait before it may try to log in to `store` again, if it must.
+    pub fn wait(&self, store: &StoreId, ip: std::net::IpAddr) -> Option<std::time::Duration> {
+        let now = std::time::Instant::now();
+        let mut map = self.lock();
+        let failures = map.get_mut(&(store.clone(), ip))?;
+        while failures.front().is_some_and(|t| now.duration_since(*t) >= Self::WINDOW) {
+            failures.pop_front();
+        }
+        (failures.len() >= Self::MAX).then(|| {
+            failures.front().map_or(Self::WINDOW, |t| Self::WINDOW.saturating_sub(now.duration_since(*t)))
+        })
+    }
+
+    /// Records a failed login from `ip`.
+    pub fn failed(&self, store: &StoreId, ip: std::net::IpAddr) {
+        let mut map = self.lock();
+        // Forget addresses whose failures have all left the window, so the map stays small.
+        if map.len() > 10_000 {
+            let now = std::time::Instant::now();
+            map.retain(|_, f| f.back().is_some_and(|t| now.duration_since(*t) < Self::WINDOW));
+        }
+        map.entry((store.clone(), ip)).or_default().push_back(std::time::Instant::now());
+    }
+}
+
+/// The client's address, when the server knows it (behind the binary's listener; not in tests
+/// that call the router directly).
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        Ok(ClientAddr(peer.map(|p| p.0.ip())))
+    }
+}

@@ -114,7 +114,7 @@ async fn serve<S: Store>(store: Arc<S>, args: &Args, key: &[u8]) -> Result<(), S
     println!(
         "Listening on http://{local} (API docs: http://{local}/docs, OpenAPI: {url}/api/v1/openapi.json)"
     );
-    axum::serve(listener, app(state))
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let ctrl_c = tokio::signal::ctrl_c();
             #[cfg(unix)]

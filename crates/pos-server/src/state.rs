@@ -91,6 +91,8 @@ pub struct Inner<S: Store> {
     pub shops: RwLock<BTreeMap<StoreId, Arc<Shop<S>>>>,
     /// The secret each store's journal key is derived from (configuration, never the database).
     master_key: Vec<u8>,
+    /// Failed logins per client address.
+    pub logins: crate::auth::LoginLimiter,
 }
 
 /// What the handlers share (cheap to clone).
@@ -118,6 +120,7 @@ impl<S: Store> AppState<S> {
                 gateway,
                 shops: RwLock::new(BTreeMap::new()),
                 master_key: master_key.to_vec(),
+                logins: crate::auth::LoginLimiter::default(),
             }),
         };
         for profile in state.inner.store.stores().await? {

@@ -696,6 +696,29 @@ async fn terminal_sync_and_offline_upload(app: Router) {
     );
 }
 
+/// Twenty failed logins from one address, whichever accounts they try, and the address must
+/// wait, even with a right PIN; the refusal says how long.
+async fn failed_logins_are_rate_limited(app: Router) {
+    let uri = "/api/v1/stores/seoul-1/sessions";
+    for i in 0..20 {
+        let (status, _) =
+            call(&app, "POST", uri, None, None, Some(json!({"staff": format!("guess-{i}"), "pin": "0000"})))
+                .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("content-type", "application/json")
+        .body(Body::from(json!({"staff": "manager", "pin": "2345"}).to_string()))
+        .unwrap();
+    let (status, headers, text) = raw(&app, req).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{text}");
+    assert!(text.contains("too_many_attempts"), "{text}");
+    let wait: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=600).contains(&wait), "{wait}");
+}
+
 on_every_store!(
     sale_to_refund_and_audit,
     bad_input_is_a_problem_naming_the_field,
@@ -703,4 +726,5 @@ on_every_store!(
     receipts_identity_and_problems,
     till_and_back_office,
     terminal_sync_and_offline_upload,
+    failed_logins_are_rate_limited,
 );

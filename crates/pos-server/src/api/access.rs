@@ -31,15 +31,39 @@ pub struct LoginResponse {
 #[utoipa::path(post, path = "/api/v1/stores/{store}/sessions", tag = "access",
     params(("store" = String, Path, description = "Store id")),
     request_body = LoginRequest,
-    responses((status = 201, description = "Created", body = LoginResponse), (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"), (status = 423, description = "Locked after too many wrong PINs", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, description = "Created", body = LoginResponse), (status = 401, description = "Not authenticated", body = Problem, content_type = "application/problem+json"), (status = 423, description = "Locked after too many wrong PINs", body = Problem, content_type = "application/problem+json"), (status = 429, description = "Too many failed logins from this address", body = Problem, content_type = "application/problem+json")))]
 pub async fn login<S: Store>(
     State(state): State<AppState<S>>,
     Path(store): Path<String>,
+    auth::ClientAddr(peer): auth::ClientAddr,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
     let shop = state.shop(&store).await?;
     let req: LoginRequest = body(&bytes)?;
-    let (token, session) = auth::login(&state, &shop.profile.id, &req.staff, &req.pin, req.terminal).await?;
+    let ip = peer.unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
+    if let Some(wait) = state.inner.logins.wait(&shop.profile.id, ip) {
+        auth::log(&state, &shop.profile.id, &req.staff, "refused", "login (too many attempts)", false).await;
+        let mut response = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "too many failed logins from this address: try again later",
+        )
+        .into_response();
+        if let Ok(v) = axum::http::HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        return Ok(response);
+    }
+    let (token, session) =
+        match auth::login(&state, &shop.profile.id, &req.staff, &req.pin, req.terminal).await {
+            Ok(done) => done,
+            Err(e) => {
+                if e.status == StatusCode::UNAUTHORIZED || e.status == StatusCode::LOCKED {
+                    state.inner.logins.failed(&shop.profile.id, ip);
+                }
+                return Err(e);
+            }
+        };
     Ok((
         StatusCode::CREATED,
         Json(LoginResponse { token, expires_at: session.expires_at, role: session.role }),
