@@ -116,6 +116,12 @@ impl From<AppError> for ApiError {
                 Some(f) => ApiError::field(f, detail),
                 None => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", detail),
             },
+            // A value the domain refuses names its field; a rule it refuses is a refusal.
+            AppError::Payment(pos_payments::PaymentError::InvalidField { field, reason })
+            | AppError::Loyalty(pos_loyalty::LoyaltyError::InvalidField { field, reason })
+            | AppError::Inventory(pos_inventory::InventoryError::InvalidField { field, reason }) => {
+                ApiError::field(field, reason)
+            }
             AppError::Payment(p) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "payment_refused", p.to_string())
             }

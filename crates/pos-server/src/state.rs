@@ -93,6 +93,8 @@ pub struct Inner<S: Store> {
     master_key: Vec<u8>,
     /// Failed logins per client address.
     pub logins: crate::auth::LoginLimiter,
+    /// This process's id, random at start: a request marked running by another is dead.
+    pub instance: String,
 }
 
 /// What the handlers share (cheap to clone).
@@ -121,6 +123,7 @@ impl<S: Store> AppState<S> {
                 shops: RwLock::new(BTreeMap::new()),
                 master_key: master_key.to_vec(),
                 logins: crate::auth::LoginLimiter::default(),
+                instance: crate::auth::random_secret(),
             }),
         };
         for profile in state.inner.store.stores().await? {

@@ -719,6 +719,75 @@ async fn failed_logins_are_rate_limited(app: Router) {
     assert!((1..=600).contains(&wait), "{wait}");
 }
 
+/// The same request sent eight times at once with one key runs once: the others are told it is
+/// running or get its answer; a request refused for what it is gets the same refusal again.
+async fn one_key_runs_once(app: Router) {
+    let manager = login(&app, "manager", "2345").await;
+    let s = "/api/v1/stores/seoul-1";
+    let level = |app: Router, token: String| async move {
+        let (_, stock) = call(&app, "GET", "/api/v1/stores/seoul-1/stock", Some(&token), None, None).await;
+        stock
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["sku"] == "0005")
+            .map(|l| l["row"]["level"]["on_hand"].clone())
+    };
+    let before = level(app.clone(), manager.clone()).await;
+    let body = json!({"location": "seoul-1/floor", "sku": "0005", "delta": "-3", "reason": "damaged"});
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (app, token, body) = (app.clone(), manager.clone(), body.clone());
+        tasks.push(tokio::spawn(async move {
+            call(
+                &app,
+                "POST",
+                "/api/v1/stores/seoul-1/stock/adjustments",
+                Some(&token),
+                Some("adj-once"),
+                Some(body),
+            )
+            .await
+        }));
+    }
+    let mut created = 0;
+    for t in tasks {
+        let (status, answer) = t.await.unwrap();
+        match status {
+            StatusCode::CREATED => created += 1,
+            StatusCode::CONFLICT => assert_eq!(answer["code"], "request_in_progress", "{answer}"),
+            other => panic!("{other}: {answer}"),
+        }
+    }
+    assert!(created >= 1);
+    let (status, again) =
+        call(&app, "POST", &format!("{s}/stock/adjustments"), Some(&manager), Some("adj-once"), Some(body))
+            .await;
+    assert_eq!(status, StatusCode::CREATED, "the answer is kept: {again}");
+    let after = level(app.clone(), manager.clone()).await;
+    let (b, a): (rust_decimal::Decimal, rust_decimal::Decimal) = (
+        before.unwrap().as_str().unwrap().parse().unwrap(),
+        after.unwrap().as_str().unwrap().parse().unwrap(),
+    );
+    assert_eq!(b - a, rust_decimal::Decimal::from(3), "stock moved once");
+    // Refused for what it is: the same refusal again, as a problem.
+    let bad = json!({"location": "seoul-1/floor", "sku": "0005", "delta": "-1", "reason": ""});
+    let first = call(
+        &app,
+        "POST",
+        &format!("{s}/stock/adjustments"),
+        Some(&manager),
+        Some("adj-bad"),
+        Some(bad.clone()),
+    )
+    .await;
+    let second =
+        call(&app, "POST", &format!("{s}/stock/adjustments"), Some(&manager), Some("adj-bad"), Some(bad))
+            .await;
+    assert_eq!(first.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", first.1);
+    assert_eq!(first, second);
+}
+
 on_every_store!(
     sale_to_refund_and_audit,
     bad_input_is_a_problem_naming_the_field,
@@ -727,4 +796,5 @@ on_every_store!(
     till_and_back_office,
     terminal_sync_and_offline_upload,
     failed_logins_are_rate_limited,
+    one_key_runs_once,
 );

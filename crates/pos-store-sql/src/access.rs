@@ -96,4 +96,18 @@ impl<D: Dialect> AccessStore for SqlStore<D> {
         self.hit(Self::q(Self::sql().access.put_response).bind(&store.0).bind(key).bind(json(response)?))
             .await
     }
+
+    async fn finish_response(
+        &self,
+        store: &StoreId,
+        key: &str,
+        response: &StoredResponse,
+    ) -> Result<(), StoreError> {
+        self.run(Self::q(Self::sql().access.finish_response).bind(&store.0).bind(key).bind(json(response)?))
+            .await
+    }
+
+    async fn drop_response(&self, store: &StoreId, key: &str) -> Result<(), StoreError> {
+        self.run(Self::q(Self::sql().access.drop_response).bind(&store.0).bind(key)).await
+    }
 }

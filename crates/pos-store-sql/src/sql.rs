@@ -212,6 +212,10 @@ pub struct AccessSql {
     pub response: &'static str,
     /// (store, key, data) -> `key` when recorded (nothing when one exists).
     pub put_response: &'static str,
+    /// (store, key, data): replaces a recorded response.
+    pub finish_response: &'static str,
+    /// (store, key): forgets a recorded response.
+    pub drop_response: &'static str,
 }
 
 /// Points accounts, ledger entries, coupons.

@@ -565,6 +565,21 @@ impl AccessStore for MemoryStore {
         s.access.responses.insert(k, response.clone());
         Ok(true)
     }
+    async fn finish_response(
+        &self,
+        store: &StoreId,
+        key: &str,
+        response: &StoredResponse,
+    ) -> Result<(), StoreError> {
+        if let Some(r) = self.lock().await.access.responses.get_mut(&(store.clone(), key.to_owned())) {
+            *r = response.clone();
+        }
+        Ok(())
+    }
+    async fn drop_response(&self, store: &StoreId, key: &str) -> Result<(), StoreError> {
+        self.lock().await.access.responses.remove(&(store.clone(), key.to_owned()));
+        Ok(())
+    }
 }
 
 #[async_trait]

@@ -443,7 +443,8 @@ pub trait AccessStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn response(&self, store: &StoreId, key: &str) -> Result<Option<StoredResponse>, StoreError>;
-    /// Records the response of an idempotent request; false when one is recorded already.
+    /// Records the response of an idempotent request (or that it is running); false when one is
+    /// recorded already.
     ///
     /// # Errors
     /// [`StoreError::Backend`].
@@ -453,6 +454,21 @@ pub trait AccessStore: Send + Sync + 'static {
         key: &str,
         response: &StoredResponse,
     ) -> Result<bool, StoreError>;
+    /// Replaces the record of a request that was running with its response.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn finish_response(
+        &self,
+        store: &StoreId,
+        key: &str,
+        response: &StoredResponse,
+    ) -> Result<(), StoreError>;
+    /// Forgets the record of a request (one that failed in a way a retry may get past).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn drop_response(&self, store: &StoreId, key: &str) -> Result<(), StoreError>;
 }
 
 /// The event outbox as stored.

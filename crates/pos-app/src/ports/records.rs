@@ -603,13 +603,26 @@ pub struct StoreProfile {
     pub preset: String,
 }
 
-/// The response of an idempotent request, as first given.
+/// The response of an idempotent request, as first given, or the mark of a request still
+/// running (status 0, the body naming the server process running it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredResponse {
     /// Hash of the request (method, path, body) it answered.
     pub request_hash: String,
-    /// HTTP status.
+    /// HTTP status; 0 while the request runs.
     pub status: u16,
     /// Body.
     pub body: String,
+}
+
+impl StoredResponse {
+    /// The mark of a request that the server process `instance` is running.
+    pub fn running(request_hash: &str, instance: &str) -> Self {
+        StoredResponse { request_hash: request_hash.to_owned(), status: 0, body: instance.to_owned() }
+    }
+
+    /// Whether the request is still running (or died running).
+    pub fn is_running(&self) -> bool {
+        self.status == 0
+    }
 }

@@ -111,13 +111,35 @@ where
     }
     let request_hash = auth::sha256(&format!("{what}\n{}", String::from_utf8_lossy(request)));
     let key = format!("{what}:{key}");
-    match state.inner.store.response(store, &key).await {
-        Ok(Some(prior)) if prior.request_hash == request_hash => {
-            let status = StatusCode::from_u16(prior.status).unwrap_or(StatusCode::OK);
-            return (status, [(axum::http::header::CONTENT_TYPE, "application/json")], prior.body)
-                .into_response();
-        }
-        Ok(Some(_)) => {
+    let json_response = |status: StatusCode, body: String| {
+        (status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+    };
+    // The key is taken before the request runs, so that the same request sent again while the
+    // first still runs (a till retrying on a slow network) waits instead of running twice.
+    let mark = StoredResponse::running(&request_hash, &state.inner.instance);
+    let prior = match state.inner.store.put_response(store, &key, &mark).await {
+        Ok(true) => Ok(None),
+        Ok(false) => state
+            .inner
+            .store
+            .response(store, &key)
+            .await
+            .map_err(ApiError::from)
+            .and_then(|p| {
+                p.ok_or_else(|| {
+                    ApiError::new(
+                        StatusCode::CONFLICT,
+                        "request_in_progress",
+                        "the request is running; retry in a moment",
+                    )
+                })
+            })
+            .map(Some),
+        Err(e) => Err(ApiError::from(e)),
+    };
+    match prior {
+        Ok(None) => {}
+        Ok(Some(prior)) if prior.request_hash != request_hash => {
             return ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency_key_reused",
@@ -125,18 +147,57 @@ where
             )
             .into_response();
         }
-        Ok(None) => {}
-        Err(e) => return ApiError::from(e).into_response(),
-    }
-    match run.await {
-        Ok((status, value)) => {
-            let body = value.to_string();
-            let stored = StoredResponse { request_hash, status: status.as_u16(), body: body.clone() };
-            if let Err(e) = state.inner.store.put_response(store, &key, &stored).await {
-                tracing::warn!(error = %e, "could not record an idempotent response");
-            }
-            (status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+        Ok(Some(prior)) if prior.is_running() && prior.body == state.inner.instance => {
+            return ApiError::new(
+                StatusCode::CONFLICT,
+                "request_in_progress",
+                "a request with this Idempotency-Key is running; retry in a moment for its answer",
+            )
+            .into_response();
         }
+        // Marked running by a server process that is gone (it crashed or was killed while the
+        // request ran): this one takes it over and runs it. Sales, refunds and voids are
+        // exactly-once by their own keys whatever happens here; for other requests a crash
+        // between their commit and their answer means the retry runs them again.
+        Ok(Some(prior)) if prior.is_running() => {
+            if let Err(e) = state.inner.store.finish_response(store, &key, &mark).await {
+                return ApiError::from(e).into_response();
+            }
+        }
+        Ok(Some(prior)) => {
+            let status = StatusCode::from_u16(prior.status).unwrap_or(StatusCode::OK);
+            let content = if status.is_success() { "application/json" } else { "application/problem+json" };
+            return (status, [(axum::http::header::CONTENT_TYPE, content)], prior.body).into_response();
+        }
+        Err(e) => return e.into_response(),
+    }
+    let outcome = run.await;
+    // A request refused for what it is (bad input, a permission, a declined card) is answered
+    // the same way again; one that failed on the server or on a conflict that may pass is
+    // forgotten, so a retry runs it again.
+    let record = match &outcome {
+        Ok((status, value)) => {
+            Some(StoredResponse { request_hash, status: status.as_u16(), body: value.to_string() })
+        }
+        Err(e)
+            if e.status.is_client_error()
+                && e.status != StatusCode::CONFLICT
+                && e.status != StatusCode::TOO_MANY_REQUESTS =>
+        {
+            let body = serde_json::to_string(&e.problem()).unwrap_or_default();
+            Some(StoredResponse { request_hash, status: e.status.as_u16(), body })
+        }
+        Err(_) => None,
+    };
+    let kept = match &record {
+        Some(r) => state.inner.store.finish_response(store, &key, r).await,
+        None => state.inner.store.drop_response(store, &key).await,
+    };
+    if let Err(e) = kept {
+        tracing::warn!(error = %e, key, "could not record an idempotent response");
+    }
+    match outcome {
+        Ok((status, value)) => json_response(status, value.to_string()),
         Err(e) => e.into_response(),
     }
 }

@@ -22,4 +22,6 @@ pub(crate) const SQL: AccessSql = AccessSql {
     response: "SELECT data FROM idempotent_responses WHERE store_id = ?1 AND key = ?2",
     put_response: "INSERT INTO idempotent_responses (store_id, key, data) VALUES (?1, ?2, ?3)
         ON CONFLICT (store_id, key) DO NOTHING RETURNING key",
+    finish_response: "UPDATE idempotent_responses SET data = ?3 WHERE store_id = ?1 AND key = ?2",
+    drop_response: "DELETE FROM idempotent_responses WHERE store_id = ?1 AND key = ?2",
 };
