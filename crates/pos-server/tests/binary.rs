@@ -52,6 +52,22 @@ fn the_binary_serves_and_stops_gracefully() {
         ),
     );
     assert!(login.starts_with("HTTP/1.1 201"), "{login}");
+    // Swagger UI comes from the binary itself, its scripts included: no CDN.
+    let docs = http(&addr, "GET /docs/ HTTP/1.1\r\nHost: pos\r\nConnection: close\r\n\r\n");
+    assert!(
+        docs.starts_with("HTTP/1.1 200") && docs.contains("swagger-ui-bundle.js"),
+        "{}",
+        &docs[..docs.len().min(300)]
+    );
+    let bundle =
+        http(&addr, "GET /docs/swagger-ui-bundle.js HTTP/1.1\r\nHost: pos\r\nConnection: close\r\n\r\n");
+    assert!(
+        bundle.starts_with("HTTP/1.1 200") && bundle.len() > 100_000,
+        "{}",
+        &bundle[..bundle.len().min(300)]
+    );
+    let metrics = http(&addr, "GET /metrics HTTP/1.1\r\nHost: pos\r\nConnection: close\r\n\r\n");
+    assert!(metrics.starts_with("HTTP/1.1 200") && metrics.contains("http_requests_total"), "{metrics}");
     let openapi = http(&addr, "GET /api/v1/openapi.json HTTP/1.1\r\nHost: pos\r\nConnection: close\r\n\r\n");
     assert!(openapi.contains("\"openapi\":\"3.1"), "{}", &openapi[..openapi.len().min(300)]);
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
