@@ -230,6 +230,29 @@ impl Principal {
                 Grants::Scopes { scopes } => scopes.contains(&p),
             }
     }
+
+    /// Who a till's document is recorded as when this principal makes it for `terminal`: a
+    /// staff session records its own staff member (whatever the request names as `cashier`) and
+    /// acts only for the terminal it logged in at; an API token (a kiosk, a web shop) records
+    /// the cashier the request names.
+    ///
+    /// # Errors
+    /// [`AppError::InvalidField`](crate::AppError::InvalidField) naming `terminal` when a
+    /// session logged in at one terminal acts for another.
+    pub fn till_cashier(&self, terminal: &str, cashier: &str) -> Result<String, crate::AppError> {
+        if let Some(own) = &self.terminal
+            && own != terminal
+        {
+            return Err(crate::AppError::InvalidField {
+                field: "terminal".into(),
+                reason: format!("this session is logged in at terminal `{own}`, not `{terminal}`"),
+            });
+        }
+        Ok(match self.grants {
+            Grants::Role { .. } => self.actor.clone(),
+            Grants::Scopes { .. } => cashier.to_owned(),
+        })
+    }
 }
 
 /// One line of the access log: a login, a lockout, a refusal, an approval.
@@ -269,6 +292,29 @@ mod tests {
         ] {
             assert!(!Role::Cashier.allows(p), "{p:?}");
         }
+    }
+
+    #[test]
+    fn a_till_records_its_own_cashier_at_its_own_terminal() {
+        let store = StoreId("s".into());
+        let session = Principal {
+            store: store.clone(),
+            actor: "kim".into(),
+            grants: Grants::Role { role: Role::Cashier },
+            terminal: Some("T1".into()),
+        };
+        assert_eq!(session.till_cashier("T1", "somebody-else").ok(), Some("kim".to_owned()));
+        assert!(matches!(
+            session.till_cashier("T2", "kim"),
+            Err(crate::AppError::InvalidField { ref field, .. }) if field == "terminal"
+        ));
+        let kiosk = Principal {
+            store,
+            actor: "token:k".into(),
+            grants: Grants::Scopes { scopes: vec![Permission::Sell] },
+            terminal: None,
+        };
+        assert_eq!(kiosk.till_cashier("K1", "web").ok(), Some("web".to_owned()));
     }
 
     #[test]

@@ -202,9 +202,7 @@ where
     }
 }
 
-/// Who a till's document is recorded as: a staff session records its staff member (whatever
-/// the body says) and may only act for the terminal it logged in at; an API token (a kiosk, a
-/// web shop) records the cashier the body names.
+/// Who a till's document is recorded as (the rule is [`pos_app::access::Principal::till_cashier`]).
 ///
 /// # Errors
 /// 422 naming `terminal` when a session logged in at one terminal acts for another.
@@ -213,18 +211,7 @@ fn till_identity(
     terminal: &str,
     cashier: &str,
 ) -> Result<String, ApiError> {
-    if let Some(own) = &who.terminal
-        && own != terminal
-    {
-        return Err(ApiError::field(
-            "terminal",
-            format!("this session is logged in at terminal `{own}`, not `{terminal}`"),
-        ));
-    }
-    Ok(match who.grants {
-        pos_app::access::Grants::Role { .. } => who.actor.clone(),
-        pos_app::access::Grants::Scopes { .. } => cashier.to_owned(),
-    })
+    Ok(who.till_cashier(terminal, cashier)?)
 }
 
 fn json<T: Serialize>(status: StatusCode, v: &T) -> Result<(StatusCode, serde_json::Value), ApiError> {
