@@ -100,6 +100,21 @@ pub enum EventData {
     },
 }
 
+/// Every event type, as [`EventData::kind`] names them (the catalogue is `docs/events.md`).
+pub const EVENT_TYPES: &[&str] = &[
+    "sale.completed",
+    "return.completed",
+    "shift.closed",
+    "stock.changed",
+    "coupon.used",
+    "product.changed",
+    "category.changed",
+    "promotion.changed",
+    "price_list.changed",
+    "member.changed",
+    "coupon.issued",
+];
+
 impl EventData {
     /// The event's type, as stored and sent (`sale.completed`).
     pub fn kind(&self) -> &'static str {

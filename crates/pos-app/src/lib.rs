@@ -37,6 +37,7 @@ pub mod returns;
 pub mod settings;
 pub mod shifts;
 pub mod stock;
+pub mod webhooks;
 
 pub use audit::{AuditError, audit_terminal};
 pub use checkout::{Checkout, CheckoutStore, CompletedSale, Reconciled, SaleRequest};

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod state;
+pub mod webhooks;
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -87,6 +88,11 @@ use crate::error::ApiError;
         api::snapshot,
         api::changes,
         api::upload,
+        api::create_webhook,
+        api::list_webhooks,
+        api::get_webhook,
+        api::webhook_deliveries,
+        api::switch_webhook,
     ),
     components(schemas(error::Problem))
 )]
@@ -235,6 +241,10 @@ pub fn app<S: Store>(state: AppState<S>) -> Router {
         .route(&format!("{store}/sync/snapshot"), get(api::snapshot::<S>))
         .route(&format!("{store}/sync/changes"), get(api::changes::<S>))
         .route(&format!("{store}/sync/sales"), post(api::upload::<S>))
+        .route(&format!("{store}/webhooks"), post(api::create_webhook::<S>).get(api::list_webhooks::<S>))
+        .route(&format!("{store}/webhooks/{{id}}"), get(api::get_webhook::<S>))
+        .route(&format!("{store}/webhooks/{{id}}/deliveries"), get(api::webhook_deliveries::<S>))
+        .route(&format!("{store}/webhooks/{{id}}/{{action}}"), post(api::switch_webhook::<S>))
         .route("/api/v1/openapi.json", get(openapi));
     Router::new()
         .merge(api)

@@ -32,6 +32,19 @@ struct Args {
     /// How old an unfinished payment attempt must be before the periodic reconciler takes it.
     #[arg(long, default_value_t = 60)]
     reconcile_after_secs: u64,
+    /// The wait after a webhook delivery's first failure, in milliseconds; it doubles with each
+    /// failure in a row, up to the cap.
+    #[arg(long, env = "POS_WEBHOOK_RETRY_MS", default_value_t = 10_000)]
+    webhook_retry_ms: u64,
+    /// The longest wait between two tries of a webhook delivery, in milliseconds.
+    #[arg(long, env = "POS_WEBHOOK_RETRY_CAP_MS", default_value_t = 3_600_000)]
+    webhook_retry_cap_ms: u64,
+    /// Failed deliveries in a row that disable a webhook.
+    #[arg(long, env = "POS_WEBHOOK_DISABLE_AFTER", default_value_t = 15)]
+    webhook_disable_after: u32,
+    /// How often webhook deliveries are looked for, in milliseconds.
+    #[arg(long, env = "POS_WEBHOOK_POLL_MS", default_value_t = 1_000)]
+    webhook_poll_ms: u64,
     /// Print the OpenAPI document and exit.
     #[arg(long)]
     openapi: bool,
@@ -108,6 +121,20 @@ async fn serve<S: Store>(store: Arc<S>, args: &Args, key: &[u8]) -> Result<(), S
             }
         })
     };
+    // Webhook deliveries, stopped (after the deliveries in flight) on shutdown.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let deliveries = {
+        let config = pos_server::webhooks::WebhookConfig {
+            policy: pos_app::webhooks::RetryPolicy {
+                base: Duration::from_millis(args.webhook_retry_ms.max(1)),
+                cap: Duration::from_millis(args.webhook_retry_cap_ms.max(args.webhook_retry_ms)),
+                disable_after: args.webhook_disable_after.max(1),
+            },
+            poll: Duration::from_millis(args.webhook_poll_ms.max(10)),
+            ..pos_server::webhooks::WebhookConfig::default()
+        };
+        tokio::spawn(pos_server::webhooks::run(state.clone(), config, stopped))
+    };
     let listener =
         tokio::net::TcpListener::bind(args.listen).await.map_err(|e| format!("{}: {e}", args.listen))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
@@ -134,6 +161,8 @@ async fn serve<S: Store>(store: Arc<S>, args: &Args, key: &[u8]) -> Result<(), S
         .await
         .map_err(|e| e.to_string())?;
     reconciler.abort();
+    let _ = stop.send(true);
+    let _ = deliveries.await;
     Ok(())
 }
 

@@ -170,6 +170,9 @@ fn writes() -> Vec<(&'static str, String, Option<Value>, Permission)> {
         ),
         ("POST", format!("{s}/members/m-1/erase"), None, Permission::MembersWrite),
         ("POST", format!("{s}/sync/sales"), Some(json!({"sales": [sale]})), Permission::Sell),
+        ("POST", format!("{s}/webhooks"), Some(json!({"url": "http://127.0.0.1:9/"})), Permission::Admin),
+        ("POST", format!("{s}/webhooks/wh_1/enable"), None, Permission::Admin),
+        ("POST", format!("{s}/webhooks/wh_1/disable"), None, Permission::Admin),
     ]
 }
 
@@ -241,6 +244,7 @@ async fn every_write_is_refused_without_the_right<S: Store>(store: S) {
         "nothing changed"
     );
     assert_eq!(state.inner.store.staff_list(&seoul).await.unwrap().len(), staff_before, "no staff added");
+    assert!(state.inner.store.webhooks(None).await.unwrap().is_empty(), "no webhook added");
     let log = state.inner.store.access_log(&seoul, 100_000).await.unwrap();
     let refused = log.len() - log_before;
     assert_eq!(refused, refusals, "every refusal is audited once");

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use pos_app::StoreError;
 use pos_app::access::{AccessRecord, ApiToken, Session, StaffMember};
 use pos_app::ports::{AccessStore, StoreProfile, StoredResponse};
+use pos_app::webhooks::{Delivery, Subscription};
 use pos_core::StoreId;
 use serde::de::DeserializeOwned;
 
@@ -109,5 +110,41 @@ impl<D: Dialect> AccessStore for SqlStore<D> {
 
     async fn drop_response(&self, store: &StoreId, key: &str) -> Result<(), StoreError> {
         self.run(Self::q(Self::sql().access.drop_response).bind(&store.0).bind(key)).await
+    }
+
+    async fn put_webhook(&self, subscription: &Subscription) -> Result<(), StoreError> {
+        let q = Self::q(Self::sql().access.put_webhook)
+            .bind(&subscription.store)
+            .bind(&subscription.id)
+            .bind(json(subscription)?);
+        self.run(q).await
+    }
+
+    async fn webhook(&self, store: &StoreId, id: &str) -> Result<Option<Subscription>, StoreError> {
+        self.doc(Self::q(Self::sql().access.webhook).bind(&store.0).bind(id)).await
+    }
+
+    async fn webhooks(&self, store: Option<&StoreId>) -> Result<Vec<Subscription>, StoreError> {
+        self.docs(Self::q(Self::sql().access.webhooks).bind(store.map_or("", |s| s.0.as_str()))).await
+    }
+
+    async fn log_delivery(&self, store: &StoreId, delivery: &Delivery) -> Result<(), StoreError> {
+        let q = Self::q(Self::sql().access.log_delivery)
+            .bind(uuid::Uuid::now_v7())
+            .bind(&store.0)
+            .bind(&delivery.subscription)
+            .bind(json(delivery)?);
+        self.run(q).await
+    }
+
+    async fn deliveries(
+        &self,
+        store: &StoreId,
+        subscription: &str,
+        limit: usize,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let q =
+            Self::q(Self::sql().access.deliveries).bind(&store.0).bind(subscription).bind(int(limit as u64)?);
+        self.docs(q).await
     }
 }

@@ -216,6 +216,16 @@ pub struct AccessSql {
     pub finish_response: &'static str,
     /// (store, key): forgets a recorded response.
     pub drop_response: &'static str,
+    /// (store, id, data): insert or replace a webhook subscription.
+    pub put_webhook: &'static str,
+    /// (store, id) -> data.
+    pub webhook: &'static str,
+    /// (store, or the empty string for every store) -> data, by store and id.
+    pub webhooks: &'static str,
+    /// (id, store, subscription, data): appends to the delivery log.
+    pub log_delivery: &'static str,
+    /// (store, subscription, limit) -> data, newest first.
+    pub deliveries: &'static str,
 }
 
 /// Points accounts, ledger entries, coupons.

@@ -7,6 +7,7 @@ use pos_core::StoreId;
 use super::{StoreProfile, StoredResponse};
 use crate::access::{AccessRecord, ApiToken, Session, StaffMember};
 use crate::error::StoreError;
+use crate::webhooks::{Delivery, Subscription};
 
 /// The server's own state: the chain's stores, staff, sessions, API tokens, the access log, and
 /// the responses of idempotent requests (so a retried request gets the first answer).
@@ -103,4 +104,35 @@ pub trait AccessStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn drop_response(&self, store: &StoreId, key: &str) -> Result<(), StoreError>;
+    /// Adds or replaces a webhook subscription (by store and id).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn put_webhook(&self, subscription: &Subscription) -> Result<(), StoreError>;
+    /// A store's subscription.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn webhook(&self, store: &StoreId, id: &str) -> Result<Option<Subscription>, StoreError>;
+    /// A store's subscriptions, by id; every store's when `store` is `None` (the delivery
+    /// worker's view).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn webhooks(&self, store: Option<&StoreId>) -> Result<Vec<Subscription>, StoreError>;
+    /// Appends to a subscription's delivery log.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn log_delivery(&self, store: &StoreId, delivery: &Delivery) -> Result<(), StoreError>;
+    /// A subscription's latest deliveries, newest first.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn deliveries(
+        &self,
+        store: &StoreId,
+        subscription: &str,
+        limit: usize,
+    ) -> Result<Vec<Delivery>, StoreError>;
 }

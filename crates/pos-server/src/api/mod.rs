@@ -270,6 +270,7 @@ mod sales;
 mod shifts;
 mod stock;
 mod sync;
+mod webhooks;
 
 pub use access::*;
 pub use catalog::*;
@@ -279,3 +280,4 @@ pub use sales::*;
 pub use shifts::*;
 pub use stock::*;
 pub use sync::*;
+pub use webhooks::*;

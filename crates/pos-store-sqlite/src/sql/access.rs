@@ -24,4 +24,11 @@ pub(crate) const SQL: AccessSql = AccessSql {
         ON CONFLICT (store_id, key) DO NOTHING RETURNING key",
     finish_response: "UPDATE idempotent_responses SET data = ?3 WHERE store_id = ?1 AND key = ?2",
     drop_response: "DELETE FROM idempotent_responses WHERE store_id = ?1 AND key = ?2",
+    put_webhook: "INSERT INTO webhooks (store_id, id, data) VALUES (?1, ?2, ?3)
+        ON CONFLICT (store_id, id) DO UPDATE SET data = excluded.data",
+    webhook: "SELECT data FROM webhooks WHERE store_id = ?1 AND id = ?2",
+    webhooks: "SELECT data FROM webhooks WHERE ?1 = '' OR store_id = ?1 ORDER BY store_id, id",
+    log_delivery: "INSERT INTO webhook_deliveries (id, store_id, subscription_id, data) VALUES (?1, ?2, ?3, ?4)",
+    deliveries: "SELECT data FROM webhook_deliveries WHERE store_id = ?1 AND subscription_id = ?2
+        ORDER BY id DESC LIMIT ?3",
 };

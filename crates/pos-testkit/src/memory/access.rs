@@ -1,5 +1,5 @@
 //! The memory store's part of the server's own state: stores, staff, sessions, tokens, the
-//! access log, idempotent responses.
+//! access log, idempotent responses, webhooks.
 
 use std::collections::BTreeMap;
 
@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use pos_app::StoreError;
 use pos_app::access::{AccessRecord, ApiToken, Session, StaffMember};
 use pos_app::ports::{AccessStore, StoreProfile, StoredResponse};
+use pos_app::webhooks::{Delivery, Subscription};
 use pos_core::StoreId;
 
 use super::{Key, MemoryStore, of};
@@ -20,6 +21,8 @@ pub(super) struct Access {
     tokens: BTreeMap<String, ApiToken>,
     log: Vec<AccessRecord>,
     responses: BTreeMap<Key<String>, StoredResponse>,
+    webhooks: BTreeMap<Key<String>, Subscription>,
+    deliveries: Vec<(StoreId, Delivery)>,
 }
 
 #[async_trait]
@@ -98,5 +101,42 @@ impl AccessStore for MemoryStore {
     async fn drop_response(&self, store: &StoreId, key: &str) -> Result<(), StoreError> {
         self.lock().await.access.responses.remove(&(store.clone(), key.to_owned()));
         Ok(())
+    }
+    async fn put_webhook(&self, subscription: &Subscription) -> Result<(), StoreError> {
+        let key = (StoreId(subscription.store.clone()), subscription.id.clone());
+        self.lock().await.access.webhooks.insert(key, subscription.clone());
+        Ok(())
+    }
+    async fn webhook(&self, store: &StoreId, id: &str) -> Result<Option<Subscription>, StoreError> {
+        Ok(self.lock().await.access.webhooks.get(&(store.clone(), id.to_owned())).cloned())
+    }
+    async fn webhooks(&self, store: Option<&StoreId>) -> Result<Vec<Subscription>, StoreError> {
+        let s = self.lock().await;
+        Ok(s.access
+            .webhooks
+            .iter()
+            .filter(|(k, _)| store.is_none_or(|st| &k.0 == st))
+            .map(|(_, v)| v.clone())
+            .collect())
+    }
+    async fn log_delivery(&self, store: &StoreId, delivery: &Delivery) -> Result<(), StoreError> {
+        self.lock().await.access.deliveries.push((store.clone(), delivery.clone()));
+        Ok(())
+    }
+    async fn deliveries(
+        &self,
+        store: &StoreId,
+        subscription: &str,
+        limit: usize,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let s = self.lock().await;
+        Ok(s.access
+            .deliveries
+            .iter()
+            .rev()
+            .filter(|(st, d)| st == store && d.subscription == subscription)
+            .take(limit)
+            .map(|(_, d)| d.clone())
+            .collect())
     }
 }
