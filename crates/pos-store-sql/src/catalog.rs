@@ -3,13 +3,17 @@
 
 use async_trait::async_trait;
 use pos_app::ports::{CatalogStore, valid};
-use pos_app::{EventData, StoreError};
+use pos_app::{EventData, NewEvent, StoreError};
 use pos_core::{Catalog, Category, Currency, PriceList, Product, Promotion, Sku, StoreId};
 use serde::de::DeserializeOwned;
 
 use crate::error::backend;
+use crate::events::values_rows;
 use crate::rows::{DataRow, from_json, json};
-use crate::{Dialect, SqlStore};
+use crate::{Dialect, Q, SqlStore, SqlTx};
+
+/// Products per multi-row upsert (3 parameters each).
+const PRODUCTS_PER_STATEMENT: usize = 500;
 
 impl<D: Dialect> SqlStore<D> {
     async fn upsert(
@@ -46,6 +50,46 @@ impl<D: Dialect> CatalogStore for SqlStore<D> {
         let event = EventData::ProductChanged { product: Box::new(product.clone()) };
         self.upsert(Self::sql().catalog.upsert_product, store, product.sku.as_str(), json(product)?, event)
             .await
+    }
+
+    async fn upsert_products(&self, store: &StoreId, products: &[Product]) -> Result<(), StoreError> {
+        // The last version of each SKU, in the order first given.
+        let mut last: std::collections::HashMap<&Sku, usize> = std::collections::HashMap::new();
+        for (i, p) in products.iter().enumerate() {
+            valid::product(p)?;
+            last.insert(&p.sku, i);
+        }
+        let kept: Vec<&Product> = products
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| last.get(&p.sku) == Some(i))
+            .map(|(_, p)| p)
+            .collect();
+        if kept.is_empty() {
+            return Ok(());
+        }
+        let dialect = &Self::sql().dialect;
+        let tx = self.pool().begin_with(dialect.begin).await.map_err(backend)?;
+        let mut tx = SqlTx::<D> { tx };
+        // Products by the few hundred (3 parameters each), then the events: the event head is
+        // the last row locked.
+        for chunk in kept.chunks(PRODUCTS_PER_STATEMENT) {
+            let text = format!(
+                "INSERT INTO products (store_id, sku, data) VALUES {} ON CONFLICT (store_id, sku) DO UPDATE SET data = excluded.data",
+                values_rows(dialect.param, 1, chunk.len(), 3, 2, dialect.json_cast)
+            );
+            let mut q: Q<D> = crate::backend::Query::new(sqlx::AssertSqlSafe(text));
+            for p in chunk {
+                q = q.bind(&store.0).bind(p.sku.as_str()).bind(json(p)?);
+            }
+            tx.run(q).await?;
+        }
+        let events: Vec<NewEvent> = kept
+            .iter()
+            .map(|p| NewEvent::now(EventData::ProductChanged { product: Box::new((*p).clone()) }))
+            .collect();
+        tx.append_events(store, &events).await?;
+        tx.tx.commit().await.map_err(backend)
     }
 
     async fn upsert_promotion(&self, store: &StoreId, promotion: &Promotion) -> Result<(), StoreError> {

@@ -86,6 +86,77 @@ impl<D: Dialect> EventSteps for SqlTx<D> {
     }
 }
 
+/// Events per multi-row insert (7 parameters each: well under both drivers' limits).
+const EVENTS_PER_STATEMENT: usize = 200;
+
+/// `VALUES` rows of `columns` numbered parameters each, from `first`; `cast` follows the
+/// parameter of column `cast_at` (the JSON column).
+pub(crate) fn values_rows(
+    param: &str,
+    first: usize,
+    rows: usize,
+    columns: usize,
+    cast_at: usize,
+    cast: &str,
+) -> String {
+    let mut out = String::with_capacity(rows * columns * 6);
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..columns {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(param);
+            out.push_str(&(first + r * columns + c).to_string());
+            if c == cast_at {
+                out.push_str(cast);
+            }
+        }
+        out.push(')');
+    }
+    out
+}
+
+impl<D: Dialect> SqlTx<D> {
+    /// Appends events in order with as few statements as the drivers allow: the head moves on
+    /// once (locked, as [`EventSteps::append_event`] locks it, so call this last), then the
+    /// events go in by the hundred. Returns the last sequence.
+    pub(crate) async fn append_events(
+        &mut self,
+        store: &StoreId,
+        events: &[NewEvent],
+    ) -> Result<u64, StoreError> {
+        let sql = &Self::sql().events;
+        let n = i64::try_from(events.len()).map_err(corrupt)?;
+        let head: NumberRow = self
+            .one(Self::q(sql.advance).bind(&store.0).bind(n))
+            .await?
+            .ok_or_else(|| corrupt("no event head"))?;
+        let mut sequence = head.n - n;
+        let dialect = &Self::sql().dialect;
+        for chunk in events.chunks(EVENTS_PER_STATEMENT) {
+            let text = format!(
+                "INSERT INTO events (store_id, sequence, id, type, schema, at, payload) VALUES {}",
+                values_rows(dialect.param, 1, chunk.len(), 7, 6, dialect.json_cast)
+            );
+            let mut q: Q<D> = crate::backend::Query::new(sqlx::AssertSqlSafe(text));
+            for event in chunk {
+                sequence += 1;
+                q = q
+                    .bind(&store.0)
+                    .bind(sequence)
+                    .bind(event.id)
+                    .bind(event.data.kind())
+                    .bind(i64::from(pos_app::EVENT_SCHEMA))
+                    .bind(event.at)
+                    .bind(payload(&event.data)?);
+            }
+            self.run(q).await?;
+        }
+        uint(head.n)
+    }
+}
+
 impl<D: Dialect> SqlStore<D> {
     /// Runs a single write and appends its event, in one transaction.
     pub(crate) async fn write_with_event(

@@ -173,6 +173,9 @@ pub struct EventSql {
     pub next: &'static str,
     /// (store, sequence, id, type, schema, at, payload): appends an event.
     pub insert: &'static str,
+    /// (store, n) -> n: moves the store's event head on by `n` and returns the last sequence
+    /// taken (the batch has the `n` sequences up to it), locking the head as [`Self::next`].
+    pub advance: &'static str,
     /// (store, after, limit) -> `sequence, id, kind, schema, at, payload` in sequence order.
     pub after: &'static str,
     /// (store, after) -> the product, category, promotion and price list events after, in order.
@@ -262,6 +265,8 @@ pub struct MemberSql {
     pub by_id: &'static str,
     /// (store, phone) -> data.
     pub by_phone: &'static str,
+    /// (store, after, limit) -> data of the members with an id after, by id.
+    pub after: &'static str,
     /// (store, member, since) -> `at, total_minor, currency`: the member's sales since, and
     /// their returns as negative totals.
     pub purchases: &'static str,
@@ -351,6 +356,9 @@ pub struct DialectSql {
     pub json_cast: &'static str,
     /// What turns a JSON column into text (`::text` in Postgres, nothing in SQLite).
     pub json_text: &'static str,
+    /// What a numbered parameter starts with (`$` in Postgres, `?` in SQLite), for the
+    /// multi-row statements built at run time.
+    pub param: &'static str,
 }
 
 /// Every statement of a dialect.

@@ -40,6 +40,12 @@ pub trait CatalogStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn upsert_product(&self, store: &StoreId, product: &Product) -> Result<(), StoreError>;
+    /// Adds or replaces many products in one transaction, each with its `product.changed`
+    /// event (an import); a SKU given twice keeps its last version.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`]; nothing is written then.
+    async fn upsert_products(&self, store: &StoreId, products: &[Product]) -> Result<(), StoreError>;
     /// Adds or replaces a promotion.
     ///
     /// # Errors
@@ -181,6 +187,11 @@ pub trait MemberStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn member(&self, store: &StoreId, id: &str) -> Result<Option<Member>, StoreError>;
+    /// A page of the store's members by id: those after `after` (`""` for the first page).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn members_after(&self, store: &StoreId, after: &str, limit: usize) -> Result<Vec<Member>, StoreError>;
     /// A member by normalised phone number.
     ///
     /// # Errors

@@ -5,6 +5,7 @@ use pos_store_sql::sql::MemberSql;
 pub(crate) const SQL: MemberSql = MemberSql {
     upsert: "INSERT INTO members (store_id, id, phone, data) VALUES ($1, $2, $3, $4::jsonb)
         ON CONFLICT (store_id, id) DO UPDATE SET phone = excluded.phone, data = excluded.data",
+    after: "SELECT data::text AS data FROM members WHERE store_id = $1 AND id > $2 ORDER BY id LIMIT $3",
     by_id: "SELECT data::text AS data FROM members WHERE store_id = $1 AND id = $2",
     by_phone: "SELECT data::text AS data FROM members WHERE store_id = $1 AND phone = $2",
     purchases: "SELECT at, total_minor, currency FROM sales

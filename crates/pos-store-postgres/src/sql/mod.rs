@@ -5,7 +5,7 @@
 use pos_store_sql::sql::DialectSql;
 
 pub(crate) const DIALECT: DialectSql =
-    DialectSql { begin: "BEGIN", json_cast: "::jsonb", json_text: "::text" };
+    DialectSql { begin: "BEGIN", json_cast: "::jsonb", json_text: "::text", param: "$" };
 
 pub(crate) mod access;
 pub(crate) mod attempts;

@@ -4,7 +4,8 @@
 
 use pos_store_sql::sql::DialectSql;
 
-pub(crate) const DIALECT: DialectSql = DialectSql { begin: "BEGIN IMMEDIATE", json_cast: "", json_text: "" };
+pub(crate) const DIALECT: DialectSql =
+    DialectSql { begin: "BEGIN IMMEDIATE", json_cast: "", json_text: "", param: "?" };
 
 pub(crate) mod access;
 pub(crate) mod attempts;

@@ -140,3 +140,57 @@ pub async fn a_reader_sees_every_event_once<S: Store + Inspect>(store: Arc<S>) {
     assert_eq!(sold, receipts, "every sale's event, once");
     assert_eq!(all_events(&*store).await.len() as u64, start + 64);
 }
+
+/// A batch of products (an import) is one transaction: every product with its event, in the
+/// order given, the sequence without gaps; a SKU given twice keeps its last version and has one
+/// event; a batch with an invalid product writes nothing.
+pub async fn a_batch_of_products_is_one_change<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
+    let before = all_events(&*store).await;
+    let head = before.last().map_or(0, |e| e.sequence);
+    let product = |i: usize, price: i64| {
+        pos_core::Product::new(
+            &format!("imp-{i:05}"),
+            &format!("수입 {i}"),
+            "food",
+            "standard",
+            Decimal::from(price),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let mut batch: Vec<pos_core::Product> = (0..1_234).map(|i| product(i, 1_000 + i as i64)).collect();
+    batch.push(product(7, 9_990));
+    // Invalid: nothing is written.
+    let mut bad = batch.clone();
+    bad[600].name = String::new();
+    assert!(store.upsert_products(&store_id(), &bad).await.is_err());
+    assert_eq!(all_events(&*store).await.len(), before.len(), "no event from a refused batch");
+    let catalog =
+        store.load_catalog(&store_id(), pos_core::Currency::KRW).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(catalog.product(&pos_core::Sku::parse("imp-00000").unwrap_or_else(|e| panic!("{e}"))).is_none());
+
+    store.upsert_products(&store_id(), &batch).await.unwrap_or_else(|e| panic!("{e}"));
+    let events: Vec<Event> = all_events(&*store).await.into_iter().filter(|e| e.sequence > head).collect();
+    assert_eq!(events.len(), 1_234, "one event per SKU");
+    let skus: Vec<String> = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            assert_eq!(e.sequence, head + 1 + i as u64, "gapless");
+            match &e.data {
+                EventData::ProductChanged { product } => product.sku.as_str().to_owned(),
+                other => panic!("{other:?}"),
+            }
+        })
+        .collect();
+    let mut expected: Vec<String> = (0..1_234).map(|i| format!("imp-{i:05}")).collect();
+    // SKU 7's one event carries its last version, where SKU 7 was given last.
+    expected.retain(|s| s != "imp-00007");
+    expected.push("imp-00007".into());
+    assert_eq!(skus, expected, "in the order given, a SKU at its last place");
+    let catalog =
+        store.load_catalog(&store_id(), pos_core::Currency::KRW).await.unwrap_or_else(|e| panic!("{e}"));
+    let seven = catalog.product(&pos_core::Sku::parse("imp-00007").unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(seven.map(|p| p.price), Some(Decimal::from(9_990)), "the last version");
+    assert_eq!(catalog.products().iter().filter(|p| p.sku.as_str().starts_with("imp-")).count(), 1_234);
+}

@@ -31,6 +31,18 @@ pub async fn members<S: Store + Inspect>(store: Arc<S>) {
     let taken = pos_app::MemberUpdate { phone: Some("010-2222-3333".into()), ..Default::default() };
     assert!(matches!(members.update("m-1", taken).await, Err(AppError::Store(StoreError::Duplicate { .. }))));
     assert!(matches!(members.update("ghost", Default::default()).await, Err(AppError::NotFound { .. })));
+    // Pages by id, for an export.
+    let page = |after: &'static str, limit| {
+        let store = store.clone();
+        async move {
+            let page = store.members_after(&store_id(), after, limit).await.unwrap_or_else(|e| panic!("{e}"));
+            page.into_iter().map(|m| m.id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(page("", 10).await, ["m-1", "m-2"]);
+    assert_eq!(page("", 1).await, ["m-1"]);
+    assert_eq!(page("m-1", 10).await, ["m-2"]);
+    assert!(page("m-2", 10).await.is_empty());
     // A purchase gives the member points, which the export includes.
     seed(&store).await;
     checkout(store.clone(), approve())

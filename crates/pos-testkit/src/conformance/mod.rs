@@ -99,6 +99,7 @@ macro_rules! conformance_tests {
             every_change_has_its_event,
             a_reader_sees_every_event_once,
             reports_equal_the_fold,
+            a_batch_of_products_is_one_change,
         );
     };
     (@cases $make:path, $($case:ident),* $(,)?) => {

@@ -160,6 +160,24 @@ impl CatalogStore for MemoryStore {
         );
         Ok(())
     }
+    async fn upsert_products(&self, store: &StoreId, products: &[Product]) -> Result<(), StoreError> {
+        let mut last = std::collections::HashMap::new();
+        for (i, p) in products.iter().enumerate() {
+            valid::product(p)?;
+            last.insert(&p.sku, i);
+        }
+        let mut s = self.lock().await;
+        for (i, p) in products.iter().enumerate() {
+            if last.get(&p.sku) == Some(&i) {
+                s.products.insert((store.clone(), p.sku.clone()), p.clone());
+                s.append_event(
+                    store,
+                    &NewEvent::now(EventData::ProductChanged { product: Box::new(p.clone()) }),
+                );
+            }
+        }
+        Ok(())
+    }
     async fn upsert_promotion(&self, store: &StoreId, promotion: &Promotion) -> Result<(), StoreError> {
         let key = (store.clone(), promotion.id().as_str().to_owned());
         let mut s = self.lock().await;
@@ -351,6 +369,10 @@ impl MemberStore for MemoryStore {
     }
     async fn member(&self, store: &StoreId, id: &str) -> Result<Option<Member>, StoreError> {
         Ok(self.lock().await.members.get(&(store.clone(), id.to_owned())).cloned())
+    }
+    async fn members_after(&self, store: &StoreId, after: &str, limit: usize) -> Result<Vec<Member>, StoreError> {
+        let s = self.lock().await;
+        Ok(of(&s.members, store).filter(|m| m.id.as_str() > after).take(limit).cloned().collect())
     }
     async fn purchases(
         &self,
