@@ -28,6 +28,7 @@ pub mod commit;
 pub mod documents;
 pub mod error;
 pub mod events;
+pub mod imports;
 pub mod members;
 mod payments;
 pub mod ports;

@@ -93,6 +93,9 @@ use crate::error::ApiError;
         api::get_webhook,
         api::webhook_deliveries,
         api::switch_webhook,
+        api::import,
+        api::import_job,
+        api::export,
     ),
     components(schemas(error::Problem))
 )]
@@ -245,6 +248,9 @@ pub fn app<S: Store>(state: AppState<S>) -> Router {
         .route(&format!("{store}/webhooks/{{id}}"), get(api::get_webhook::<S>))
         .route(&format!("{store}/webhooks/{{id}}/deliveries"), get(api::webhook_deliveries::<S>))
         .route(&format!("{store}/webhooks/{{id}}/{{action}}"), post(api::switch_webhook::<S>))
+        .route(&format!("{store}/imports/{{kind}}"), post(api::import::<S>))
+        .route(&format!("{store}/imports/{{kind}}/{{id}}"), get(api::import_job::<S>))
+        .route(&format!("{store}/exports/{{kind}}"), get(api::export::<S>))
         .route("/api/v1/openapi.json", get(openapi));
     Router::new()
         .merge(api)

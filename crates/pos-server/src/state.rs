@@ -95,6 +95,8 @@ pub struct Inner<S: Store> {
     pub logins: crate::auth::LoginLimiter,
     /// This process's id, random at start: a request marked running by another is dead.
     pub instance: String,
+    /// The CSV imports of this process.
+    pub imports: crate::api::ImportJobs,
 }
 
 /// What the handlers share (cheap to clone).
@@ -124,6 +126,7 @@ impl<S: Store> AppState<S> {
                 master_key: master_key.to_vec(),
                 logins: crate::auth::LoginLimiter::default(),
                 instance: crate::auth::random_secret(),
+                imports: crate::api::ImportJobs::default(),
             }),
         };
         for profile in state.inner.store.stores().await? {

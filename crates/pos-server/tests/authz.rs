@@ -173,6 +173,14 @@ fn writes() -> Vec<(&'static str, String, Option<Value>, Permission)> {
         ("POST", format!("{s}/webhooks"), Some(json!({"url": "http://127.0.0.1:9/"})), Permission::Admin),
         ("POST", format!("{s}/webhooks/wh_1/enable"), None, Permission::Admin),
         ("POST", format!("{s}/webhooks/wh_1/disable"), None, Permission::Admin),
+        ("POST", format!("{s}/imports/products"), Some(json!("sku,name\n")), Permission::CatalogWrite),
+        (
+            "POST",
+            format!("{s}/imports/stock-counts"),
+            Some(json!("location,sku,counted\n")),
+            Permission::StockWrite,
+        ),
+        ("POST", format!("{s}/imports/members"), Some(json!("id,name,phone\n")), Permission::MembersWrite),
     ]
 }
 

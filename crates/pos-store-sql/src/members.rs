@@ -53,8 +53,16 @@ impl<D: Dialect> MemberStore for SqlStore<D> {
         self.one_member(Self::sql().members.by_id, store, id).await
     }
 
-    async fn members_after(&self, store: &StoreId, after: &str, limit: usize) -> Result<Vec<Member>, StoreError> {
-        let q = Self::q(Self::sql().members.after).bind(&store.0).bind(after).bind(crate::rows::int(limit as u64)?);
+    async fn members_after(
+        &self,
+        store: &StoreId,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<Member>, StoreError> {
+        let q = Self::q(Self::sql().members.after)
+            .bind(&store.0)
+            .bind(after)
+            .bind(crate::rows::int(limit as u64)?);
         let rows: Vec<DataRow> = self.all(q).await?;
         rows.iter().map(|r| from_json(&r.data)).collect()
     }

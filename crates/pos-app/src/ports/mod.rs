@@ -191,7 +191,12 @@ pub trait MemberStore: Send + Sync + 'static {
     ///
     /// # Errors
     /// [`StoreError::Backend`].
-    async fn members_after(&self, store: &StoreId, after: &str, limit: usize) -> Result<Vec<Member>, StoreError>;
+    async fn members_after(
+        &self,
+        store: &StoreId,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<Member>, StoreError>;
     /// A member by normalised phone number.
     ///
     /// # Errors

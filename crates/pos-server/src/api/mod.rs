@@ -112,7 +112,8 @@ where
     let request_hash = auth::sha256(&format!("{what}\n{}", String::from_utf8_lossy(request)));
     let key = format!("{what}:{key}");
     let json_response = |status: StatusCode, body: String| {
-        (status, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+        let content = if status.is_success() { "application/json" } else { "application/problem+json" };
+        (status, [(axum::http::header::CONTENT_TYPE, content)], body).into_response()
     };
     // The key is taken before the request runs, so that the same request sent again while the
     // first still runs (a till retrying on a slow network) waits instead of running twice.
@@ -264,6 +265,7 @@ async fn approved<S: Store>(
 
 mod access;
 mod catalog;
+mod files;
 mod members;
 mod reports;
 mod sales;
@@ -274,6 +276,7 @@ mod webhooks;
 
 pub use access::*;
 pub use catalog::*;
+pub use files::*;
 pub use members::*;
 pub use reports::*;
 pub use sales::*;

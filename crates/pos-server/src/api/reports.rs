@@ -113,7 +113,7 @@ pub struct CsvQuery {
 
 /// A CSV field, quoted when it must be (and a leading `=`, `+`, `-`, `@` neutralised, so a
 /// product name cannot become a spreadsheet formula).
-fn csv_field(s: &str) -> String {
+pub(super) fn csv_field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<Decimal>().is_err() {
         format!("'{s}")
     } else {

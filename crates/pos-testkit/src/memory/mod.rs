@@ -370,7 +370,12 @@ impl MemberStore for MemoryStore {
     async fn member(&self, store: &StoreId, id: &str) -> Result<Option<Member>, StoreError> {
         Ok(self.lock().await.members.get(&(store.clone(), id.to_owned())).cloned())
     }
-    async fn members_after(&self, store: &StoreId, after: &str, limit: usize) -> Result<Vec<Member>, StoreError> {
+    async fn members_after(
+        &self,
+        store: &StoreId,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<Member>, StoreError> {
         let s = self.lock().await;
         Ok(of(&s.members, store).filter(|m| m.id.as_str() > after).take(limit).cloned().collect())
     }
