@@ -501,8 +501,9 @@ impl<S: CheckoutStore, G: PaymentGateway> Checkout<S, G> {
                 amount: t.amount,
                 state: PaymentState::Captured,
                 reference: t.reference.clone(),
-                brand: None,
-                last4: None,
+                // A standalone terminal's slip gives them; a gateway's answer fills them below.
+                brand: tenders.get(i).and_then(|input| input.brand.clone()),
+                last4: tenders.get(i).and_then(|input| input.last4.clone()),
             };
             if t.kind.via_gateway() && !t.amount.is_zero() {
                 let key = format!("{}/{i}", req.idempotency_key);

@@ -177,6 +177,10 @@ impl SaleDocument {
             if let Some(last4) = &p.last4 {
                 label = format!("{label} ****{last4}");
             }
+            // The approval number of a standalone terminal, as its slip shows it.
+            if let (true, Some(approval)) = (p.kind.on_standalone_terminal(), &p.reference) {
+                label = format!("{label} #{approval}");
+            }
             receipt = receipt.with_tender(&label, p.amount);
         }
         receipt.with_change(self.settlement.change)

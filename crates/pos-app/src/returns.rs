@@ -50,6 +50,11 @@ pub struct RefundRequest {
     pub lines: Vec<u32>,
     /// When.
     pub at: DateTime<Utc>,
+    /// The refund approval numbers a standalone card or QR terminal gave, one for each of the
+    /// sale's standalone-terminal payments the refund gives money back to, in the sale's order
+    /// (a refund that needs them and lacks them is refused, saying how much goes back where).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub terminal_approvals: Vec<String>,
 }
 
 pos_core::deserialize_checked!(RefundRequest, RefundRequest::check, {
@@ -60,6 +65,8 @@ pos_core::deserialize_checked!(RefundRequest, RefundRequest::check, {
     receipt: String,
     lines: Vec<u32>,
     at: DateTime<Utc>,
+    #[serde(default)]
+    terminal_approvals: Vec<String>,
 });
 
 impl RefundRequest {
@@ -79,8 +86,49 @@ impl RefundRequest {
         if self.lines.len() > pos_core::limits::MAX_LINES {
             return Err(AppError::invalid("lines", "names more lines than a sale has"));
         }
-        Ok(())
+        check_terminal_approvals(&self.terminal_approvals)
     }
+}
+
+/// A refund that gives money back to payments taken on standalone terminals needs one approval
+/// per such payment, from the terminal the cashier refunded them on.
+fn standalone_terminal_approvals(
+    sale: &StoredSale,
+    payments: &[RefundPayment],
+    approvals: &[String],
+) -> Result<(), AppError> {
+    let owed: Vec<String> = payments
+        .iter()
+        .filter(|p| p.kind.on_standalone_terminal() && !p.amount.is_zero())
+        .map(|p| {
+            let paid = sale.payments.get(p.payment);
+            let brand = paid.and_then(|x| x.brand.clone()).unwrap_or_default();
+            let last4 = paid.and_then(|x| x.last4.clone()).map(|l| format!(" ****{l}")).unwrap_or_default();
+            format!("{} to {brand}{last4}", p.amount)
+        })
+        .collect();
+    if owed.len() == approvals.len() {
+        return Ok(());
+    }
+    Err(AppError::invalid(
+        "terminal_approvals",
+        format!(
+            "{} approval(s) given where {} are needed: refund {} on the standalone terminal and send each refund approval number, in that order",
+            approvals.len(),
+            owed.len(),
+            if owed.is_empty() { "nothing".to_owned() } else { owed.join(", ") }
+        ),
+    ))
+}
+
+fn check_terminal_approvals(approvals: &[String]) -> Result<(), AppError> {
+    if approvals.len() > pos_payments::MAX_TENDERS {
+        return Err(AppError::invalid("terminal_approvals", "more approvals than a sale has payments"));
+    }
+    for a in approvals {
+        pos_payments::check_approval("terminal_approvals", a)?;
+    }
+    Ok(())
 }
 
 fn check_returned(
@@ -115,6 +163,9 @@ pub struct VoidRequest {
     pub receipt: String,
     /// When.
     pub at: DateTime<Utc>,
+    /// The standalone terminals' cancel approvals, as for [`RefundRequest::terminal_approvals`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub terminal_approvals: Vec<String>,
 }
 
 pos_core::deserialize_checked!(VoidRequest, VoidRequest::check, {
@@ -124,6 +175,8 @@ pos_core::deserialize_checked!(VoidRequest, VoidRequest::check, {
     location: LocationId,
     receipt: String,
     at: DateTime<Utc>,
+    #[serde(default)]
+    terminal_approvals: Vec<String>,
 });
 
 impl VoidRequest {
@@ -139,7 +192,8 @@ impl VoidRequest {
             &self.location,
             &self.receipt,
             self.at,
-        )
+        )?;
+        check_terminal_approvals(&self.terminal_approvals)
     }
 }
 
@@ -246,6 +300,7 @@ impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
             receipt: req.receipt.clone(),
             lines: sale.document.priced.lines.iter().map(|l| l.line_id).collect(),
             at: req.at,
+            terminal_approvals: req.terminal_approvals.clone(),
         };
         self.start(all, request_hash, ReturnKind::Void, &sale).await
     }
@@ -311,7 +366,9 @@ impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
         };
         let allocate = |returned: &Returned| {
             let last = all_lines.iter().all(|l| returned.lines.contains(l) || req.lines.contains(l));
-            split_money(sale, returned, money, deducted, last, &cash)
+            let payments = split_money(sale, returned, money, deducted, last, &cash)?;
+            standalone_terminal_approvals(sale, &payments, &req.terminal_approvals)?;
+            Ok(payments)
         };
         let payouts = |payments: &[RefundPayment]| {
             payments
@@ -393,6 +450,11 @@ impl<S: ReturnStore, G: PaymentGateway> Returns<S, G> {
             return Err(AppError::Declined { reason });
         }
         self.fail.after(commit::CommitStep::PaidOut)?;
+        // What went back on standalone terminals, with the approvals the till typed in.
+        let standalone =
+            claim.payments.iter().filter(|p| p.kind.on_standalone_terminal() && !p.amount.is_zero());
+        references
+            .extend(standalone.zip(&claim.request.terminal_approvals).map(|(p, a)| (p.payment, a.clone())));
         self.complete(claim, &references).await
     }
 

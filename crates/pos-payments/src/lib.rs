@@ -39,4 +39,4 @@ pub use gateway::{
 pub use payment::{Payment, PaymentState};
 pub use refund::{PaidTender, RefundOrder, RefundPart, allocate_refund};
 pub use shift::{ReportKind, Shift, ShiftEvent, ShiftRefund, ShiftReport, ShiftSale, ZCounter};
-pub use tender::{AppliedTender, MAX_TENDERS, Settlement, TenderInput, TenderKind, settle};
+pub use tender::{AppliedTender, MAX_TENDERS, Settlement, TenderInput, TenderKind, check_approval, settle};

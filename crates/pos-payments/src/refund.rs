@@ -42,6 +42,8 @@ impl Default for RefundOrder {
         RefundOrder(vec![
             TenderKind::Card,
             TenderKind::MobileWallet,
+            TenderKind::TerminalCard,
+            TenderKind::TerminalWallet,
             TenderKind::GiftCard,
             TenderKind::StoreCredit,
             TenderKind::LoyaltyPoints,

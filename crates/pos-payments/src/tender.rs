@@ -25,6 +25,13 @@ pub enum TenderKind {
     LoyaltyPoints,
     /// A paper or digital voucher.
     Voucher,
+    /// A card paid on a standalone card terminal the till does not control (common in Korea):
+    /// recorded with the terminal's approval number, the card's brand and last digits; no
+    /// gateway call. Its refunds record the terminal's refund approval.
+    TerminalCard,
+    /// A QR or wallet payment taken on a standalone terminal or the wallet's own device
+    /// (Alipay, WeChat Pay, KakaoPay): recorded like [`TenderKind::TerminalCard`].
+    TerminalWallet,
 }
 
 impl TenderKind {
@@ -32,6 +39,12 @@ impl TenderKind {
     /// wallets).
     pub fn via_gateway(self) -> bool {
         matches!(self, TenderKind::Card | TenderKind::MobileWallet)
+    }
+
+    /// Whether it was taken on a standalone terminal: its approval is typed in at the till,
+    /// for the sale and for each refund.
+    pub fn on_standalone_terminal(self) -> bool {
+        matches!(self, TenderKind::TerminalCard | TenderKind::TerminalWallet)
     }
 }
 
@@ -46,15 +59,41 @@ pub struct TenderInput {
     pub kind: TenderKind,
     /// Amount handed over or charged.
     pub amount: Money,
-    /// Gateway reference, gift card code or voucher number, if any. Never a card number.
+    /// Gateway reference, gift card code or voucher number, if any; for a standalone
+    /// terminal, its approval number (required). Never a card number.
     pub reference: Option<String>,
+    /// For a standalone terminal: the card brand or wallet (`BC`, `신한`, `Alipay`), required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    /// For a standalone terminal's card: its last four digits, if the slip shows them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
 }
 
 pos_core::deserialize_checked!(TenderInput, TenderInput::check, {
     kind: TenderKind,
     amount: Money,
     reference: Option<String>,
+    #[serde(default)]
+    brand: Option<String>,
+    #[serde(default)]
+    last4: Option<String>,
 });
+
+/// Checks an approval number typed in from a standalone terminal's slip: 1 to 32 letters, digits
+/// or dashes.
+///
+/// # Errors
+/// [`PaymentError::InvalidField`] naming `field`.
+pub fn check_approval(field: &str, approval: &str) -> Result<(), PaymentError> {
+    if approval.is_empty()
+        || approval.len() > 32
+        || !approval.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Err(PaymentError::invalid(field, "an approval number is 1 to 32 letters, digits or dashes"));
+    }
+    Ok(())
+}
 
 impl TenderInput {
     /// Checks the tender: an amount within the limits (see `pos_core::limits`) and a reference
@@ -73,12 +112,56 @@ impl TenderInput {
         if let Some(r) = &self.reference {
             pos_core::limits::check_text("reference", r).map_err(core)?;
         }
+        if self.kind.on_standalone_terminal() {
+            match &self.reference {
+                None => {
+                    return Err(PaymentError::invalid(
+                        "reference",
+                        "the terminal's approval number is required",
+                    ));
+                }
+                Some(r) => check_approval("reference", r)?,
+            }
+            match &self.brand {
+                None => return Err(PaymentError::invalid("brand", "the card brand or wallet is required")),
+                Some(b) => pos_core::limits::check_required_text("brand", b).map_err(core)?,
+            }
+            if let Some(l) = &self.last4
+                && (l.len() != 4 || !l.bytes().all(|b| b.is_ascii_digit()))
+            {
+                return Err(PaymentError::invalid("last4", "four digits"));
+            }
+        } else if self.brand.is_some() || self.last4.is_some() {
+            let field = if self.brand.is_some() { "brand" } else { "last4" };
+            return Err(PaymentError::invalid(
+                field,
+                "only a tender taken on a standalone terminal (terminal_card, terminal_wallet) gives it",
+            ));
+        }
         Ok(())
     }
 
     /// A tender without a reference.
     pub fn new(kind: TenderKind, amount: Money) -> Self {
-        TenderInput { kind, amount, reference: None }
+        TenderInput { kind, amount, reference: None, brand: None, last4: None }
+    }
+
+    /// A tender taken on a standalone terminal: its approval number, brand or wallet, and last
+    /// digits.
+    pub fn on_terminal(
+        kind: TenderKind,
+        amount: Money,
+        approval: &str,
+        brand: &str,
+        last4: Option<&str>,
+    ) -> Self {
+        TenderInput {
+            kind,
+            amount,
+            reference: Some(approval.to_owned()),
+            brand: Some(brand.to_owned()),
+            last4: last4.map(str::to_owned),
+        }
     }
 }
 

@@ -285,3 +285,43 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_standalone_terminal_tender_carries_its_approval_brand_and_digits() {
+    let ok = TenderInput::on_terminal(TenderKind::TerminalCard, won(3_000), "30012345", "BC", Some("1234"));
+    assert_eq!(ok.check(), Ok(()));
+    assert!(!TenderKind::TerminalCard.via_gateway() && TenderKind::TerminalCard.on_standalone_terminal());
+    let wallet = TenderInput::on_terminal(TenderKind::TerminalWallet, won(1_000), "ALI-7", "Alipay", None);
+    assert_eq!(wallet.check(), Ok(()));
+    let field = |t: &TenderInput| match t.check() {
+        Err(PaymentError::InvalidField { field, .. }) => field,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(field(&TenderInput { reference: None, ..ok.clone() }), "reference");
+    assert_eq!(field(&TenderInput { reference: Some("12 34".into()), ..ok.clone() }), "reference");
+    assert_eq!(field(&TenderInput { brand: None, ..ok.clone() }), "brand");
+    assert_eq!(field(&TenderInput { last4: Some("12345".into()), ..ok.clone() }), "last4");
+    assert_eq!(field(&TenderInput { last4: Some("12a4".into()), ..ok.clone() }), "last4");
+    // A gateway card's brand and digits come from the gateway, never from the till.
+    let card = TenderInput { brand: Some("VISA".into()), ..TenderInput::new(TenderKind::Card, won(1)) };
+    assert_eq!(field(&card), "brand");
+    // From JSON: the same checks; the new fields are optional for every other tender.
+    let parsed: Result<TenderInput, _> = serde_json::from_str(
+        r#"{"kind":"terminal_card","amount":{"amount":"3000","currency":"KRW"},"reference":"30012345","brand":"BC","last4":"1234"}"#,
+    );
+    assert_eq!(parsed.ok(), Some(ok));
+    let cash: TenderInput = serde_json::from_str(
+        r#"{"kind":"cash","amount":{"amount":"3000","currency":"KRW"},"reference":null}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !serde_json::to_string(&cash).unwrap_or_default().contains("brand"),
+        "old requests hash the same"
+    );
+    assert!(
+        serde_json::from_str::<TenderInput>(
+            r#"{"kind":"terminal_card","amount":{"amount":"1","currency":"KRW"},"reference":null}"#
+        )
+        .is_err()
+    );
+}

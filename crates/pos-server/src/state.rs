@@ -67,10 +67,12 @@ pub fn words(
             "china" => ["现金", "银行卡", "移动支付", "礼品卡", "储值", "积分", "优惠券"],
             _ => ["Cash", "Card", "Mobile", "Gift card", "Store credit", "Points", "Voucher"],
         };
+        // A standalone terminal's card or QR payment reads as a card or wallet payment; the
+        // receipt adds its brand, last digits and approval number.
         let i = match k {
             K::Cash => 0,
-            K::Card => 1,
-            K::MobileWallet => 2,
+            K::Card | K::TerminalCard => 1,
+            K::MobileWallet | K::TerminalWallet => 2,
             K::GiftCard => 3,
             K::StoreCredit => 4,
             K::LoyaltyPoints => 5,

@@ -329,6 +329,69 @@ async fn who_may_do_what(app: Router) {
     assert_eq!((status, problem["code"].as_str()), (StatusCode::LOCKED, Some("locked")));
 }
 
+/// A card paid on a standalone terminal: recorded with its approval, brand and digits, shown on
+/// the receipt; its refund needs the terminal's refund approval.
+async fn standalone_terminal_tenders(app: Router) {
+    let kim = login(&app, "kim", "3456").await;
+    let manager = login(&app, "manager", "2345").await;
+    let mut body = sale("st-1", &[("0011", 1)], 0);
+    body["tenders"] = json!([{"kind": "terminal_card", "amount": {"amount": "1500", "currency": "KRW"},
+        "reference": "30012345", "brand": "BC", "last4": "1234"}]);
+    let (status, missing) = call(
+        &app,
+        "POST",
+        "/api/v1/stores/seoul-1/sales",
+        Some(&kim),
+        Some("st-0"),
+        Some({
+            let mut b = body.clone();
+            b["idempotency_key"] = json!("st-0");
+            b["tenders"][0]["reference"] = Value::Null;
+            b
+        }),
+    )
+    .await;
+    assert_eq!(
+        (status, missing["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reference")),
+        "{missing}"
+    );
+    let (_, priced) = call(
+        &app,
+        "POST",
+        "/api/v1/stores/seoul-1/baskets/price",
+        Some(&kim),
+        None,
+        Some(json!({"basket": body["basket"]})),
+    )
+    .await;
+    body["tenders"][0]["amount"]["amount"] = priced["total"]["amount"].clone();
+    let (status, done) =
+        call(&app, "POST", "/api/v1/stores/seoul-1/sales", Some(&kim), Some("st-1"), Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{done}");
+    let receipt = done["receipt"].as_str().unwrap().to_owned();
+    let (status, text) =
+        call(&app, "GET", &format!("/api/v1/stores/seoul-1/sales/{receipt}/receipt"), Some(&kim), None, None)
+            .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(text.as_str().unwrap().contains("카드 BC ****1234 #30012345"), "{text}");
+    let refund = json!({"terminal": "T1", "location": "seoul-1/floor", "lines": [1]});
+    let uri = format!("/api/v1/stores/seoul-1/sales/{receipt}/refunds");
+    let (status, refused) =
+        call(&app, "POST", &uri, Some(&manager), Some("st-r0"), Some(refund.clone())).await;
+    assert_eq!(
+        (status, refused["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("terminal_approvals")),
+        "{refused}"
+    );
+    assert!(refused["detail"].as_str().unwrap().contains("BC ****1234"), "{refused}");
+    let mut refund = refund;
+    refund["terminal_approvals"] = json!(["R-77"]);
+    let (status, back) = call(&app, "POST", &uri, Some(&manager), Some("st-r1"), Some(refund)).await;
+    assert_eq!(status, StatusCode::CREATED, "{back}");
+    assert_eq!(back["tenders"][0]["kind"], "terminal_card");
+}
+
 macro_rules! on_every_store {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -797,4 +860,5 @@ on_every_store!(
     terminal_sync_and_offline_upload,
     failed_logins_are_rate_limited,
     one_key_runs_once,
+    standalone_terminal_tenders,
 );

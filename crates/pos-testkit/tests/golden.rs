@@ -55,6 +55,7 @@ async fn journal_encoding_of_a_sale_and_a_refund() {
         vec![TenderInput::new(TenderKind::Card, won(5_000)), TenderInput::new(TenderKind::Cash, won(10_000))];
     let done = co.complete_sale(&request).await.unwrap();
     let refund = RefundRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: "g2".into(),
         terminal: "T1".into(),
         cashier: "김민수".into(),

@@ -162,6 +162,7 @@ async fn run(case: Case) -> Result<(), TestCaseError> {
     for (n, lines) in groups.iter().enumerate() {
         let r = ret
             .refund(&RefundRequest {
+                terminal_approvals: Vec::new(),
                 idempotency_key: format!("r{n}"),
                 terminal: "T1".into(),
                 cashier: "c".into(),
@@ -246,6 +247,7 @@ fn a_swiss_cash_sale_rounded_up_returns_what_was_paid() {
         let settlement = sale.settlement.unwrap();
         assert_eq!(settlement.tenders[0].amount, chf(1_005), "rounded up to 0.05");
         let refund = |key: &str, lines: Vec<u32>| RefundRequest {
+            terminal_approvals: Vec::new(),
             idempotency_key: key.into(),
             terminal: "T1".into(),
             cashier: "c".into(),

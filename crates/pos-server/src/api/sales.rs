@@ -140,6 +140,11 @@ pub struct RefundBody {
     pub at: Option<DateTime<Utc>>,
     /// A manager's approval, when the caller may not refund.
     pub approval: Option<Approval>,
+    /// The refund approval numbers of the standalone card or QR terminals the money went back
+    /// on, one per such payment of the sale, in its order (a refund that needs them is refused
+    /// without them, saying how much goes back where).
+    #[serde(default)]
+    pub terminal_approvals: Vec<String>,
 }
 
 /// Refunds lines of a sale to its tenders.
@@ -162,6 +167,7 @@ pub async fn refund<S: Store>(
         headers.get("idempotency-key").and_then(|k| k.to_str().ok()).unwrap_or_default().trim().to_owned();
     let run = async {
         let request = pos_app::RefundRequest {
+            terminal_approvals: req.terminal_approvals,
             idempotency_key: key,
             terminal: req.terminal,
             cashier,
@@ -190,6 +196,9 @@ pub struct VoidBody {
     pub at: Option<DateTime<Utc>>,
     /// A manager's approval, when the caller may not void.
     pub approval: Option<Approval>,
+    /// The cancel approvals of the standalone terminals, as for a refund.
+    #[serde(default)]
+    pub terminal_approvals: Vec<String>,
 }
 
 /// Voids a sale.
@@ -212,6 +221,7 @@ pub async fn void<S: Store>(
         headers.get("idempotency-key").and_then(|k| k.to_str().ok()).unwrap_or_default().trim().to_owned();
     let run = async {
         let request = pos_app::VoidRequest {
+            terminal_approvals: req.terminal_approvals,
             idempotency_key: key,
             terminal: req.terminal,
             cashier,

@@ -30,6 +30,7 @@ async fn workload<S: Store>(store: &Arc<S>, terminal: &str, refund_last: bool) -
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let refund = RefundRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: key("r1"),
         terminal: terminal.into(),
         cashier: "김민수".into(),

@@ -51,6 +51,7 @@ pub async fn every_change_has_its_event<S: Store + Inspect>(store: Arc<S>) {
     }
     co.fail_after(None);
     let refund = pos_app::RefundRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: "e2".into(),
         terminal: "T1".into(),
         cashier: "김민수".into(),

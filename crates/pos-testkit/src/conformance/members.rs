@@ -100,6 +100,7 @@ pub async fn every_use_case_refuses_bad_input<S: Store + Inspect>(store: Arc<S>)
     let before = counts(&*store).await;
     let d = Decimal::from;
     let refund = |key: &str, receipt: &str, lines: Vec<u32>| pos_app::RefundRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: key.into(),
         terminal: "T1".into(),
         cashier: "x".into(),
@@ -119,6 +120,7 @@ pub async fn every_use_case_refuses_bad_input<S: Store + Inspect>(store: Arc<S>)
     push("refund: unknown receipt", ret.refund(&refund("r4", "T1-999999", vec![1])).await.map(|_| ()));
     push("refund: empty key", ret.refund(&refund("", &done.receipt, vec![1])).await.map(|_| ()));
     let void = pos_app::VoidRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: "v".into(),
         terminal: "T1".into(),
         cashier: "x".into(),

@@ -100,6 +100,7 @@ macro_rules! conformance_tests {
             a_reader_sees_every_event_once,
             reports_equal_the_fold,
             a_batch_of_products_is_one_change,
+            a_standalone_terminal_payment_is_recorded_with_its_approvals,
         );
     };
     (@cases $make:path, $($case:ident),* $(,)?) => {

@@ -10,6 +10,7 @@ use pos_core::Product;
 use pos_payments::{TenderInput, TenderKind};
 use rust_decimal::Decimal;
 
+use super::{approve, counts};
 use crate::fixtures::*;
 use crate::gateway::{FakeGateway, Script};
 use crate::inspect::Inspect;
@@ -49,6 +50,7 @@ async fn unfinished<S: Store>(store: &S) -> usize {
 
 fn refund_of(key: &str, receipt: &str, lines: &[u32]) -> RefundRequest {
     RefundRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: key.into(),
         terminal: "T1".into(),
         cashier: "김민수".into(),
@@ -258,6 +260,7 @@ pub async fn a_line_is_paid_out_once<S: Store + Inspect>(store: Arc<S>) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let void = VoidRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: "v".into(),
         terminal: "T1".into(),
         cashier: "김민수".into(),
@@ -317,6 +320,7 @@ pub async fn a_cash_rounded_sale_returns_in_full<S: Store + Inspect>(store: Arc<
 
     let second = co.complete_sale(&rounded("c2")).await.unwrap_or_else(|e| panic!("{e}"));
     let void = VoidRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: "cv".into(),
         terminal: "T1".into(),
         cashier: "김민수".into(),
@@ -430,4 +434,111 @@ pub async fn tiers_come_from_stored_purchases<S: Store + Inspect>(store: Arc<S>)
     claimed.basket.set_customer(customer);
     let done = co.complete_sale(&claimed).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(done.total, won(20_000), "no tier without the purchases");
+}
+
+/// A card or QR payment taken on a standalone terminal the till does not control is recorded
+/// with its approval number, brand and last digits, without a gateway call; a refund or void
+/// that gives money back to it needs the terminal's refund approval, is refused without it
+/// (saying how much goes back where) writing nothing, and records it.
+pub async fn a_standalone_terminal_payment_is_recorded_with_its_approvals<S: Store + Inspect>(store: Arc<S>) {
+    seed(&store).await;
+    let gw = approve();
+    let co = checkout(store.clone(), gw.clone());
+    let ret = returns(store.clone(), gw.clone());
+    // Milk 1,500 and cola 2,000: 3,000 on a BC card at the terminal, the rest in cash.
+    let mut req = sale("st-1", "T1", &[("milk", 1), ("cola", 1)], None, true);
+    req.tenders = vec![
+        TenderInput::on_terminal(TenderKind::TerminalCard, won(3_000), "30012345", "BC", Some("1234")),
+        TenderInput::new(TenderKind::Cash, won(1_000)),
+    ];
+    let done = co.complete_sale(&req).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((gw.charged(), gw.refunds()), (0, 0), "no gateway call");
+    let (terminal, number) =
+        pos_app::ports::parse_receipt(&done.receipt).unwrap_or_else(|| panic!("a number"));
+    let stored = store.load_sale(&store_id(), terminal, number).await.unwrap_or_else(|e| panic!("{e}"));
+    let stored = stored.unwrap_or_else(|| panic!("the sale"));
+    let card = &stored.payments[0];
+    assert_eq!(
+        (card.kind, card.reference.as_deref(), card.brand.as_deref(), card.last4.as_deref()),
+        (TenderKind::TerminalCard, Some("30012345"), Some("BC"), Some("1234"))
+    );
+    let header = pos_core::StoreHeader { name: "가게".into(), lines: Vec::new(), tax_id: None };
+    let receipt =
+        stored.document.receipt(&done.receipt, header, pos_core::StoreConfig::korea("s").time_zone, &|k| {
+            format!("{k:?}")
+        });
+    let text = pos_core::receipt::render_text(&receipt, pos_core::Width::Cols48, &pos_core::Labels::korean())
+        .join("\n");
+    assert!(text.contains("TerminalCard BC ****1234 #30012345"), "{text}");
+    // A tender from a standalone terminal without its approval, or a gateway card with a brand.
+    let mut bad = sale("st-bad", "T1", &[("milk", 1)], None, true);
+    bad.tenders = vec![TenderInput {
+        reference: None,
+        ..TenderInput::on_terminal(TenderKind::TerminalWallet, won(1_500), "x", "Alipay", None)
+    }];
+    assert!(
+        matches!(bad.check(), Err(AppError::Payment(_)) | Err(AppError::InvalidField { .. })),
+        "{:?}",
+        bad.check()
+    );
+
+    // The cola back (2,000): all of it to the terminal card, refused without its approval.
+    let before = counts(&*store).await;
+    let mut refund = refund_of("st-r1", &done.receipt, &[2]);
+    refund.terminal = "T1".into();
+    match ret.refund(&refund).await {
+        Err(AppError::InvalidField { field, reason }) => {
+            assert_eq!(field, "terminal_approvals");
+            assert!(reason.contains("2000 KRW to BC ****1234"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(counts(&*store).await, before, "nothing written");
+    refund.terminal_approvals = vec!["R-88001".into()];
+    let back = ret.refund(&refund).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.tenders.len(), 1);
+    assert_eq!((back.tenders[0].kind, back.tenders[0].amount), (TenderKind::TerminalCard, won(2_000)));
+    let returned = |n: usize| {
+        let store = store.clone();
+        async move {
+            let rows = store.terminal_rows(&store_id(), "T1").await.unwrap_or_else(|e| panic!("{e}"));
+            rows.returns[n].payments.clone()
+        }
+    };
+    let p = returned(0).await;
+    assert_eq!(p.len(), 1);
+    assert_eq!(
+        (p[0].kind, p[0].amount, p[0].reference.as_deref()),
+        (TenderKind::TerminalCard, won(2_000), Some("R-88001"))
+    );
+    // A void of a sale paid partly on a QR terminal: too many approvals are refused as too few
+    // are; the right ones are recorded.
+    let mut req = sale("st-2", "T1", &[("milk", 1)], None, true);
+    req.tenders = vec![
+        TenderInput::on_terminal(TenderKind::TerminalWallet, won(1_000), "ALI-7", "Alipay", None),
+        TenderInput::new(TenderKind::Cash, won(500)),
+    ];
+    let second = co.complete_sale(&req).await.unwrap_or_else(|e| panic!("{e}"));
+    let mut void = VoidRequest {
+        terminal_approvals: vec!["C-1".into(), "C-2".into()],
+        idempotency_key: "st-v1".into(),
+        terminal: "T1".into(),
+        cashier: "김민수".into(),
+        location: location(),
+        receipt: second.receipt.clone(),
+        at: noon(),
+    };
+    let refused = ret.void(&void).await;
+    assert!(
+        matches!(&refused, Err(AppError::InvalidField { field, .. }) if field == "terminal_approvals"),
+        "{refused:?}"
+    );
+    void.idempotency_key = "st-v2".into();
+    void.terminal_approvals = vec!["C-1".into()];
+    ret.void(&void).await.unwrap_or_else(|e| panic!("{e}"));
+    let voided = returned(1).await;
+    let wallet: Vec<_> = voided.iter().filter(|p| p.kind == TenderKind::TerminalWallet).collect();
+    assert_eq!(wallet.len(), 1);
+    assert_eq!((wallet[0].amount, wallet[0].reference.as_deref()), (won(1_000), Some("C-1")));
+    assert_eq!((gw.charged(), gw.refunds()), (0, 0), "still no gateway call");
 }

@@ -35,6 +35,7 @@ pub async fn refunds_by_line<S: Store + Inspect>(store: Arc<S>) {
     };
     let milk_before = level(store.clone(), "milk").await;
     let refund = |key: &str, lines: &[u32]| pos_app::RefundRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: key.into(),
         terminal: "T1".into(),
         cashier: "김민수".into(),
@@ -107,6 +108,7 @@ pub async fn void_a_sale<S: Store + Inspect>(store: Arc<S>) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let void = |key: &str, receipt: &str| pos_app::VoidRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: key.into(),
         terminal: "T1".into(),
         cashier: "점장".into(),
@@ -132,6 +134,7 @@ pub async fn void_a_sale<S: Store + Inspect>(store: Arc<S>) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let refund = pos_app::RefundRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: "vr".into(),
         terminal: "T1".into(),
         cashier: "점장".into(),

@@ -32,6 +32,7 @@ pub async fn shifts_and_z_reports<S: Store + Inspect>(store: Arc<S>) {
     co.complete_sale(&card_sale("z3", "T1", &[("chips", 1)], 2_500)).await.unwrap_or_else(|e| panic!("{e}"));
     co.complete_sale(&sale("z4", "T2", &[("milk", 1)], None, false)).await.unwrap_or_else(|e| panic!("{e}"));
     let refund = pos_app::RefundRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: "zf".into(),
         terminal: "T1".into(),
         cashier: "김민수".into(),
@@ -97,6 +98,7 @@ pub async fn sales_report<S: Store + Inspect>(store: Arc<S>) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let refund = pos_app::RefundRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: "qf".into(),
         terminal: "T1".into(),
         cashier: "김민수".into(),
@@ -173,6 +175,7 @@ pub async fn reports_equal_the_fold<S: Store + Inspect>(store: Arc<S>) {
         receipts.push(co.complete_sale(&r).await.unwrap_or_else(|e| panic!("{e}")).receipt);
     }
     let refund = |key: &str, receipt: &str, lines: Vec<u32>, when: &str| pos_app::RefundRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: key.into(),
         terminal: "T1".into(),
         cashier: "박지성".into(),
@@ -188,6 +191,7 @@ pub async fn reports_equal_the_fold<S: Store + Inspect>(store: Arc<S>) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let void = pos_app::VoidRequest {
+        terminal_approvals: Vec::new(),
         idempotency_key: "wv".into(),
         terminal: "T1".into(),
         cashier: "박지성".into(),
