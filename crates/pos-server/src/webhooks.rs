@@ -45,10 +45,7 @@ impl Default for WebhookConfig {
 /// # Errors
 /// When the TLS backend cannot start.
 pub fn client(timeout: Duration) -> Result<reqwest::Client, String> {
-    // One process-wide crypto provider; installing it twice is harmless. ring, not aws-lc-rs:
-    // it builds without cmake, and webhook bodies do not need post-quantum key exchange.
-    #[allow(deprecated, reason = "ring has no post-quantum key exchange; see above")]
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    install_crypto();
     reqwest::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout)
@@ -56,6 +53,14 @@ pub fn client(timeout: Duration) -> Result<reqwest::Client, String> {
         .user_agent(concat!("open-pos-webhooks/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| format!("the webhook client: {e}"))
+}
+
+/// Installs the process-wide TLS crypto provider every HTTP client of this crate needs (once;
+/// again is harmless). ring, not aws-lc-rs: it builds without cmake, and webhook bodies do not
+/// need post-quantum key exchange.
+pub fn install_crypto() {
+    #[allow(deprecated, reason = "ring has no post-quantum key exchange; see above")]
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 fn jitter() -> f32 {

@@ -9,7 +9,7 @@ use pos_app::webhooks::{Delivery, Subscription};
 use pos_core::StoreId;
 use serde::de::DeserializeOwned;
 
-use crate::rows::{DataRow, from_json, int, json};
+use crate::rows::{DataRow, from_json, json};
 use crate::{Dialect, Q, SqlStore};
 
 impl<D: Dialect> SqlStore<D> {
@@ -81,7 +81,10 @@ impl<D: Dialect> AccessStore for SqlStore<D> {
     }
 
     async fn access_log(&self, store: &StoreId, limit: usize) -> Result<Vec<AccessRecord>, StoreError> {
-        self.docs(Self::q(Self::sql().access.access_log).bind(&store.0).bind(int(limit as u64)?)).await
+        self.docs(
+            Self::q(Self::sql().access.access_log).bind(&store.0).bind(crate::rows::bound(limit as u64)),
+        )
+        .await
     }
 
     async fn response(&self, store: &StoreId, key: &str) -> Result<Option<StoredResponse>, StoreError> {
@@ -143,8 +146,10 @@ impl<D: Dialect> AccessStore for SqlStore<D> {
         subscription: &str,
         limit: usize,
     ) -> Result<Vec<Delivery>, StoreError> {
-        let q =
-            Self::q(Self::sql().access.deliveries).bind(&store.0).bind(subscription).bind(int(limit as u64)?);
+        let q = Self::q(Self::sql().access.deliveries)
+            .bind(&store.0)
+            .bind(subscription)
+            .bind(crate::rows::bound(limit as u64));
         self.docs(q).await
     }
 }

@@ -9,7 +9,7 @@ use pos_core::StoreId;
 use uuid::Uuid;
 
 use crate::error::backend;
-use crate::rows::{NumberRow, corrupt, from_json, int, json, uint};
+use crate::rows::{NumberRow, corrupt, from_json, json, uint};
 use crate::{Dialect, Q, SqlStore, SqlTx, sql_row};
 
 sql_row! {
@@ -37,12 +37,20 @@ impl<D: Dialect> EventStore for SqlStore<D> {
         after: u64,
         limit: usize,
     ) -> Result<Vec<Event>, StoreError> {
-        let q = Self::q(Self::sql().events.after).bind(&store.0).bind(int(after)?).bind(int(limit as u64)?);
+        let q = Self::q(Self::sql().events.after)
+            .bind(&store.0)
+            .bind(crate::rows::bound(after))
+            .bind(crate::rows::bound(limit as u64));
         events(self.all(q).await?)
     }
 
     async fn pricing_events_after(&self, store: &StoreId, after: u64) -> Result<Vec<Event>, StoreError> {
-        events(self.all(Self::q(Self::sql().events.pricing_after).bind(&store.0).bind(int(after)?)).await?)
+        events(
+            self.all(
+                Self::q(Self::sql().events.pricing_after).bind(&store.0).bind(crate::rows::bound(after)),
+            )
+            .await?,
+        )
     }
 
     async fn last_event(&self, store: &StoreId) -> Result<u64, StoreError> {

@@ -39,7 +39,10 @@ impl<D: Dialect> JournalStore for SqlStore<D> {
         terminal: &str,
         after: u64,
     ) -> Result<Vec<JournalEntry>, StoreError> {
-        let q = Self::q(Self::sql().journal.records_after).bind(&store.0).bind(terminal).bind(int(after)?);
+        let q = Self::q(Self::sql().journal.records_after)
+            .bind(&store.0)
+            .bind(terminal)
+            .bind(crate::rows::bound(after));
         let rows: Vec<JournalRow> = self.all(q).await?;
         rows.iter().map(JournalRow::entry).collect()
     }

@@ -62,7 +62,7 @@ impl<D: Dialect> MemberStore for SqlStore<D> {
         let q = Self::q(Self::sql().members.after)
             .bind(&store.0)
             .bind(after)
-            .bind(crate::rows::int(limit as u64)?);
+            .bind(crate::rows::bound(limit as u64));
         let rows: Vec<DataRow> = self.all(q).await?;
         rows.iter().map(|r| from_json(&r.data)).collect()
     }

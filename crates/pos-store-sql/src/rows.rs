@@ -84,6 +84,12 @@ pub(crate) fn int(n: u64) -> Result<i64, StoreError> {
     i64::try_from(n).map_err(|_| StoreError::Backend { message: format!("{n} is out of range") })
 }
 
+/// A cursor or limit as the database takes it: one past every stored value stays past them
+/// (nothing is after `u64::MAX`, and no page holds more than `i64::MAX` rows).
+pub(crate) fn bound(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 /// A stored count or number.
 pub(crate) fn uint(n: i64) -> Result<u64, StoreError> {
     u64::try_from(n).map_err(corrupt)
