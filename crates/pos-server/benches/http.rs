@@ -107,6 +107,43 @@ where
     Run { sales: latencies.len(), elapsed, latencies }
 }
 
+/// Runs `one(client, n)` from 16 tasks at `rate` sales per second in all (an open loop: each
+/// client has its send times, and a sale's latency counts from its send time, so a slow answer
+/// is not hidden by the next send waiting for it).
+async fn paced<F, Fut>(one: F, rate: f64, secs: u64) -> Run
+where
+    F: Fn(usize, usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let one = Arc::new(one);
+    let interval = Duration::from_secs_f64(CLIENTS as f64 / rate);
+    let started = tokio::time::Instant::now() + Duration::from_millis(100);
+    let end = started + Duration::from_secs(secs);
+    let mut tasks = Vec::new();
+    for client in 0..CLIENTS {
+        let one = one.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut due = started + interval.mul_f64(client as f64 / CLIENTS as f64);
+            let mut n = 0;
+            while due < end {
+                tokio::time::sleep_until(due).await;
+                one(client, 1_000_000 + n).await;
+                latencies.push(due.elapsed());
+                due += interval;
+                n += 1;
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await.unwrap());
+    }
+    latencies.sort();
+    Run { sales: latencies.len(), elapsed: Duration::from_secs(secs), latencies }
+}
+
 /// A fresh database: an SQLite file in a new directory, or a new Postgres database.
 async fn fresh(pg: Option<&str>) -> (std::path::PathBuf, Option<String>) {
     let dir = std::env::temp_dir().join(format!("pos-bench-http-{}", uuid::Uuid::now_v7()));
@@ -196,7 +233,7 @@ fn start(data: &std::path::Path, url: Option<&str>) -> Server {
     Server { child, addr }
 }
 
-async fn over_http(data: &std::path::Path, url: Option<&str>, secs: u64) -> (Run, u64, u64) {
+async fn over_http(data: &std::path::Path, url: Option<&str>, secs: u64) -> (Run, Run, u64, u64) {
     let server = start(data, url);
     let base = format!("http://{}/api/v1/stores/{STORE}", server.addr);
     let client = reqwest::Client::new();
@@ -236,31 +273,36 @@ async fn over_http(data: &std::path::Path, url: Option<&str>, secs: u64) -> (Run
         (0..CLIENTS).map(|_| reqwest::Client::builder().pool_max_idle_per_host(1).build().unwrap()).collect();
     let (tokens, clients) = (Arc::new(tokens), Arc::new(clients));
     let run_id = uuid::Uuid::now_v7().simple().to_string();
-    let run = drive(
-        move |c, n| {
-            let (tokens, clients, base) = (tokens.clone(), clients.clone(), base.clone());
-            let key = format!("http-{run_id}-{c}-{n}");
-            async move {
-                let r = clients[c]
-                    .post(format!("{base}/sales"))
-                    .bearer_auth(&tokens[c])
-                    .header("Idempotency-Key", &key)
-                    .header("content-type", "application/json")
-                    .body(sale_body(c, &key).to_string())
-                    .send()
-                    .await
-                    .unwrap();
-                let status = r.status();
-                let body = r.bytes().await.unwrap();
-                assert_eq!(status.as_u16(), 201, "{}", String::from_utf8_lossy(&body));
-            }
-        },
-        secs,
-    )
-    .await;
+    let post = move |c: usize, n: usize| {
+        let (tokens, clients, base) = (tokens.clone(), clients.clone(), base.clone());
+        let key = format!("http-{run_id}-{c}-{n}");
+        async move {
+            let r = clients[c]
+                .post(format!("{base}/sales"))
+                .bearer_auth(&tokens[c])
+                .header("Idempotency-Key", &key)
+                .header("content-type", "application/json")
+                .body(sale_body(c, &key).to_string())
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            let body = r.bytes().await.unwrap();
+            assert_eq!(status.as_u16(), 201, "{}", String::from_utf8_lossy(&body));
+        }
+    };
+    let post = Arc::new(post);
+    let most = {
+        let post = post.clone();
+        drive(move |c, n| post(c, n), secs).await
+    };
+    // Half the most it took, paced: the latency a till sees on a busy but sustainable day.
+    let rate =
+        std::env::var("BENCH_RATE").ok().and_then(|r| r.parse().ok()).unwrap_or((most.rate() / 2.0).floor());
+    let half = paced(move |c, n| post(c, n), rate, secs).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle_after = rss_kib(server.child.id());
-    (run, idle_before, idle_after)
+    (most, half, idle_before, idle_after)
 }
 
 fn ms(d: Duration) -> f64 {
@@ -296,10 +338,10 @@ async fn main() {
             }
         };
         let (dir, url) = fresh(pg).await;
-        let (http, idle_before, idle_after) = over_http(&dir, url.as_deref(), secs).await;
+        let (http, half, idle_before, idle_after) = over_http(&dir, url.as_deref(), secs).await;
         let ratio = http.rate() / ceiling.rate();
         println!(
-            "{backend:<8} in-process {:>7.1} sales/s (p50 {:>6.2} ms, p99 {:>6.2} ms) | HTTP {:>7.1} sales/s (p50 {:>6.2} ms, p99 {:>6.2} ms) | ratio {:.2} | idle RSS {} MiB before, {} MiB after",
+            "{backend:<8} in-process {:>7.1} sales/s (p50 {:>6.2} ms, p99 {:>6.2} ms) | HTTP {:>7.1} sales/s (p50 {:>6.2} ms, p99 {:>6.2} ms) | ratio {:.2}",
             ceiling.rate(),
             ms(ceiling.quantile(0.5)),
             ms(ceiling.quantile(0.99)),
@@ -307,6 +349,12 @@ async fn main() {
             ms(http.quantile(0.5)),
             ms(http.quantile(0.99)),
             ratio,
+        );
+        println!(
+            "{backend:<8} HTTP paced at {:>7.1} sales/s: p50 {:>6.2} ms, p99 {:>6.2} ms | idle RSS {} MiB after start-up, {} MiB after the load",
+            half.rate(),
+            ms(half.quantile(0.5)),
+            ms(half.quantile(0.99)),
             idle_before / 1024,
             idle_after / 1024,
         );
@@ -314,8 +362,9 @@ async fn main() {
             "backend": backend, "seconds": secs, "clients": CLIENTS,
             "in_process": {"sales_per_s": ceiling.rate(), "p50_ms": ms(ceiling.quantile(0.5)), "p99_ms": ms(ceiling.quantile(0.99))},
             "http": {"sales": http.sales, "sales_per_s": http.rate(), "p50_ms": ms(http.quantile(0.5)), "p99_ms": ms(http.quantile(0.99))},
+            "http_paced": {"sales_per_s": half.rate(), "p50_ms": ms(half.quantile(0.5)), "p99_ms": ms(half.quantile(0.99))},
             "ratio": ratio, "idle_rss_kib": {"before": idle_before, "after": idle_after},
-            "goals": {"ratio_at_least_0_7": ratio >= 0.7, "p99_under_25_ms": ms(http.quantile(0.99)) < 25.0, "idle_rss_under_64_mib": idle_after < 64 * 1024},
+            "goals": {"ratio_at_least_0_7": ratio >= 0.7, "p99_under_25_ms_at_most": ms(http.quantile(0.99)) < 25.0, "p99_under_25_ms_paced": ms(half.quantile(0.99)) < 25.0, "idle_rss_under_64_mib": idle_after < 64 * 1024},
         }));
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use crate::error::backend;
 use crate::events::values_rows;
 use crate::rows::{DataRow, from_json, json};
-use crate::{Dialect, Q, SqlStore, SqlTx};
+use crate::{Dialect, Q, SqlStore};
 
 /// Products per multi-row upsert (3 parameters each).
 const PRODUCTS_PER_STATEMENT: usize = 500;
@@ -69,8 +69,7 @@ impl<D: Dialect> CatalogStore for SqlStore<D> {
             return Ok(());
         }
         let dialect = &Self::sql().dialect;
-        let tx = self.pool().begin_with(dialect.begin).await.map_err(backend)?;
-        let mut tx = SqlTx::<D> { tx };
+        let mut tx = self.begin_write().await?;
         // Products by the few hundred (3 parameters each), then the events: the event head is
         // the last row locked.
         for chunk in kept.chunks(PRODUCTS_PER_STATEMENT) {

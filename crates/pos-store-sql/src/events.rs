@@ -174,8 +174,7 @@ impl<D: Dialect> SqlStore<D> {
         map: impl FnOnce(sqlx::Error) -> StoreError + Send,
         event: EventData,
     ) -> Result<(), StoreError> {
-        let tx = self.pool().begin_with(D::SQL.dialect.begin).await.map_err(backend)?;
-        let mut tx = SqlTx::<D> { tx };
+        let mut tx = self.begin_write().await?;
         tx.run_mapped(q, map).await?;
         tx.append_event(store, &NewEvent::now(event)).await?;
         tx.tx.commit().await.map_err(backend)

@@ -35,6 +35,7 @@ pub mod sql;
 mod stock;
 
 use std::future::Future;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use pos_app::StoreError;
@@ -84,6 +85,10 @@ pub trait Dialect: Send + Sync + 'static {
     type Db: Backend;
     /// Every statement (see [`statements!`]).
     const SQL: Sql;
+    /// Whether the database takes one writer at a time (SQLite): writers then queue in this
+    /// process, first come first served, instead of retrying on the database's busy handler,
+    /// whose growing sleeps (up to 100 ms each) are what a till would wait for.
+    const ONE_WRITER: bool = false;
     /// Opens a pool on `target` (a file path, a URL) and brings the schema up to date.
     ///
     /// # Errors
@@ -94,6 +99,8 @@ pub trait Dialect: Send + Sync + 'static {
 /// A store on a SQL database of dialect `D`.
 pub struct SqlStore<D: Dialect> {
     pool: Pool<D::Db>,
+    /// The queue of writers when the database takes one at a time ([`Dialect::ONE_WRITER`]).
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl<D: Dialect> SqlStore<D> {
@@ -103,12 +110,12 @@ impl<D: Dialect> SqlStore<D> {
     /// # Errors
     /// [`StoreError::Backend`] when it cannot be opened or migrated.
     pub async fn open(target: &str) -> Result<Self, StoreError> {
-        Ok(SqlStore { pool: D::connect(target).await? })
+        Ok(Self::from_pool(D::connect(target).await?))
     }
 
     /// The store over an open, migrated pool.
     pub fn from_pool(pool: Pool<D::Db>) -> Self {
-        SqlStore { pool }
+        SqlStore { pool, writer: Arc::default() }
     }
 
     /// The connection pool (for operators' tools and tests).
@@ -125,6 +132,18 @@ impl<D: Dialect> SqlStore<D> {
         Query::new(sql)
     }
 
+    /// Its turn to write, when the database takes one writer at a time.
+    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        if D::ONE_WRITER { Some(self.writer.clone().lock_owned().await) } else { None }
+    }
+
+    /// Begins a write transaction (in its turn, see [`Dialect::ONE_WRITER`]).
+    pub(crate) async fn begin_write(&self) -> Result<SqlTx<D>, StoreError> {
+        let turn = self.write_turn().await;
+        let tx = self.pool.begin_with(D::SQL.dialect.begin).await.map_err(db_error)?;
+        Ok(SqlTx { tx, _turn: turn })
+    }
+
     /// Runs a statement on a pooled connection.
     pub(crate) async fn run(&self, q: Q<D>) -> Result<(), StoreError> {
         self.run_mapped(q, db_error).await
@@ -136,11 +155,13 @@ impl<D: Dialect> SqlStore<D> {
         q: Q<D>,
         map: impl FnOnce(sqlx::Error) -> StoreError,
     ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         q.run_mapped(&mut *self.pool.acquire().await.map_err(db_error)?, map).await
     }
 
-    /// Whether a statement returned a row, on a pooled connection.
+    /// Whether a statement returned a row, on a pooled connection (a write: it takes its turn).
     pub(crate) async fn hit(&self, q: Q<D>) -> Result<bool, StoreError> {
+        let _turn = self.write_turn().await;
         q.hit(&mut *self.pool.acquire().await.map_err(db_error)?).await
     }
 
@@ -158,6 +179,8 @@ impl<D: Dialect> SqlStore<D> {
 /// A transaction on a SQL store.
 pub(crate) struct SqlTx<D: Dialect> {
     pub(crate) tx: Transaction<'static, D::Db>,
+    /// The writer's turn it holds until it commits or rolls back (dropped with it).
+    pub(crate) _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl<D: Dialect> SqlTx<D> {
@@ -203,8 +226,7 @@ impl<D: Dialect> SqlTx<D> {
 #[async_trait]
 impl<D: Dialect> Transactional for SqlStore<D> {
     async fn begin(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
-        let tx = self.pool.begin_with(D::SQL.dialect.begin).await.map_err(db_error)?;
-        Ok(Box::new(SqlTx::<D> { tx }))
+        Ok(Box::new(self.begin_write().await?))
     }
 }
 

@@ -32,6 +32,7 @@ pub type SqliteStore = SqlStore<Sqlite>;
 impl Dialect for Sqlite {
     type Db = sqlx::Sqlite;
     const SQL: Sql = pos_store_sql::statements!(sql);
+    const ONE_WRITER: bool = true;
 
     /// Opens (creating if needed) the database file at `path`, a file system path taken as it
     /// is (not a URL: `?`, `%` and spaces are file name characters), and runs the migrations.
