@@ -255,6 +255,34 @@ impl Principal {
     }
 }
 
+/// Where a staff member may log in: a cashier at one of the store's registered terminals; an
+/// admin or manager there too, or without a terminal (the back office).
+///
+/// # Errors
+/// [`AppError::InvalidField`](crate::AppError::InvalidField) naming `terminal`.
+pub fn login_terminal(
+    role: Role,
+    terminal: Option<&str>,
+    store: &crate::ports::StoreProfile,
+) -> Result<(), crate::AppError> {
+    let invalid = |reason: String| crate::AppError::InvalidField { field: "terminal".into(), reason };
+    match terminal {
+        None if role == Role::Cashier => {
+            Err(invalid("a cashier logs in at one of the store's terminals".into()))
+        }
+        None => Ok(()),
+        Some(t) if store.terminal(t).is_some() => Ok(()),
+        Some(t) => {
+            let known: Vec<&str> = store.terminals.iter().map(|t| t.id.as_str()).collect();
+            Err(invalid(format!(
+                "`{t}` is not a registered terminal of store `{}` (registered: {})",
+                store.id.0,
+                if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+            )))
+        }
+    }
+}
+
 /// One line of the access log: a login, a lockout, a refusal, an approval.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessRecord {
@@ -336,5 +364,22 @@ mod tests {
         assert!(s.failed(now));
         assert!(!s.can_try(now + Duration::minutes(14)));
         assert!(s.can_try(now + Duration::minutes(15)));
+    }
+
+    #[test]
+    fn a_cashier_logs_in_at_a_registered_terminal() {
+        let mut store = crate::ports::StoreProfile::new("s", "가게", "korea");
+        store.terminals.push(crate::ports::TerminalProfile { id: "T1".into(), name: "카운터 1".into() });
+        assert!(login_terminal(Role::Cashier, Some("T1"), &store).is_ok());
+        let field = |r: Result<(), crate::AppError>| match r {
+            Err(crate::AppError::InvalidField { field, reason }) => (field, reason),
+            other => panic!("{other:?}"),
+        };
+        let (f, why) = field(login_terminal(Role::Cashier, Some("T9"), &store));
+        assert_eq!(f, "terminal");
+        assert!(why.contains("registered: T1"), "{why}");
+        assert_eq!(field(login_terminal(Role::Cashier, None, &store)).0, "terminal");
+        assert!(login_terminal(Role::Manager, None, &store).is_ok());
+        assert!(login_terminal(Role::Admin, Some("T9"), &store).is_err());
     }
 }

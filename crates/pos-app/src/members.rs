@@ -53,6 +53,9 @@ pub struct Segments {
     pub expiring: Vec<(String, i64)>,
 }
 
+/// The longest period a segment looks at: a hundred years.
+pub const MAX_PERIOD_DAYS: i64 = 36_600;
+
 /// The member use cases of one store.
 pub struct Members<S: MembersStore> {
     store: Arc<S>,
@@ -175,8 +178,12 @@ impl<S: MembersStore> Members<S> {
         dormant_days: i64,
         expiring_days: i64,
     ) -> Result<Segments, AppError> {
-        if period_days <= 0 || dormant_days <= 0 || expiring_days <= 0 {
-            return Err(AppError::invalid("period_days", "periods must be at least one day"));
+        for (field, days) in
+            [("period_days", period_days), ("dormant_days", dormant_days), ("expiring_days", expiring_days)]
+        {
+            if !(1..=MAX_PERIOD_DAYS).contains(&days) {
+                return Err(AppError::invalid(field, format!("must be from 1 to {MAX_PERIOD_DAYS} days")));
+            }
         }
         let from = now - chrono::Duration::days(period_days);
         // Spend in minor units ranks members as spend in currency units does.

@@ -195,7 +195,7 @@ pub fn birthday_coupons(
                 campaign: campaign.to_owned(),
                 member: Some(m.id.clone()),
                 valid_from: today,
-                valid_to: today + Duration::days(valid_days - 1),
+                valid_to: last_day(today, valid_days),
                 used_on: None,
             })
         })
@@ -217,7 +217,7 @@ pub fn purchase_count_coupon(
         campaign: campaign.to_owned(),
         member: Some(member.to_owned()),
         valid_from: today,
-        valid_to: today + Duration::days(valid_days - 1),
+        valid_to: last_day(today, valid_days),
         used_on: None,
     })
 }
@@ -240,8 +240,14 @@ pub fn win_back_coupons(
             campaign: campaign.to_owned(),
             member: Some(m.clone()),
             valid_from: today,
-            valid_to: today + Duration::days(valid_days - 1),
+            valid_to: last_day(today, valid_days),
             used_on: None,
         })
         .collect()
+}
+
+/// The last day of a validity of `days` from `today` (a day at least; the last date there is at
+/// most).
+fn last_day(today: NaiveDate, days: i64) -> NaiveDate {
+    Duration::try_days(days.max(1) - 1).and_then(|d| today.checked_add_signed(d)).unwrap_or(NaiveDate::MAX)
 }

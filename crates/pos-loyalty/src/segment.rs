@@ -32,7 +32,8 @@ pub fn top_spenders(
 pub fn dormant(last_visits: &BTreeMap<String, DateTime<Utc>>, now: DateTime<Utc>, days: i64) -> Vec<String> {
     last_visits
         .iter()
-        .filter(|(_, last)| now - **last >= Duration::days(days))
+        // Days beyond what a date can hold read as "never": nobody is that dormant.
+        .filter(|(_, last)| Duration::try_days(days).is_some_and(|d| now.signed_duration_since(**last) >= d))
         .map(|(m, _)| m.clone())
         .collect()
 }
@@ -43,7 +44,9 @@ pub fn expiring_points<'a>(
     now: DateTime<Utc>,
     days: i64,
 ) -> Vec<(String, i64)> {
-    let until = now + Duration::days(days);
+    // Days beyond what a date can hold reach the end of time.
+    let until =
+        Duration::try_days(days).and_then(|d| now.checked_add_signed(d)).unwrap_or(DateTime::<Utc>::MAX_UTC);
     accounts
         .into_iter()
         .filter_map(|a| {
@@ -56,4 +59,18 @@ pub fn expiring_points<'a>(
             (pts > 0).then(|| (a.member().to_owned(), pts))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod far {
+    use super::*;
+
+    #[test]
+    fn days_past_what_a_date_holds_do_not_panic() {
+        let now = Utc::now();
+        let visits: BTreeMap<String, DateTime<Utc>> = [("m".to_owned(), now)].into();
+        assert!(dormant(&visits, now, i64::MAX).is_empty());
+        assert!(dormant(&visits, now, 3_036_772_225).is_empty());
+        assert!(expiring_points(std::iter::empty(), now, i64::MAX).is_empty());
+    }
 }

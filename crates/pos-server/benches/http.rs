@@ -264,6 +264,17 @@ async fn over_http(data: &std::path::Path, url: Option<&str>, secs: u64) -> (Run
     assert!(r.status().is_success(), "{}", r.text().await.unwrap());
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle_before = rss_kib(server.child.id());
+    for c in 0..CLIENTS {
+        let r = client
+            .put(format!("{base}/terminals/C{c}"))
+            .bearer_auth(&admin)
+            .header("content-type", "application/json")
+            .body(json!({"name": format!("till {c}")}).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    }
     let mut tokens = Vec::new();
     for c in 0..CLIENTS {
         tokens.push(login(format!("C{c}"), "kim", "3456").await);

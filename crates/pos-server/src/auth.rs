@@ -186,6 +186,11 @@ pub async fn login<S: Store>(
     }
     member.succeeded();
     state.inner.store.put_staff(store, &member).await?;
+    let shop = state.shop(&store.0).await?;
+    if let Err(e) = pos_app::access::login_terminal(member.role, terminal.as_deref(), &shop.profile) {
+        log(state, store, staff, "refused", "login (terminal)", false).await;
+        return Err(e.into());
+    }
     let secret = random_secret();
     let session = Session {
         token_hash: sha256(&secret),

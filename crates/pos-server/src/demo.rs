@@ -5,8 +5,8 @@
 use chrono::Utc;
 use pos_app::Store;
 use pos_app::access::{Role, StaffMember};
-use pos_app::ports::StoreProfile;
-use pos_core::{Category, CategoryId, Promotion, PromotionKind, Quantity, Reward, StoreId, Target};
+use pos_app::ports::{StoreProfile, TerminalProfile};
+use pos_core::{Category, CategoryId, Promotion, PromotionKind, Quantity, Reward, Target};
 use pos_inventory::LocationId;
 use pos_payments::{TenderInput, TenderKind};
 use rust_decimal::Decimal;
@@ -21,6 +21,9 @@ pub const DEMO_STORE: &str = "seoul-1";
 /// The demo logins: (staff id, role, PIN).
 pub const DEMO_STAFF: [(&str, Role, &str); 3] =
     [("admin", Role::Admin, "1234"), ("manager", Role::Manager, "2345"), ("kim", Role::Cashier, "3456")];
+
+/// The demo's registered terminals: (id, name).
+pub const DEMO_TERMINALS: [(&str, &str); 2] = [("T1", "카운터 1"), ("T2", "카운터 2")];
 
 /// An EAN-13 with a Korean (880) prefix.
 fn ean(n: u32) -> String {
@@ -37,14 +40,7 @@ fn ean(n: u32) -> String {
 pub async fn bootstrap<S: Store>(state: &AppState<S>, store: &str) -> Result<Option<String>, ApiError> {
     let shop = match state.shop(store).await {
         Ok(shop) => shop,
-        Err(_) => {
-            let profile = StoreProfile {
-                id: StoreId(store.to_owned()),
-                name: store.to_owned(),
-                preset: "korea".into(),
-            };
-            state.open_shop(profile).await?
-        }
+        Err(_) => state.open_shop(StoreProfile::new(store, store, "korea")).await?,
     };
     if !state.inner.store.staff_list(&shop.profile.id).await?.is_empty() {
         return Ok(None);
@@ -68,8 +64,18 @@ pub async fn bootstrap<S: Store>(state: &AppState<S>, store: &str) -> Result<Opt
 /// # Errors
 /// Store and domain errors.
 pub async fn seed<S: Store>(state: &AppState<S>) -> Result<bool, ApiError> {
-    let profile =
-        StoreProfile { id: StoreId(DEMO_STORE.into()), name: "강남역점".into(), preset: "korea".into() };
+    // The store as stored, with the terminals registered since; the demo's two tills added
+    // when it has none.
+    let mut profile = match state.shop(DEMO_STORE).await {
+        Ok(shop) => shop.profile.clone(),
+        Err(_) => StoreProfile::new(DEMO_STORE, "강남역점", "korea"),
+    };
+    if profile.terminals.is_empty() {
+        profile.terminals = DEMO_TERMINALS
+            .iter()
+            .map(|(id, name)| TerminalProfile { id: (*id).to_owned(), name: (*name).to_owned() })
+            .collect();
+    }
     let shop = state.open_shop(profile).await?;
     let id = shop.profile.id.clone();
     let store = &state.inner.store;

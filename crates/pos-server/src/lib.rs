@@ -43,6 +43,9 @@ use crate::error::ApiError;
     ),
     paths(
         api::login,
+        api::get_store,
+        api::put_terminal,
+        api::create_store,
         api::put_staff,
         api::list_staff,
         api::issue_token,
@@ -202,6 +205,9 @@ pub fn app<S: Store>(state: AppState<S>) -> Router {
     let _ = metrics_handle();
     let store = "/api/v1/stores/{store}";
     let api = Router::new()
+        .route(store, get(api::get_store::<S>))
+        .route(&format!("{store}/terminals/{{id}}"), put(api::put_terminal::<S>))
+        .route("/api/v1/stores", post(api::create_store::<S>))
         .route(&format!("{store}/sessions"), post(api::login::<S>))
         .route(&format!("{store}/staff"), post(api::put_staff::<S>).get(api::list_staff::<S>))
         .route(&format!("{store}/tokens"), post(api::issue_token::<S>))
@@ -259,6 +265,13 @@ pub fn app<S: Store>(state: AppState<S>) -> Router {
         .route("/metrics", get(prometheus))
         .fallback(not_found)
         .layer(middleware::from_fn(problems))
+        // A handler that panics answers 500 (a problem, logged) instead of dropping the
+        // connection; the process and every other request go on.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            tracing::error!("a handler panicked");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server; it was logged")
+                .into_response()
+        }))
         .layer(middleware::from_fn(observe))
         .layer(axum::extract::DefaultBodyLimit::max(api::MAX_BODY))
         // Every request gets an id (or keeps the `x-request-id` it came with), logged with its

@@ -173,6 +173,32 @@ async fn sale_to_refund_and_audit(app: Router) {
 }
 
 async fn bad_input_is_a_problem_naming_the_field(app: Router) {
+    // Periods and cursors far past what a date or a database holds: refused naming the field,
+    // or read as nothing after; never a dropped connection or a 500.
+    let manager = login(&app, "manager", "2345").await;
+    for (query, field) in [
+        ("period_days=3036772225", "period_days"),
+        ("dormant_days=0", "dormant_days"),
+        ("expiring_days=-5", "expiring_days"),
+    ] {
+        let uri = format!("/api/v1/stores/seoul-1/members/segments?{query}");
+        let (status, p) = call(&app, "GET", &uri, Some(&manager), None, None).await;
+        assert_eq!(
+            (status, p["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+            "{query}: {p}"
+        );
+    }
+    let (status, p) = call(
+        &app,
+        "GET",
+        "/api/v1/stores/seoul-1/events?after=18446744073709551615",
+        Some(&manager),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!((status, p), (StatusCode::OK, json!([])));
     let kim = login(&app, "kim", "3456").await;
     let uri = "/api/v1/stores/seoul-1/sales";
     let count = |app: &Router| {
@@ -390,6 +416,91 @@ async fn standalone_terminal_tenders(app: Router) {
     let (status, back) = call(&app, "POST", &uri, Some(&manager), Some("st-r1"), Some(refund)).await;
     assert_eq!(status, StatusCode::CREATED, "{back}");
     assert_eq!(back["tenders"][0]["kind"], "terminal_card");
+}
+
+/// Cashiers log in at registered terminals; an admin registers them, and opens another store of
+/// the chain with its own admin.
+async fn stores_and_terminals(app: Router) {
+    let s = "/api/v1/stores/seoul-1";
+    let refused = |terminal: Value| {
+        let app = app.clone();
+        async move {
+            call(
+                &app,
+                "POST",
+                &format!("{s}/sessions"),
+                None,
+                None,
+                Some(json!({"staff": "kim", "pin": "3456", "terminal": terminal})),
+            )
+            .await
+        }
+    };
+    let (status, p) = refused(json!("T9")).await;
+    assert_eq!((status, p["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("terminal")), "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("registered: T1, T2"), "{p}");
+    let (status, p) = refused(Value::Null).await;
+    assert_eq!((status, p["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("terminal")), "{p}");
+    let admin = login(&app, "admin", "1234").await;
+    let kim = login(&app, "kim", "3456").await;
+    let (status, p) =
+        call(&app, "PUT", &format!("{s}/terminals/T9"), Some(&kim), None, Some(json!({"name": "x"}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{p}");
+    for (id, body, field) in [
+        ("T%209", json!({"name": "x"}), "id"),
+        ("T9", json!({"name": ""}), "name"),
+        ("T9", json!({"nam": "x"}), "nam"),
+    ] {
+        let (status, p) =
+            call(&app, "PUT", &format!("{s}/terminals/{id}"), Some(&admin), None, Some(body)).await;
+        assert_eq!((status, p["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{p}");
+    }
+    let (status, view) = call(
+        &app,
+        "PUT",
+        &format!("{s}/terminals/T9"),
+        Some(&admin),
+        None,
+        Some(json!({"name": "창가 계산대"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["terminals"][2], json!({"id": "T9", "name": "창가 계산대"}));
+    let (status, p) = refused(json!("T9")).await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let (status, store) = call(&app, "GET", s, Some(&kim), None, None).await;
+    assert_eq!(
+        (status, store["name"].as_str(), store["terminals"].as_array().map(Vec::len)),
+        (StatusCode::OK, Some("강남역점"), Some(3))
+    );
+    // Another store of the chain, with its own admin; its id is taken once.
+    let new = json!({"id": "busan-1", "name": "부산점", "preset": "korea", "admin": {"id": "boss", "name": "박", "role": "admin", "pin": "9876"}});
+    let (status, p) = call(&app, "POST", "/api/v1/stores", Some(&kim), Some("st-1"), Some(new.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{p}");
+    let (status, made) =
+        call(&app, "POST", "/api/v1/stores", Some(&admin), Some("st-1"), Some(new.clone())).await;
+    assert_eq!((status, made["id"].as_str()), (StatusCode::CREATED, Some("busan-1")), "{made}");
+    let (status, p) =
+        call(&app, "POST", "/api/v1/stores", Some(&admin), Some("st-2"), Some(new.clone())).await;
+    assert_eq!((status, p["code"].as_str()), (StatusCode::CONFLICT, Some("store_exists")), "{p}");
+    let mut bad = new.clone();
+    bad["id"] = json!("busan-2");
+    bad["preset"] = json!("mars");
+    let (status, p) = call(&app, "POST", "/api/v1/stores", Some(&admin), Some("st-3"), Some(bad)).await;
+    assert_eq!((status, p["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("preset")), "{p}");
+    let (status, boss) = call(
+        &app,
+        "POST",
+        "/api/v1/stores/busan-1/sessions",
+        None,
+        None,
+        Some(json!({"staff": "boss", "pin": "9876"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{boss}");
+    // The new store's admin is not seoul-1's.
+    let (status, _) = call(&app, "GET", s, Some(boss["token"].as_str().unwrap()), None, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 macro_rules! on_every_store {
@@ -861,4 +972,5 @@ on_every_store!(
     failed_logins_are_rate_limited,
     one_key_runs_once,
     standalone_terminal_tenders,
+    stores_and_terminals,
 );

@@ -171,6 +171,7 @@ fn writes() -> Vec<(&'static str, String, Option<Value>, Permission)> {
         ("POST", format!("{s}/members/m-1/erase"), None, Permission::MembersWrite),
         ("POST", format!("{s}/sync/sales"), Some(json!({"sales": [sale]})), Permission::Sell),
         ("POST", format!("{s}/webhooks"), Some(json!({"url": "http://127.0.0.1:9/"})), Permission::Admin),
+        ("PUT", format!("{s}/terminals/T9"), Some(json!({"name": "till 9"})), Permission::Admin),
         ("POST", format!("{s}/webhooks/wh_1/enable"), None, Permission::Admin),
         ("POST", format!("{s}/webhooks/wh_1/disable"), None, Permission::Admin),
         ("POST", format!("{s}/imports/products"), Some(json!("sku,name\n")), Permission::CatalogWrite),
@@ -210,14 +211,7 @@ async fn every_write_is_refused_without_the_right<S: Store>(store: S) {
         .await
         .unwrap();
     let expired = format!("s.{expired_secret}");
-    let busan = state
-        .open_shop(StoreProfile {
-            id: StoreId("busan-1".into()),
-            name: "부산점".into(),
-            preset: "korea".into(),
-        })
-        .await
-        .unwrap();
+    let busan = state.open_shop(StoreProfile::new("busan-1", "부산점", "korea")).await.unwrap();
     let (other_store, _) =
         auth::issue_token(&state, &busan.profile.id, "busan", Permission::ALL.to_vec()).await.unwrap();
     let (reports_only, _) =

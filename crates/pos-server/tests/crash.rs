@@ -120,6 +120,22 @@ fn sale(t: usize, n: usize) -> (String, Value) {
 fn kill_nine_under_load(database_url: Option<&str>) {
     let data = std::env::temp_dir().join(format!("pos-crash-{}", uuid::Uuid::now_v7()));
     let mut server = start(&data, database_url, true);
+    // Each client is a till of its own: registered first, as a cashier logs in at a registered
+    // terminal only.
+    let admin = login(&server.addr, "admin", "1234", "T1");
+    for t in 0..CLIENTS {
+        let path = format!("/api/v1/stores/seoul-1/terminals/C{t}");
+        let (status, body) = request(
+            &server.addr,
+            "PUT",
+            &path,
+            Some(&admin),
+            None,
+            Some(&json!({"name": format!("till {t}")})),
+        )
+        .unwrap();
+        assert_eq!(status, 200, "{body}");
+    }
     let tokens: Vec<String> =
         (0..CLIENTS).map(|t| login(&server.addr, "kim", "3456", &format!("C{t}"))).collect();
     // What each request got: its receipt when answered 201, nothing when cut off.
@@ -171,7 +187,7 @@ fn kill_nine_under_load(database_url: Option<&str>) {
     assert!(sent.len() > answered.len(), "some requests were cut off by the kill");
 
     let server = start(&data, database_url, false);
-    let manager = login(&server.addr, "manager", "2345", "office");
+    let manager = login(&server.addr, "manager", "2345", "T2");
     // Every answered sale is there, as answered.
     for (key, receipt) in &answered {
         let (status, sale) = request(

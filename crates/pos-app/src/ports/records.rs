@@ -601,6 +601,35 @@ pub struct StoreProfile {
     pub name: String,
     /// `korea`, `germany` or `china`.
     pub preset: String,
+    /// The store's registered terminals (tills): a cashier logs in at one of them.
+    #[serde(default)]
+    pub terminals: Vec<TerminalProfile>,
+}
+
+impl StoreProfile {
+    /// A store without terminals yet.
+    pub fn new(id: &str, name: &str, preset: &str) -> Self {
+        StoreProfile {
+            id: StoreId(id.to_owned()),
+            name: name.to_owned(),
+            preset: preset.to_owned(),
+            terminals: Vec::new(),
+        }
+    }
+
+    /// A registered terminal by id.
+    pub fn terminal(&self, id: &str) -> Option<&TerminalProfile> {
+        self.terminals.iter().find(|t| t.id == id)
+    }
+}
+
+/// A registered terminal: a till (its receipt numbers and journal are its own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TerminalProfile {
+    /// Id, as receipts number it (`T1` makes `T1-000042`).
+    pub id: String,
+    /// What it is called in the shop (`카운터 1`).
+    pub name: String,
 }
 
 /// The response of an idempotent request, as first given, or the mark of a request still

@@ -114,22 +114,7 @@ pub async fn put_staff<S: Store>(
 ) -> Result<Response, ApiError> {
     let shop = shop_for(&state, &who, &store, Permission::Admin, "staff").await?;
     let run = async {
-        let req: StaffRequest = body(&bytes)?;
-        pos_core::limits::check_id("id", &req.id).map_err(|e| ApiError::field("id", e.to_string()))?;
-        pos_core::limits::check_required_text("name", &req.name)
-            .map_err(|e| ApiError::field("name", e.to_string()))?;
-        if !(4..=12).contains(&req.pin.len()) || !req.pin.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ApiError::field("pin", "must be 4 to 12 digits"));
-        }
-        let member = StaffMember {
-            id: req.id,
-            name: req.name,
-            role: req.role,
-            secret_hash: auth::hash_secret(&req.pin)?,
-            failed_attempts: 0,
-            locked_until: None,
-            active: true,
-        };
+        let member = staff_member(body(&bytes)?, "")?;
         state.inner.store.put_staff(&shop.profile.id, &member).await?;
         json(
             StatusCode::CREATED,
@@ -137,6 +122,26 @@ pub async fn put_staff<S: Store>(
         )
     };
     Ok(idempotent(&state, &shop.profile.id, &headers, "staff", &bytes, run).await)
+}
+
+/// A staff member from a request, checked; `prefix` goes before the fields it names.
+fn staff_member(req: StaffRequest, prefix: &str) -> Result<StaffMember, ApiError> {
+    let field = |f: &str| if prefix.is_empty() { f.to_owned() } else { format!("{prefix}.{f}") };
+    pos_core::limits::check_id("id", &req.id).map_err(|e| ApiError::field(field("id"), e.to_string()))?;
+    pos_core::limits::check_required_text("name", &req.name)
+        .map_err(|e| ApiError::field(field("name"), e.to_string()))?;
+    if !(4..=12).contains(&req.pin.len()) || !req.pin.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::field(field("pin"), "must be 4 to 12 digits"));
+    }
+    Ok(StaffMember {
+        id: req.id,
+        name: req.name,
+        role: req.role,
+        secret_hash: auth::hash_secret(&req.pin)?,
+        failed_attempts: 0,
+        locked_until: None,
+        active: true,
+    })
 }
 
 /// Lists the staff.
@@ -200,4 +205,146 @@ pub async fn issue_token<S: Store>(
         json(StatusCode::CREATED, &TokenResponse { id: record.id, token })
     };
     Ok(idempotent(&state, &shop.profile.id, &headers, "tokens", &bytes, run).await)
+}
+
+/// A store as shown: its profile and registered terminals.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreView {
+    /// Id.
+    pub id: String,
+    /// Name on receipts.
+    pub name: String,
+    /// `korea`, `germany` or `china`.
+    pub preset: String,
+    /// Registered terminals.
+    pub terminals: Vec<TerminalView>,
+}
+
+/// A registered terminal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TerminalView {
+    /// Id (its receipts are numbered `<id>-000001`...).
+    pub id: String,
+    /// Name in the shop.
+    pub name: String,
+}
+
+impl From<&pos_app::ports::StoreProfile> for StoreView {
+    fn from(p: &pos_app::ports::StoreProfile) -> Self {
+        StoreView {
+            id: p.id.0.clone(),
+            name: p.name.clone(),
+            preset: p.preset.clone(),
+            terminals: p
+                .terminals
+                .iter()
+                .map(|t| TerminalView { id: t.id.clone(), name: t.name.clone() })
+                .collect(),
+        }
+    }
+}
+
+/// The store: its name, preset and terminals.
+#[utoipa::path(get, path = "/api/v1/stores/{store}", tag = "access",
+    params(("store" = String, Path, description = "Store id")),
+    responses((status = 200, description = "OK", body = StoreView), (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json")))]
+pub async fn get_store<S: Store>(
+    State(state): State<AppState<S>>,
+    Auth(who): Auth,
+    Path(store): Path<String>,
+) -> Result<Json<StoreView>, ApiError> {
+    let shop = shop_for(&state, &who, &store, Permission::CatalogRead, "store").await?;
+    Ok(Json(StoreView::from(&shop.profile)))
+}
+
+/// A terminal to register.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TerminalRequest {
+    /// Its name in the shop (`카운터 1`).
+    pub name: String,
+}
+
+/// Registers (or renames) a terminal: cashiers log in at registered terminals only.
+#[utoipa::path(put, path = "/api/v1/stores/{store}/terminals/{id}", tag = "access",
+    params(("store" = String, Path, description = "Store id"), ("id" = String, Path, description = "Terminal id (`T1`)")),
+    request_body = TerminalRequest,
+    responses((status = 200, description = "The store with its terminals", body = StoreView), (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
+pub async fn put_terminal<S: Store>(
+    State(state): State<AppState<S>>,
+    Auth(who): Auth,
+    Path((store, id)): Path<(String, String)>,
+    bytes: Bytes,
+) -> Result<Json<StoreView>, ApiError> {
+    let shop = shop_for(&state, &who, &store, Permission::Admin, "terminals").await?;
+    let req: TerminalRequest = body(&bytes)?;
+    pos_core::limits::check_id("id", &id).map_err(|e| ApiError::field("id", e.to_string()))?;
+    // It goes into paths (`shifts/{terminal}/close`) and receipt numbers (`T1-000042`).
+    if id.contains(['/', '?', '#', '%', ' ']) {
+        return Err(ApiError::field("id", "a terminal id has no `/`, `?`, `#`, `%` or space"));
+    }
+    pos_core::limits::check_required_text("name", &req.name)
+        .map_err(|e| ApiError::field("name", e.to_string()))?;
+    let mut profile = shop.profile.clone();
+    match profile.terminals.iter_mut().find(|t| t.id == id) {
+        Some(t) => t.name = req.name,
+        None => profile.terminals.push(pos_app::ports::TerminalProfile { id, name: req.name }),
+    }
+    let shop = state.open_shop(profile).await?;
+    auth::log(&state, &shop.profile.id, &who.actor, "terminal", "terminals", true).await;
+    Ok(Json(StoreView::from(&shop.profile)))
+}
+
+/// A store to open in the chain, with its first admin.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewStore {
+    /// Id (`busan-1`).
+    pub id: String,
+    /// Name on receipts.
+    pub name: String,
+    /// `korea`, `germany` or `china`: currency, taxes, rounding, time zone.
+    pub preset: String,
+    /// Its first admin.
+    pub admin: StaffRequest,
+}
+
+/// Opens another store of the chain, with its first admin (an admin of any store may; the new
+/// store's staff are its own).
+#[utoipa::path(post, path = "/api/v1/stores", tag = "access",
+    params(("Idempotency-Key" = String, Header, description = "Once per request")),
+    request_body = NewStore,
+    responses((status = 201, description = "The new store", body = StoreView), (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The id is taken", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
+pub async fn create_store<S: Store>(
+    State(state): State<AppState<S>>,
+    Auth(who): Auth,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Result<Response, ApiError> {
+    let store = who.store.0.clone();
+    let shop = shop_for(&state, &who, &store, Permission::Admin, "stores").await?;
+    let run = async {
+        let req: NewStore = body(&bytes)?;
+        pos_core::limits::check_id("id", &req.id).map_err(|e| ApiError::field("id", e.to_string()))?;
+        pos_core::limits::check_required_text("name", &req.name)
+            .map_err(|e| ApiError::field("name", e.to_string()))?;
+        let profile = pos_app::ports::StoreProfile::new(&req.id, &req.name, &req.preset);
+        crate::state::config_of(&profile)?;
+        let admin = staff_member(req.admin, "admin")?;
+        if admin.role != Role::Admin {
+            return Err(ApiError::field("admin.role", "the first staff member of a store is its admin"));
+        }
+        if state.shop(&req.id).await.is_ok() {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "store_exists",
+                format!("store `{}` exists", req.id),
+            ));
+        }
+        let opened = state.open_shop(profile).await?;
+        state.inner.store.put_staff(&opened.profile.id, &admin).await?;
+        auth::log(&state, &shop.profile.id, &who.actor, "store", &opened.profile.id.0, true).await;
+        json(StatusCode::CREATED, &StoreView::from(&opened.profile))
+    };
+    Ok(idempotent(&state, &shop.profile.id, &headers, "stores", &bytes, run).await)
 }
