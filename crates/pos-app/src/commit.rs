@@ -357,6 +357,12 @@ pub(crate) async fn stock_change<S: Transactional + ?Sized>(
     c: &StockChange,
 ) -> Result<Vec<Decimal>, AppError> {
     let mut tx = store.begin().await?;
+    if let Some(key) = &c.request
+        && !tx.claim_request(&c.store, key).await?
+    {
+        // Done by an earlier try of the same request (one whose answer was lost): nothing again.
+        return Ok(Vec::new());
+    }
     if let Some(change) = &c.document {
         let next = &change.next;
         let current = tx.lock_stock_document(&c.store, next.kind(), next.id()).await?;

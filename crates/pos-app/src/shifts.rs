@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::commit::{self, FailPoint};
 use crate::documents::{JournalDocument, ReturnDocument, SCHEMA, SaleDocument, ShiftCloseDocument};
-use crate::error::AppError;
+use crate::error::{AppError, StoreError};
 use crate::ports::{JournalStore, ShiftClose, ShiftRecord, ShiftStore, Transactional};
 use crate::requests::{check_field, check_time, field_error};
 use crate::settings::Settings;
@@ -29,6 +29,7 @@ pub struct Shifts<S: ShiftsStore> {
     config: StoreConfig,
     key: JournalKey,
     fail: FailPoint,
+    request: Option<String>,
 }
 
 /// A sale as a shift counts it.
@@ -75,7 +76,7 @@ impl<S: ShiftsStore> Shifts<S> {
     /// Shifts of the store `config` describes.
     pub fn new(store: Arc<S>, settings: Settings) -> Self {
         let Settings { store: config, journal_key: key, .. } = settings;
-        Shifts { store, config, key, fail: FailPoint::default() }
+        Shifts { store, config, key, fail: FailPoint::default(), request: None }
     }
 
     /// Test support: makes the following shift closes fail right after `step`.
@@ -111,6 +112,7 @@ impl<S: ShiftsStore> Shifts<S> {
             float,
             start_sequence,
             cash_events: Vec::new(),
+            requests: Vec::new(),
         };
         self.store.open_shift(&self.config.id, &record).await?;
         Ok(record)
@@ -151,6 +153,19 @@ impl<S: ShiftsStore> Shifts<S> {
     }
 
     /// Records a paid-in or paid-out on the terminal's open shift.
+    /// The same operations for one request with a key (an HTTP request's Idempotency-Key): a
+    /// paid-in or paid-out records the key with its event, so the request sent again after its
+    /// answer was lost moves no cash twice.
+    pub fn for_request(&self, key: &str) -> Self {
+        Shifts {
+            store: self.store.clone(),
+            config: self.config.clone(),
+            key: self.key.clone(),
+            fail: FailPoint::default(),
+            request: Some(key.to_owned()),
+        }
+    }
+
     async fn cash_event(
         &self,
         terminal: &str,
@@ -162,12 +177,34 @@ impl<S: ShiftsStore> Shifts<S> {
             amount.check("amount").map_err(field_error)?;
             pos_core::limits::check_text("reason", reason).map_err(field_error)?;
         }
-        let mut record = self.current(terminal).await?;
-        let mut shift = self.replay(&record).await?;
-        record_event(&mut shift, event.clone())?;
-        record.cash_events.push((at, event));
-        self.store.save_shift(&self.config.id, &record).await?;
-        Ok(shift.x_report())
+        // Saved only over the events it was computed from; another event meanwhile (a second
+        // till's request on the same drawer) makes it read again.
+        let mut tries = 0;
+        loop {
+            let mut record = self.current(terminal).await?;
+            let mut shift = self.replay(&record).await?;
+            if let Some(key) = &self.request
+                && record.requests.contains(key)
+            {
+                return Ok(shift.x_report());
+            }
+            let expected = record.cash_events.len();
+            record_event(&mut shift, event.clone())?;
+            record.cash_events.push((at, event.clone()));
+            if let Some(key) = &self.request {
+                record.requests.push(key.clone());
+            }
+            match self.store.save_shift(&self.config.id, &record, expected).await {
+                Ok(()) => return Ok(shift.x_report()),
+                // Each round one of the drawer's concurrent requests wins: as many rounds as a
+                // busy drawer could need.
+                Err(StoreError::Conflict { .. }) if tries < 32 => {
+                    tries += 1;
+                    tokio::task::yield_now().await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// Cash put into the drawer, with a reason.

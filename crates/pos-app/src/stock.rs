@@ -32,12 +32,26 @@ pub struct Stock<S: StockOpsStore> {
     store: Arc<S>,
     id: StoreId,
     fail: FailPoint,
+    request: Option<String>,
 }
 
 impl<S: StockOpsStore> Stock<S> {
     /// Stock operations for a store.
     pub fn new(store: Arc<S>, id: StoreId) -> Self {
-        Stock { store, id, fail: FailPoint::default() }
+        Stock { store, id, fail: FailPoint::default(), request: None }
+    }
+
+    /// The same operations for one request with a key (an HTTP request's Idempotency-Key): a
+    /// change without a document of its own (goods received, an adjustment) takes the key in
+    /// its transaction, so the request sent again after its answer was lost changes nothing
+    /// twice. Changes with documents (transfers, counts, reservations) are once per document id.
+    pub fn for_request(&self, key: &str) -> Self {
+        Stock {
+            store: self.store.clone(),
+            id: self.id.clone(),
+            fail: FailPoint::default(),
+            request: Some(key.to_owned()),
+        }
     }
 
     /// Test support: makes the following stock commits fail right after `step`.
@@ -55,7 +69,14 @@ impl<S: StockOpsStore> Stock<S> {
     ) -> Result<Vec<Decimal>, AppError> {
         check_field("actor", actor)?;
         check_time("at", at)?;
-        let change = StockChange { store: self.id.clone(), drafts, document, actor: actor.to_owned(), at };
+        let change = StockChange {
+            store: self.id.clone(),
+            drafts,
+            document,
+            request: self.request.clone(),
+            actor: actor.to_owned(),
+            at,
+        };
         commit::stock_change(&*self.store, &self.fail, &change).await
     }
 

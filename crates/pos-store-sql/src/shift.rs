@@ -35,11 +35,20 @@ impl<D: Dialect> ShiftStore for SqlStore<D> {
         row.map(|r| from_json(&r.data)).transpose()
     }
 
-    async fn save_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError> {
+    async fn save_shift(
+        &self,
+        store: &StoreId,
+        shift: &ShiftRecord,
+        expected: usize,
+    ) -> Result<(), StoreError> {
         valid::shift(shift)?;
-        if !self.hit(Self::q(Self::sql().shift.save).bind(json(shift)?).bind(&store.0).bind(shift.id)).await?
-        {
-            return Err(StoreError::Conflict { what: "shift (no longer open)".into() });
+        let q = Self::q(Self::sql().shift.save)
+            .bind(json(shift)?)
+            .bind(&store.0)
+            .bind(shift.id)
+            .bind(crate::rows::bound(expected as u64));
+        if !self.hit(q).await? {
+            return Err(StoreError::Conflict { what: "shift (closed or changed meanwhile)".into() });
         }
         Ok(())
     }

@@ -60,6 +60,8 @@ pub struct StockSql {
     pub insert_document: &'static str,
     /// (state, data, store, kind, id): updates a stock document.
     pub update_document: &'static str,
+    /// (store, key) -> `key` when taken now (nothing when a committed request has it).
+    pub claim_request: &'static str,
 }
 
 /// Counters, sales, their lines and payments.
@@ -290,7 +292,8 @@ pub struct ShiftSql {
     pub open: &'static str,
     /// (store, terminal) -> data: the open shift.
     pub current: &'static str,
-    /// (data, store, id) -> n: saves an open shift (returns a row when it did).
+    /// (data, store, id, expected) -> n: saves an open shift that has `expected` cash events
+    /// stored (returns a row when it did).
     pub save: &'static str,
     /// (closed_at, report, data, store, id) -> n: closes an open shift (returns a row when it
     /// did).

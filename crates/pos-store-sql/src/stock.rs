@@ -193,4 +193,8 @@ impl<D: Dialect> StockSteps for SqlTx<D> {
         })
         .await
     }
+
+    async fn claim_request(&mut self, store: &StoreId, key: &str) -> Result<bool, StoreError> {
+        self.hit(Self::q(Self::sql().stock.claim_request).bind(&store.0).bind(key)).await
+    }
 }

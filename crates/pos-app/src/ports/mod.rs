@@ -269,11 +269,18 @@ pub trait ShiftStore: Send + Sync + 'static {
     /// [`StoreError::Backend`].
     async fn current_shift(&self, store: &StoreId, terminal: &str)
     -> Result<Option<ShiftRecord>, StoreError>;
-    /// Saves an open shift's cash events.
+    /// Saves an open shift's cash events, if it still has the `expected` number stored (so two
+    /// paid-ins at once cannot lose one).
     ///
     /// # Errors
-    /// [`StoreError::Conflict`] when the shift is no longer open; [`StoreError::Backend`].
-    async fn save_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError>;
+    /// [`StoreError::Conflict`] when the shift is no longer open or its events changed meanwhile;
+    /// [`StoreError::Backend`].
+    async fn save_shift(
+        &self,
+        store: &StoreId,
+        shift: &ShiftRecord,
+        expected: usize,
+    ) -> Result<(), StoreError>;
     /// The last Z number issued on a terminal (0 before the first).
     ///
     /// # Errors
@@ -639,6 +646,12 @@ pub trait StockSteps: Send {
         document: &StockDocument,
         new: bool,
     ) -> Result<(), StoreError>;
+    /// Takes a request's key in the transaction of what it does: false when a committed
+    /// transaction took it already (the request was done; a retry must not do it again).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn claim_request(&mut self, store: &StoreId, key: &str) -> Result<bool, StoreError>;
 }
 
 /// Points accounts, their ledger, coupons.

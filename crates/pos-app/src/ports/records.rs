@@ -272,6 +272,9 @@ pub struct StockChange {
     pub drafts: Vec<Draft>,
     /// Document transition.
     pub document: Option<DocumentChange>,
+    /// The key of the request it does, taken in its transaction: a change without a document
+    /// of its own (goods received, an adjustment) is done once per key.
+    pub request: Option<String>,
     /// Who.
     pub actor: String,
     /// When.
@@ -346,6 +349,9 @@ pub struct ShiftRecord {
     pub start_sequence: u64,
     /// Paid-in and paid-out events with their time.
     pub cash_events: Vec<(DateTime<Utc>, pos_payments::ShiftEvent)>,
+    /// The keys of the requests that recorded cash events (a retry of one records nothing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<String>,
 }
 
 /// What closing a shift writes, in one transaction.

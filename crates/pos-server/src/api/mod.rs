@@ -84,6 +84,14 @@ fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
 #[allow(dead_code, reason = "documentation only")]
 struct ProblemDoc(Problem);
 
+/// The key a request's change is recorded under in the store, in the transaction of the change
+/// (the runner's own key for it): a request retried after a crash that lost its answer finds it
+/// and changes nothing twice.
+fn request_key(headers: &HeaderMap, what: &str) -> String {
+    let key = headers.get("idempotency-key").and_then(|k| k.to_str().ok()).map_or("", str::trim);
+    format!("{what}:{key}")
+}
+
 /// Runs a state-changing request once per `Idempotency-Key`: a retry with the same key and
 /// body gets the first response, the same key with another body is refused.
 async fn idempotent<S: Store, F>(
@@ -157,9 +165,13 @@ where
             .into_response();
         }
         // Marked running by a server process that is gone (it crashed or was killed while the
-        // request ran): this one takes it over and runs it. Sales, refunds and voids are
-        // exactly-once by their own keys whatever happens here; for other requests a crash
-        // between their commit and their answer means the retry runs them again.
+        // request ran): this one takes it over and runs it again. What it changes is once per
+        // key whatever happens here: sales, refunds and voids by their own keys, goods
+        // received, adjustments, paid-ins and paid-outs by the key taken in their transaction
+        // (`request_key`), transfers, counts and reservations by their ids, a webhook by an id
+        // made from the key; catalog, staff and terminal writes give the same result twice. A
+        // token or a member created twice is refused or left unseen, never doubles money or
+        // stock.
         Ok(Some(prior)) if prior.is_running() => {
             if let Err(e) = state.inner.store.finish_response(store, &key, &mark).await {
                 return ApiError::from(e).into_response();

@@ -109,7 +109,8 @@ pub async fn paid_in<S: Store>(
         let req: CashMovement = body(&bytes)?;
         till_identity(&who, &terminal, "")?;
         let amount = Money::new(req.amount, shop.settings.store.currency);
-        json(StatusCode::CREATED, &shop.shifts.paid_in(&terminal, amount, &req.reason, Utc::now()).await?)
+        let shifts = shop.shifts.for_request(&request_key(&headers, "paid_in"));
+        json(StatusCode::CREATED, &shifts.paid_in(&terminal, amount, &req.reason, Utc::now()).await?)
     };
     Ok(idempotent(&state, &shop.profile.id, &headers, "paid_in", &bytes, run).await)
 }
@@ -135,7 +136,8 @@ pub async fn paid_out<S: Store>(
     let run = async {
         let amount = Money::new(req.amount, shop.settings.store.currency);
         let reason = format!("{} ({actor})", req.reason);
-        json(StatusCode::CREATED, &shop.shifts.paid_out(&terminal, amount, &reason, Utc::now()).await?)
+        let shifts = shop.shifts.for_request(&request_key(&headers, "paid_out"));
+        json(StatusCode::CREATED, &shifts.paid_out(&terminal, amount, &reason, Utc::now()).await?)
     };
     Ok(idempotent(&state, &shop.profile.id, &headers, "paid_out", &bytes, run).await)
 }

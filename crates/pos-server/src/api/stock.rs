@@ -38,7 +38,8 @@ pub async fn adjust_stock<S: Store>(
     let req: Adjustment = body(&bytes)?;
     let actor = approved(&state, &who, &shop, Permission::StockWrite, req.approval.as_ref(), "stock").await?;
     let run = async {
-        shop.stock.adjust(&req.location, &req.sku, req.delta, &req.reason, &actor, Utc::now()).await?;
+        let stock = shop.stock.for_request(&request_key(&headers, "stock_adjustments"));
+        stock.adjust(&req.location, &req.sku, req.delta, &req.reason, &actor, Utc::now()).await?;
         let level = state.inner.store.level(&shop.profile.id, &req.location, &req.sku).await?;
         json(StatusCode::CREATED, &level)
     };
@@ -88,7 +89,8 @@ pub async fn receive_goods<S: Store>(
     let shop = shop_for(&state, &who, &store, Permission::StockWrite, "stock").await?;
     let run = async {
         let req: GoodsReceipt = body(&bytes)?;
-        shop.stock.receive(&req.location, &req.sku, req.quantity, &who.actor, Utc::now()).await?;
+        let stock = shop.stock.for_request(&request_key(&headers, "stock_receipts"));
+        stock.receive(&req.location, &req.sku, req.quantity, &who.actor, Utc::now()).await?;
         json(StatusCode::CREATED, &state.inner.store.level(&shop.profile.id, &req.location, &req.sku).await?)
     };
     Ok(idempotent(&state, &shop.profile.id, &headers, "stock_receipts", &bytes, run).await)

@@ -134,7 +134,11 @@ pub async fn create_webhook<S: Store>(
         };
         let secret = format!("whsec_{}", auth::random_secret());
         let subscription = Subscription {
-            id: format!("wh_{}", &auth::random_secret()[..16]),
+            // From the request's key: the request run again after a crash replaces what it made.
+            id: format!(
+                "wh_{}",
+                &auth::sha256(&format!("{}\n{}", shop.profile.id.0, request_key(&headers, "webhooks")))[..16]
+            ),
             store: shop.profile.id.0.clone(),
             url: req.url,
             events: req.events,

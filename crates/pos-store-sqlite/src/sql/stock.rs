@@ -39,4 +39,6 @@ pub(crate) const SQL: StockSql = StockSql {
         ORDER BY id",
     insert_document: "INSERT INTO stock_documents (store_id, kind, id, state, data) VALUES (?1, ?2, ?3, ?4, ?5)",
     update_document: "UPDATE stock_documents SET state = ?1, data = ?2 WHERE store_id = ?3 AND kind = ?4 AND id = ?5",
+    claim_request: "INSERT INTO request_keys (store_id, key) VALUES (?1, ?2)
+        ON CONFLICT (store_id, key) DO NOTHING RETURNING key",
 };

@@ -101,6 +101,7 @@ macro_rules! conformance_tests {
             reports_equal_the_fold,
             a_batch_of_products_is_one_change,
             a_standalone_terminal_payment_is_recorded_with_its_approvals,
+            a_request_changes_stock_and_cash_once,
         );
     };
     (@cases $make:path, $($case:ident),* $(,)?) => {

@@ -159,3 +159,71 @@ pub async fn stock_operations<S: Store + Inspect>(store: Arc<S>) {
     assert_eq!(level(store.clone(), location(), "last").await.available, d(2));
     assert_stock_is_fold(&*store).await;
 }
+
+/// A request with a key changes stock and cash once: goods received, an adjustment, a paid-in
+/// and a paid-out sent again (their first answer lost) change nothing twice; paid-ins on one
+/// drawer at once are all kept.
+pub async fn a_request_changes_stock_and_cash_once<S: Store + Inspect>(store: Arc<S>) {
+    let d = Decimal::from;
+    seed(&store).await;
+    let stock = pos_app::Stock::new(store.clone(), store_id());
+    let level = || {
+        let store = store.clone();
+        async move {
+            store
+                .level(&store_id(), &location(), &sku("milk"))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .on_hand
+        }
+    };
+    let before = level().await;
+    for _ in 0..3 {
+        stock
+            .for_request("receipts:r-1")
+            .receive(&location(), &sku("milk"), d(12), "kim", noon())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        stock
+            .for_request("adjust:a-1")
+            .adjust(&location(), &sku("milk"), d(-2), "파손", "kim", noon())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(level().await, before + d(10), "received 12 and removed 2, once each");
+    // Another key is another request.
+    stock
+        .for_request("receipts:r-2")
+        .receive(&location(), &sku("milk"), d(1), "kim", noon())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(level().await, before + d(11));
+
+    let shifts = shifts(store.clone());
+    shifts.open_shift("T1", "김민수", won(100_000), noon()).await.unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..3 {
+        shifts
+            .for_request("paid_in:p-1")
+            .paid_in("T1", won(5_000), "잔돈", noon())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        shifts
+            .for_request("paid_out:o-1")
+            .paid_out("T1", won(2_000), "택배비", noon())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let x = shifts.x_report("T1").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((x.paid_in, x.paid_out), (won(5_000), won(2_000)));
+    // Eight paid-ins at once, each its own request: none is lost.
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let s = shifts.for_request(&format!("paid_in:c-{i}"));
+        tasks.push(tokio::spawn(async move { s.paid_in("T1", won(1_000), "동전", noon()).await }));
+    }
+    for t in tasks {
+        t.await.unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let x = shifts.x_report("T1").await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(x.paid_in, won(13_000), "the 5,000 and eight of 1,000");
+}

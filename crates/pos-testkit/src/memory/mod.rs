@@ -77,6 +77,7 @@ pub(crate) struct State {
     pub(crate) stock: BTreeMap<Key<(LocationId, Sku)>, StockRow>,
     pub(crate) movements: Vec<(StoreId, MovementRecord)>,
     pub(crate) stock_documents: BTreeMap<Key<(StockDocumentKind, String)>, StockDocument>,
+    pub(crate) request_keys: std::collections::BTreeSet<Key<String>>,
     pub(crate) counters: BTreeMap<Key<(String, Counter)>, u64>,
     pub(crate) heads: BTreeMap<Key<String>, ChainHead>,
     pub(crate) journal: BTreeMap<Key<String>, Vec<JournalEntry>>,
@@ -471,10 +472,15 @@ impl ShiftStore for MemoryStore {
             .find(|(r, closed)| closed.is_none() && r.terminal == terminal)
             .map(|(r, _)| r.clone()))
     }
-    async fn save_shift(&self, store: &StoreId, shift: &ShiftRecord) -> Result<(), StoreError> {
+    async fn save_shift(
+        &self,
+        store: &StoreId,
+        shift: &ShiftRecord,
+        expected: usize,
+    ) -> Result<(), StoreError> {
         valid::shift(shift)?;
         match self.lock().await.shifts.get_mut(&(store.clone(), shift.id)) {
-            Some((r, None)) => {
+            Some((r, None)) if r.cash_events.len() == expected => {
                 *r = shift.clone();
                 Ok(())
             }

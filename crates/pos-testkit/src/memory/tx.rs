@@ -283,6 +283,9 @@ impl StockSteps for MemoryTx {
         self.work.stock_documents.insert(key, document.clone());
         Ok(())
     }
+    async fn claim_request(&mut self, store: &StoreId, key: &str) -> Result<bool, StoreError> {
+        Ok(self.work.request_keys.insert((store.clone(), key.to_owned())))
+    }
 }
 
 #[async_trait]
