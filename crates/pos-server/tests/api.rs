@@ -2,6 +2,8 @@
 //! on Postgres: a sale through to its refund and audit, the errors as problems, idempotent
 //! retries, and who may do what.
 
+mod common;
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -14,49 +16,7 @@ use pos_server::{AppState, app, demo};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-const KEY: &[u8] = b"pos-server tests: a master key of 32 bytes or more";
-
-async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    token: Option<&str>,
-    key: Option<&str>,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut req = Request::builder().method(method).uri(uri);
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    if let Some(k) = key {
-        req = req.header("idempotency-key", k);
-    }
-    let req = match body {
-        Some(b) => req.header("content-type", "application/json").body(Body::from(b.to_string())),
-        None => req.body(Body::empty()),
-    }
-    .unwrap();
-    let response = app.clone().oneshot(req).await.unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let value =
-        serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-    (status, value)
-}
-
-async fn login(app: &Router, staff: &str, pin: &str) -> String {
-    let (status, body) = call(
-        app,
-        "POST",
-        "/api/v1/stores/seoul-1/sessions",
-        None,
-        None,
-        Some(json!({"staff": staff, "pin": pin, "terminal": "T1"})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["token"].as_str().unwrap().to_owned()
-}
+use common::{KEY, call, login, pg};
 
 fn sale(key: &str, lines: &[(&str, u32)], cash: i64) -> Value {
     let lines: Vec<Value> = lines
@@ -510,9 +470,7 @@ macro_rules! on_every_store {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $case() {
-                    let dir = std::env::temp_dir().join(format!("pos-server-{}", uuid::Uuid::now_v7()));
-                    std::fs::create_dir_all(&dir).unwrap();
-                    let store = pos_store_sqlite::SqliteStore::open(dir.join("pos.db").to_str().unwrap()).await.unwrap();
+                    let (store, dir) = common::sqlite().await;
                     super::$case(demo_app(store).await).await;
                     let _ = std::fs::remove_dir_all(dir);
                 }
@@ -529,20 +487,6 @@ macro_rules! on_every_store {
             )*
         }
     };
-}
-
-/// A fresh Postgres database, or `None` without `DATABASE_URL` (outside CI).
-async fn pg() -> Option<pos_store_postgres::PostgresStore> {
-    use sqlx::Connection;
-    let Ok(admin) = std::env::var("DATABASE_URL") else {
-        assert!(std::env::var("CI").is_err(), "CI=true needs DATABASE_URL");
-        return None;
-    };
-    let name = format!("pos_test_{}", uuid::Uuid::now_v7().simple());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
-    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-    Some(pos_store_postgres::PostgresStore::open(&url).await.unwrap())
 }
 
 /// A sale's receipt as text and as HTML; a till's session records its own cashier and may not

@@ -3,6 +3,8 @@
 //! scope, and as each role the permission matrix refuses. Every such request is refused (401 or
 //! 403), nothing is written, and every refusal is in the access log. On SQLite and Postgres.
 
+mod common;
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -19,7 +21,7 @@ use pos_server::{AppState, app, auth, demo};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-const KEY: &[u8] = b"pos-server tests: a master key of 32 bytes or more";
+use common::{KEY, login};
 
 async fn call(
     app: &Router,
@@ -44,19 +46,6 @@ async fn call(
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-}
-
-async fn login(app: &Router, staff: &str, pin: &str) -> String {
-    let (status, body) = call(
-        app,
-        "POST",
-        "/api/v1/stores/seoul-1/sessions",
-        None,
-        Some(&json!({"staff": staff, "pin": pin, "terminal": "T1"})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["token"].as_str().unwrap().to_owned()
 }
 
 /// Every state-changing endpoint with a body it would accept, and the permission it needs.
@@ -259,24 +248,13 @@ async fn every_write_is_refused_without_the_right<S: Store>(store: S) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_write_is_refused_without_the_right_on_sqlite() {
-    let dir = std::env::temp_dir().join(format!("pos-authz-{}", uuid::Uuid::now_v7()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = pos_store_sqlite::SqliteStore::open(dir.join("pos.db").to_str().unwrap()).await.unwrap();
+    let (store, dir) = common::sqlite().await;
     every_write_is_refused_without_the_right(store).await;
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_write_is_refused_without_the_right_on_postgres() {
-    use sqlx::Connection;
-    let Ok(admin) = std::env::var("DATABASE_URL") else {
-        assert!(std::env::var("CI").is_err(), "CI=true needs DATABASE_URL");
-        return;
-    };
-    let name = format!("pos_test_{}", uuid::Uuid::now_v7().simple());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
-    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-    every_write_is_refused_without_the_right(pos_store_postgres::PostgresStore::open(&url).await.unwrap())
-        .await;
+    let Some(store) = common::pg().await else { return };
+    every_write_is_refused_without_the_right(store).await;
 }

@@ -5,101 +5,17 @@
 //! for those answered before); the journal audit of every till passes; and no payment attempt is
 //! left open once the reconciler has run at start-up.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::{login_tcp, request, start};
 use serde_json::{Value, json};
 
 const CLIENTS: usize = 16;
-
-/// One HTTP/1.1 request over a fresh connection; `None` when the server is gone.
-fn request(
-    addr: &str,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    key: Option<&str>,
-    body: Option<&Value>,
-) -> Option<(u16, Value)> {
-    let mut stream = TcpStream::connect(addr).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
-    let body = body.map(Value::to_string).unwrap_or_default();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: pos\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if !body.is_empty() {
-        head.push_str("Content-Type: application/json\r\n");
-    }
-    if let Some(t) = token {
-        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
-    }
-    if let Some(k) = key {
-        head.push_str(&format!("Idempotency-Key: {k}\r\n"));
-    }
-    stream.write_all(format!("{head}\r\n{body}").as_bytes()).ok()?;
-    let mut out = Vec::new();
-    stream.read_to_end(&mut out).ok()?;
-    let text = String::from_utf8_lossy(&out);
-    let status = text.get(9..12)?.parse().ok()?;
-    let payload = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    Some((status, serde_json::from_str(payload).unwrap_or(Value::String(payload.to_owned()))))
-}
-
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-/// A server the test started never outlives it, even when an assertion fails.
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(data: &std::path::Path, database_url: Option<&str>, demo: bool) -> Server {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pos-server"));
-    cmd.args(["--listen", "127.0.0.1:0", "--data"]).arg(data).env("RUST_LOG", "warn").stdout(Stdio::piped());
-    if demo {
-        cmd.arg("--demo");
-    }
-    match database_url {
-        Some(url) => cmd.arg("--database-url").arg(url),
-        None => cmd.env_remove("DATABASE_URL"),
-    };
-    let mut child = cmd.spawn().unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("the server said where it listens").unwrap();
-        if let Some(rest) = line.strip_prefix("Listening on http://") {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    // Keep reading its output so it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, addr }
-}
-
-fn login(addr: &str, staff: &str, pin: &str, terminal: &str) -> String {
-    let (status, body) = request(
-        addr,
-        "POST",
-        "/api/v1/stores/seoul-1/sessions",
-        None,
-        None,
-        Some(&json!({"staff": staff, "pin": pin, "terminal": terminal})),
-    )
-    .unwrap();
-    assert_eq!(status, 201, "{body}");
-    body["token"].as_str().unwrap().to_owned()
-}
 
 /// Sale `n` of till `t`: a ramen (1,000 won), paid by card on odd `n`, in cash otherwise.
 fn sale(t: usize, n: usize) -> (String, Value) {
@@ -119,10 +35,10 @@ fn sale(t: usize, n: usize) -> (String, Value) {
 
 fn kill_nine_under_load(database_url: Option<&str>) {
     let data = std::env::temp_dir().join(format!("pos-crash-{}", uuid::Uuid::now_v7()));
-    let mut server = start(&data, database_url, true);
+    let mut server = start(&data, database_url, true, &[]);
     // Each client is a till of its own: registered first, as a cashier logs in at a registered
     // terminal only.
-    let admin = login(&server.addr, "admin", "1234", "T1");
+    let admin = login_tcp(&server.addr, "admin", "1234", "T1");
     for t in 0..CLIENTS {
         let path = format!("/api/v1/stores/seoul-1/terminals/C{t}");
         let (status, body) = request(
@@ -137,7 +53,7 @@ fn kill_nine_under_load(database_url: Option<&str>) {
         assert_eq!(status, 200, "{body}");
     }
     let tokens: Vec<String> =
-        (0..CLIENTS).map(|t| login(&server.addr, "kim", "3456", &format!("C{t}"))).collect();
+        (0..CLIENTS).map(|t| login_tcp(&server.addr, "kim", "3456", &format!("C{t}"))).collect();
     // What each request got: its receipt when answered 201, nothing when cut off.
     let answered: Arc<Mutex<BTreeMap<String, String>>> = Arc::default();
     let sent: Arc<Mutex<Vec<(usize, String, Value)>>> = Arc::default();
@@ -186,8 +102,8 @@ fn kill_nine_under_load(database_url: Option<&str>) {
     assert!(answered.len() >= 150, "the load ran: {} sales answered", answered.len());
     assert!(sent.len() > answered.len(), "some requests were cut off by the kill");
 
-    let server = start(&data, database_url, false);
-    let manager = login(&server.addr, "manager", "2345", "T2");
+    let server = start(&data, database_url, false, &[]);
+    let manager = login_tcp(&server.addr, "manager", "2345", "T2");
     // Every answered sale is there, as answered.
     for (key, receipt) in &answered {
         let (status, sale) = request(
@@ -217,7 +133,7 @@ fn kill_nine_under_load(database_url: Option<&str>) {
     // sale cut off before its commit may have had its payment reversed by the reconciler: its
     // retry is refused as such (and sells nothing), never charged again.
     let tokens: Vec<String> =
-        (0..CLIENTS).map(|t| login(&server.addr, "kim", "3456", &format!("C{t}"))).collect();
+        (0..CLIENTS).map(|t| login_tcp(&server.addr, "kim", "3456", &format!("C{t}"))).collect();
     let mut receipts = BTreeMap::new();
     let mut reversed = std::collections::BTreeSet::new();
     for (t, key, body) in &sent {
@@ -272,17 +188,7 @@ fn kill_nine_under_load_on_sqlite() {
 
 #[test]
 fn kill_nine_under_load_on_postgres() {
-    let Ok(admin) = std::env::var("DATABASE_URL") else {
-        assert!(std::env::var("CI").is_err(), "CI=true needs DATABASE_URL");
-        return;
-    };
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let url = rt.block_on(async {
-        use sqlx::Connection;
-        let name = format!("pos_test_{}", uuid::Uuid::now_v7().simple());
-        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
-        format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
-    });
+    let Some(url) = rt.block_on(common::pg_url()) else { return };
     kill_nine_under_load(Some(&url));
 }

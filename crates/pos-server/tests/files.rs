@@ -3,6 +3,8 @@
 //! 70,000 reported by line and field with nothing written; the valid rows on request; stock
 //! counts and members; exports an import reads back; and every refusal as a problem.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,10 +15,10 @@ use http_body_util::BodyExt;
 use pos_app::Store;
 use pos_gateway_sim::SimGateway;
 use pos_server::{AppState, app, demo};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tower::ServiceExt;
 
-const KEY: &[u8] = b"pos-server tests: a master key of 32 bytes or more";
+use common::{KEY, login};
 const S: &str = "/api/v1/stores/seoul-1";
 
 async fn send(
@@ -56,18 +58,6 @@ async fn import(
     let uri = format!("{S}/imports/{kind}{query}");
     let (status, content, body) = send(app, "POST", &uri, token, Some(key), Body::from(csv)).await;
     (status, content, serde_json::from_str(&body).unwrap_or(Value::String(body)))
-}
-
-async fn login(app: &Router, staff: &str, pin: &str) -> String {
-    let req = Request::builder()
-        .method("POST")
-        .uri(format!("{S}/sessions"))
-        .header("content-type", "application/json")
-        .body(Body::from(json!({"staff": staff, "pin": pin, "terminal": "T1"}).to_string()))
-        .unwrap();
-    let response = app.clone().oneshot(req).await.unwrap();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    serde_json::from_slice::<Value>(&bytes).unwrap()["token"].as_str().unwrap().to_owned()
 }
 
 /// `n` product rows (SKUs `P000001`...), with a price of `1000 + i`.
@@ -268,23 +258,13 @@ async fn imports_and_exports<S: Store>(store: S) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn imports_and_exports_on_sqlite() {
-    let dir = std::env::temp_dir().join(format!("pos-files-{}", uuid::Uuid::now_v7()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = pos_store_sqlite::SqliteStore::open(dir.join("pos.db").to_str().unwrap()).await.unwrap();
+    let (store, dir) = common::sqlite().await;
     imports_and_exports(store).await;
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn imports_and_exports_on_postgres() {
-    use sqlx::Connection;
-    let Ok(admin) = std::env::var("DATABASE_URL") else {
-        assert!(std::env::var("CI").is_err(), "CI=true needs DATABASE_URL");
-        return;
-    };
-    let name = format!("pos_test_{}", uuid::Uuid::now_v7().simple());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
-    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-    imports_and_exports(pos_store_postgres::PostgresStore::open(&url).await.unwrap()).await;
+    let Some(store) = common::pg().await else { return };
+    imports_and_exports(store).await;
 }

@@ -9,9 +9,10 @@
 //!   subscription disabled with the reason, the delivery log shows each attempt, and enabling it
 //!   again delivers what it missed.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -106,7 +107,7 @@ fn serve(
         .write_all(format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").as_bytes());
 }
 
-/// One HTTP/1.1 request over a fresh connection.
+/// One HTTP/1.1 request over a fresh connection, to a server that is up.
 fn request(
     addr: &str,
     method: &str,
@@ -115,72 +116,21 @@ fn request(
     key: Option<&str>,
     body: Option<&Value>,
 ) -> (u16, Value) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let body = body.map(Value::to_string).unwrap_or_default();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: pos\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if !body.is_empty() {
-        head.push_str("Content-Type: application/json\r\n");
-    }
-    if let Some(t) = token {
-        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
-    }
-    if let Some(k) = key {
-        head.push_str(&format!("Idempotency-Key: {k}\r\n"));
-    }
-    stream.write_all(format!("{head}\r\n{body}").as_bytes()).unwrap();
-    let mut out = Vec::new();
-    stream.read_to_end(&mut out).unwrap();
-    let text = String::from_utf8_lossy(&out);
-    let status = text[9..12].parse().unwrap();
-    let payload = text.split_once("\r\n\r\n").map_or("", |(_, b)| b);
-    (status, serde_json::from_str(payload).unwrap_or(Value::String(payload.to_owned())))
+    common::request(addr, method, path, token, key, body).expect("the server answers")
 }
 
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(data: &std::path::Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pos-server"))
-        .args(["--listen", "127.0.0.1:0", "--demo", "--data"])
-        .arg(data)
-        .env_remove("DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .env("POS_WEBHOOK_RETRY_MS", "50")
-        .env("POS_WEBHOOK_RETRY_CAP_MS", "500")
-        .env("POS_WEBHOOK_POLL_MS", "50")
-        .env("POS_WEBHOOK_DISABLE_AFTER", "10000")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("the server said where it listens").unwrap();
-        if let Some(rest) = line.strip_prefix("Listening on http://") {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, addr }
+fn start(data: &std::path::Path) -> common::Server {
+    let env = [
+        ("POS_WEBHOOK_RETRY_MS", "50"),
+        ("POS_WEBHOOK_RETRY_CAP_MS", "500"),
+        ("POS_WEBHOOK_POLL_MS", "50"),
+        ("POS_WEBHOOK_DISABLE_AFTER", "10000"),
+    ];
+    common::start(data, None, true, &env)
 }
 
 fn login(addr: &str, staff: &str, pin: &str) -> String {
-    let body = json!({"staff": staff, "pin": pin, "terminal": "T1"});
-    let (status, body) = request(addr, "POST", "/api/v1/stores/seoul-1/sessions", None, None, Some(&body));
-    assert_eq!(status, 201, "{body}");
-    body["token"].as_str().unwrap().to_owned()
+    common::login_tcp(addr, staff, pin, "T1")
 }
 
 fn sell(addr: &str, token: &str, key: &str) {
@@ -314,15 +264,11 @@ fn every_event_arrives_across_failures_and_a_restart() {
 mod in_process {
     use super::*;
     use axum::Router;
-    use axum::body::Body;
-    use axum::http::Request;
-    use http_body_util::BodyExt;
     use pos_app::Store;
     use pos_app::webhooks::RetryPolicy;
     use pos_gateway_sim::SimGateway;
     use pos_server::webhooks::WebhookConfig;
     use pos_server::{AppState, app, demo};
-    use tower::ServiceExt;
 
     async fn call(
         app: &Router,
@@ -332,22 +278,8 @@ mod in_process {
         key: Option<&str>,
         body: Option<Value>,
     ) -> (u16, Value) {
-        let mut req = Request::builder().method(method).uri(uri);
-        if let Some(t) = token {
-            req = req.header("authorization", format!("Bearer {t}"));
-        }
-        if let Some(k) = key {
-            req = req.header("idempotency-key", k);
-        }
-        let req = match body {
-            Some(b) => req.header("content-type", "application/json").body(Body::from(b.to_string())),
-            None => req.body(Body::empty()),
-        }
-        .unwrap();
-        let response = app.clone().oneshot(req).await.unwrap();
-        let status = response.status().as_u16();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        let (status, value) = common::call(app, method, uri, token, key, body).await;
+        (status.as_u16(), value)
     }
 
     async fn checked_logged_and_disabled<S: Store>(store: S) {
@@ -483,24 +415,14 @@ mod in_process {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn subscriptions_are_checked_logged_and_disabled_on_sqlite() {
-        let dir = std::env::temp_dir().join(format!("pos-hooks-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let store = pos_store_sqlite::SqliteStore::open(dir.join("pos.db").to_str().unwrap()).await.unwrap();
+        let (store, dir) = common::sqlite().await;
         checked_logged_and_disabled(store).await;
         let _ = std::fs::remove_dir_all(dir);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn subscriptions_are_checked_logged_and_disabled_on_postgres() {
-        use sqlx::Connection;
-        let Ok(admin) = std::env::var("DATABASE_URL") else {
-            assert!(std::env::var("CI").is_err(), "CI=true needs DATABASE_URL");
-            return;
-        };
-        let name = format!("pos_test_{}", uuid::Uuid::now_v7().simple());
-        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
-        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-        checked_logged_and_disabled(pos_store_postgres::PostgresStore::open(&url).await.unwrap()).await;
+        let Some(store) = common::pg().await else { return };
+        checked_logged_and_disabled(store).await;
     }
 }
