@@ -200,6 +200,37 @@ async fn problems(request: Request, next: Next) -> Response {
     problem
 }
 
+/// Whether percent-encoded text holds a control character (`%00` to `%1F`, `%7F`).
+fn encodes_a_control(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.windows(3).any(|w| {
+        w[0] == b'%'
+            && matches!(
+                (w[1].to_ascii_uppercase(), w[2].to_ascii_uppercase()),
+                (b'0' | b'1', b'0'..=b'9' | b'A'..=b'F') | (b'7', b'F')
+            )
+    })
+}
+
+/// No id, key or query value has a control character in it: a path with one names nothing
+/// (404), a query with one is refused (422). Checked before any handler, so none of them hands
+/// one to a database (Postgres refuses a NUL in text, which would be a 500).
+async fn no_controls(request: Request, next: Next) -> Response {
+    let uri = request.uri();
+    if encodes_a_control(uri.path()) {
+        return ApiError::not_found("no such route").into_response();
+    }
+    if uri.query().is_some_and(encodes_a_control) {
+        return ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_query",
+            "the query holds a control character",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
 /// The router, over a store adapter of type `S`.
 pub fn app<S: Store>(state: AppState<S>) -> Router {
     let _ = metrics_handle();
@@ -264,6 +295,7 @@ pub fn app<S: Store>(state: AppState<S>) -> Router {
         .route("/healthz", get(healthz::<S>))
         .route("/metrics", get(prometheus))
         .fallback(not_found)
+        .layer(middleware::from_fn(no_controls))
         .layer(middleware::from_fn(problems))
         // A handler that panics answers 500 (a problem, logged) instead of dropping the
         // connection; the process and every other request go on.

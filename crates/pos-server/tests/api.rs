@@ -159,6 +159,22 @@ async fn bad_input_is_a_problem_naming_the_field(app: Router) {
     )
     .await;
     assert_eq!((status, p), (StatusCode::OK, json!([])));
+    // Control characters (Postgres refuses a NUL in text) never reach a store: a staff id with
+    // one names nobody, a path with one names nothing, a query with one is refused.
+    let login_body = json!({"staff": "\u{0}\u{16}kim", "pin": "", "terminal": "T1"});
+    let (status, p) =
+        call(&app, "POST", "/api/v1/stores/seoul-1/sessions", None, None, Some(login_body)).await;
+    assert_eq!((status, p["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")), "{p}");
+    let uri = "/api/v1/stores/seoul-1/members/m%00-1/export";
+    let (status, p) = call(&app, "GET", uri, Some(&manager), None, None).await;
+    assert_eq!((status, p["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "{p}");
+    let uri = "/api/v1/stores/seoul-1/members?phone=010%001234";
+    let (status, p) = call(&app, "GET", uri, Some(&manager), None, None).await;
+    assert_eq!(
+        (status, p["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_query")),
+        "{p}"
+    );
     let kim = login(&app, "kim", "3456").await;
     let uri = "/api/v1/stores/seoul-1/sales";
     let count = |app: &Router| {

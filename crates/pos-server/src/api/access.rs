@@ -54,6 +54,13 @@ pub async fn login<S: Store>(
         }
         return Ok(response);
     }
+    // A staff id is an id: one with control characters names nobody (and never reaches the
+    // database).
+    if pos_core::limits::check_id("staff", &req.staff).is_err() {
+        auth::log(&state, &shop.profile.id, "anonymous", "login", "invalid staff id", false).await;
+        state.inner.logins.failed(&shop.profile.id, ip);
+        return Err(ApiError::unauthenticated("unknown staff member or wrong PIN"));
+    }
     let (token, session) =
         match auth::login(&state, &shop.profile.id, &req.staff, &req.pin, req.terminal).await {
             Ok(done) => done,
