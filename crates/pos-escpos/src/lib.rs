@@ -22,6 +22,10 @@
 #![deny(missing_docs)]
 
 use pos_core::receipt::CodeKind;
+pub mod tcp;
+
+pub use tcp::TcpPrinter;
+
 use pos_core::receipt::{Labels, Receipt, Width, render_text};
 
 /// Printer commands used here.

@@ -8,6 +8,7 @@
 //! holds only the statements of each step.
 
 mod access;
+mod printer;
 mod records;
 pub mod valid;
 
@@ -19,6 +20,7 @@ use pos_loyalty::{Coupon, Member, Phone, PointsAccount};
 use uuid::Uuid;
 
 pub use access::AccessStore;
+pub use printer::{Printer, PrinterError, PrinterStatus};
 pub use records::*;
 
 use crate::documents::{ReturnDocument, SaleDocument};
