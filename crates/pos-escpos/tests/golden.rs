@@ -167,6 +167,14 @@ fn golden_receipts_in_three_languages_at_two_widths() {
                 assert!(encoded.replaced.contains(c), "{lang}: {c} is reported");
             }
             assert_eq!(printed, expected, "{lang}-{width}");
+            // The text beside the bytes, for a decoder elsewhere (`.ci/escpos_decode.py` reads
+            // the bytes with Python's own codecs and compares).
+            let text_path = dir.join(format!("{lang}-{width}.txt"));
+            let text = expected.join("\n") + "\n";
+            if std::env::var("UPDATE_GOLDEN").is_ok() {
+                std::fs::write(&text_path, &text).unwrap();
+            }
+            assert_eq!(std::fs::read_to_string(&text_path).unwrap(), text, "{lang}-{width}.txt");
             if lang == "de" {
                 assert!(golden.windows(3).any(|w| w == [0x1B, 0x74, 19]), "code page 19");
                 assert!(golden.contains(&0xD5), "€ as 0xD5");
