@@ -1,16 +1,24 @@
-//! Prints the demo receipt: `--preview` shows its text and a hex dump of its bytes;
-//! `--tcp HOST:PORT` sends it to a network printer (port 9100) and reports the printer's state.
-//! `--lang ko|zh|de` picks the receipt (Korean by default), `--width 58|80` the paper,
-//! `--drawer` opens the drawer after it.
+//! Prints the demo receipt, or a demo Z report, on any printer `pos_escpos::open` knows.
+//!
+//! - `--preview` (the default) shows what would print (the text in the printer's code page, the
+//!   QR code, the cut and the drawer as notes) and a hex dump of the bytes.
+//! - `--tcp HOST:PORT` sends it to a network printer (port 9100); `--printer SPEC` to any:
+//!   `serial:/dev/rfcomm0`, `/dev/usb/lp0`, `file:receipt.bin`, `tcp://HOST:PORT`.
+//! - `--lang ko|zh|de` picks the language (Korean by default), `--profile tp808|tm-t88|mobile-58|generic-80`
+//!   the printer (`--width 58|80` is short for `mobile-58` and `tp808`), `--drawer` opens the
+//!   drawer after it, `--copy` marks it as a reprint, `--report` prints a Z report instead.
 //!
 //! `cargo run -p pos-escpos --example print -- --preview`
 //! `cargo run -p pos-escpos --example print -- --tcp 192.168.0.50:9100 --drawer`
 #![allow(clippy::print_stdout, clippy::print_stderr, reason = "an example's output")]
 
-use pos_app::ports::Printer;
-use pos_core::receipt::{CodeKind, Labels, Receipt, ReceiptLine, ReceiptTender, StoreHeader, render_text};
-use pos_core::{Currency, TaxMode};
-use pos_escpos::{Options, Profile, TcpPrinter, encode_receipt};
+use std::collections::BTreeMap;
+
+use pos_core::receipt::{CodeKind, Labels, Receipt, ReceiptLine, ReceiptTender, StoreHeader};
+use pos_core::{Currency, Money, TaxMode};
+use pos_escpos::{Options, Profile, encode_receipt, encode_report};
+use pos_payments::{ReportKind, ReportLabels, ShiftReport, TenderKind};
+use rust_decimal::Decimal;
 
 fn demo(lang: &str) -> (Receipt, Labels) {
     let (currency, labels, store, items, tender): (Currency, Labels, &str, [(&str, i64); 3], &str) =
@@ -37,8 +45,7 @@ fn demo(lang: &str) -> (Receipt, Labels) {
                 "카드 BC ****1234",
             ),
         };
-    let scale = currency.minor_units();
-    let amount = |minor: i64| rust_decimal::Decimal::new(minor, scale);
+    let amount = |minor: i64| Decimal::new(minor, currency.minor_units());
     let lines: Vec<ReceiptLine> = items
         .iter()
         .map(|(name, minor)| ReceiptLine {
@@ -61,52 +68,99 @@ fn demo(lang: &str) -> (Receipt, Labels) {
         datetime: "2026-12-07 12:00".into(),
         lines,
         subtotal: total,
-        discount_total: rust_decimal::Decimal::ZERO,
+        discount_total: Decimal::ZERO,
         total,
         tax_mode: TaxMode::Inclusive,
         taxes: Vec::new(),
         tenders: vec![ReceiptTender { label: tender.into(), amount: total }],
-        change: rust_decimal::Decimal::ZERO,
+        change: Decimal::ZERO,
         footer: Vec::new(),
         code: Some((CodeKind::Qr, "https://pos.example/r/T1-000001".into())),
     };
     (receipt, labels)
 }
 
+fn demo_report(currency: Currency) -> ShiftReport {
+    let m = |minor: i64| Money::new(Decimal::new(minor, currency.minor_units()), currency);
+    ShiftReport {
+        kind: ReportKind::Z,
+        sequence: Some(42),
+        terminal: "T1".into(),
+        shift: "T1-2026-12-07".into(),
+        float: m(10_000_000),
+        cash_taken: m(5_320_000),
+        change_given: m(420_000),
+        paid_in: m(0),
+        paid_out: m(1_000_000),
+        cash_refunds: m(0),
+        expected_cash: m(13_900_000),
+        counted_cash: Some(m(13_900_000)),
+        over_short: Some(m(0)),
+        by_tender: BTreeMap::from([
+            (TenderKind::Cash, m(4_900_000)),
+            (TenderKind::TerminalCard, m(12_750_000)),
+        ]),
+        by_tax: BTreeMap::from([("A 10%".to_owned(), m(17_650_000))]),
+        by_category: BTreeMap::new(),
+        sales: 37,
+        refunds: 0,
+    }
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    let flag = |name: &str| args.iter().any(|a| a == name);
     let lang = value("--lang").unwrap_or_else(|| "ko".into());
-    let profile = match value("--width").as_deref() {
-        Some("58") => Profile::mobile_58(),
-        _ => Profile::receipt_80(),
+    let profile_name = value("--profile").unwrap_or_else(|| match value("--width").as_deref() {
+        Some("58") => "mobile-58".into(),
+        _ => "tp808".into(),
+    });
+    let Some(profile) = Profile::named(&profile_name) else {
+        eprintln!("unknown profile `{profile_name}`; known: {}", pos_escpos::profile::NAMES.join(", "));
+        std::process::exit(2);
     };
     let (receipt, labels) = demo(&lang);
-    let options = Options { open_drawer: args.iter().any(|a| a == "--drawer"), ..Options::default() };
-    let encoded = encode_receipt(&receipt, &labels, &profile, &options);
+    let copy = match lang.as_str() {
+        "zh" => "副本",
+        "de" => "KOPIE",
+        _ => "사본",
+    };
+    let options = Options {
+        open_drawer: flag("--drawer"),
+        copy: flag("--copy").then(|| copy.to_owned()),
+        ..Options::default()
+    };
+    let encoded = if flag("--report") {
+        let report_labels = match lang.as_str() {
+            "zh" => ReportLabels::chinese(),
+            "de" => ReportLabels::german(),
+            _ => ReportLabels::korean(),
+        };
+        encode_report(&demo_report(receipt.currency), &report_labels, &profile, &options, "2026-12-07 22:00")
+    } else {
+        encode_receipt(&receipt, &labels, &profile, &options)
+    };
     if !encoded.replaced.is_empty() {
         eprintln!("replaced for the code page: {:?}", encoded.replaced);
     }
-    if let Some(addr) = value("--tcp") {
-        let printer = TcpPrinter::new(&addr);
-        match printer.print(&encoded.bytes).await {
-            Ok(()) => println!("printed {} bytes on {addr}", encoded.bytes.len()),
-            Err(e) => {
-                eprintln!("{e}");
-                std::process::exit(1);
-            }
+    let spec = value("--printer").or_else(|| value("--tcp")).unwrap_or_else(|| "preview".into());
+    let printer = match pos_escpos::open(&spec) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
         }
-        return;
-    }
-    for line in render_text(&receipt, profile.width, &labels) {
-        println!("{line}");
-    }
-    println!();
-    for (i, row) in encoded.bytes.chunks(16).enumerate() {
-        let hex: Vec<String> = row.iter().map(|b| format!("{b:02x}")).collect();
-        let text: String =
-            row.iter().map(|b| if (0x20..0x7F).contains(b) { char::from(*b) } else { '.' }).collect();
-        println!("{:08x}  {:<47}  {text}", i * 16, hex.join(" "));
+    };
+    match printer.print(&encoded.bytes).await {
+        Ok(()) if spec != "preview" && spec != "-" => {
+            println!("printed {} bytes on {spec}", encoded.bytes.len())
+        }
+        Ok(()) => {}
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
     }
 }

@@ -1,10 +1,23 @@
 //! # pos-escpos
 //!
-//! A [`pos_core::Receipt`] as the bytes an ESC/POS thermal printer prints: the text laid out by
-//! [`pos_core::receipt::render_text`] (the same layout as the text receipt, not a second copy),
-//! in the code page the language needs, with the store's name in bold double height, the total
-//! in bold, a QR code or a CODE128 barcode of the receipt, a partial cut after a feed, and the
-//! cash drawer's pulse.
+//! Receipts and shift reports on ESC/POS thermal printers.
+//!
+//! - [`encode_receipt`]: a [`pos_core::Receipt`] as printer bytes: the text laid out by
+//!   [`pos_core::receipt::render_text`] (the same layout as the text receipt, not a second copy)
+//!   in the code page the language needs, the store's name in bold double height, the total in
+//!   bold, a QR code, an EAN-13 or a CODE128 barcode, a cut after a feed, the drawer's pulse,
+//!   and `** COPY **` on a reprint.
+//! - [`encode_report`]: an X or Z report ([`pos_payments::ShiftReport`]) the same way, laid out
+//!   by [`pos_payments::render_report`].
+//! - [`Profile`]: what differs between printers (paper and columns, font, double-byte fonts, QR,
+//!   cutter, drawer), with built-in models and `serde` for the rest.
+//! - Transports implementing [`pos_app::ports::Printer`]: [`TcpPrinter`] (Wi-Fi or Ethernet,
+//!   port 9100), [`DevicePrinter`] (a USB printer's `/dev/usb/lp0`, a Bluetooth printer's
+//!   `/dev/rfcomm0`, a serial port), [`FilePrinter`] (bytes appended to a file) and
+//!   [`PreviewPrinter`] (what would print, as text and a hex dump); [`open`] makes one from a
+//!   string such as `tcp://192.168.0.50:9100`. Each asks the printer's real-time status
+//!   (`DLE EOT`) before and after printing where the link can answer, so paper out and an open
+//!   cover are errors, not silence, and each gives up after its timeout.
 //!
 //! Code pages ([`Script`]):
 //! - **Latin** (German and English): CP858 selected with `ESC t 19`; `€` is 0xD5.
@@ -16,62 +29,26 @@
 //! fallback ([`fallback`]: `₩` is the full-width `￦` in EUC-KR and `W` in CP858, `€` is `EUR`
 //! where there is no euro sign), or by `?`, and every replaced character is listed in
 //! [`Encoded::replaced`] so the caller can warn.
-//!
-//! [`Profile`] holds what differs between printers: paper width and columns, double-byte
-//! support, QR, cut and drawer.
 #![deny(missing_docs)]
 
-use pos_core::receipt::CodeKind;
-pub mod tcp;
+pub mod cmd;
+pub mod decode;
+mod device;
+mod file;
+mod link;
+pub mod profile;
+mod spec;
+mod tcp;
 
+pub use device::DevicePrinter;
+pub use file::{FilePrinter, PreviewPrinter};
+pub use profile::Profile;
+pub use spec::{SpecError, open};
 pub use tcp::TcpPrinter;
 
-use pos_core::receipt::{Labels, Receipt, Width, render_text};
-
-/// Printer commands used here.
-pub mod cmd {
-    /// `ESC @`: initialise.
-    pub const INIT: &[u8] = &[0x1B, 0x40];
-    /// `LF`.
-    pub const LF: u8 = 0x0A;
-    /// `FS &`: double-byte (Kanji) mode on.
-    pub const DOUBLE_BYTE_ON: &[u8] = &[0x1C, 0x26];
-    /// `FS .`: double-byte mode off.
-    pub const DOUBLE_BYTE_OFF: &[u8] = &[0x1C, 0x2E];
-
-    /// `ESC t n`: character code table.
-    pub fn code_table(n: u8) -> [u8; 3] {
-        [0x1B, 0x74, n]
-    }
-    /// `ESC R n`: international character set.
-    pub fn charset(n: u8) -> [u8; 3] {
-        [0x1B, 0x52, n]
-    }
-    /// `ESC E n`: bold on or off.
-    pub fn bold(on: bool) -> [u8; 3] {
-        [0x1B, 0x45, u8::from(on)]
-    }
-    /// `GS ! n`: character size (0x01 double height, 0x10 double width).
-    pub fn size(n: u8) -> [u8; 3] {
-        [0x1D, 0x21, n]
-    }
-    /// `ESC a n`: alignment (0 left, 1 centre, 2 right).
-    pub fn align(n: u8) -> [u8; 3] {
-        [0x1B, 0x61, n]
-    }
-    /// `GS V 66 n`: feed `n` dots and cut partially; `GS V 65 n` cuts fully.
-    pub fn cut(full: bool, feed: u8) -> [u8; 4] {
-        [0x1D, 0x56, if full { 65 } else { 66 }, feed]
-    }
-    /// `ESC p m t1 t2`: the drawer pulse on pin 2 (`m` 0) or pin 5 (`m` 1), 50 ms on, 500 ms off.
-    pub fn drawer(pin5: bool) -> [u8; 5] {
-        [0x1B, 0x70, u8::from(pin5), 25, 250]
-    }
-    /// `DLE EOT n`: real-time status (1 printer, 2 offline cause, 3 error cause, 4 paper).
-    pub fn status(n: u8) -> [u8; 3] {
-        [0x10, 0x04, n]
-    }
-}
+use cmd::Align;
+use pos_core::receipt::{CodeKind, Labels, Receipt, render_text};
+use pos_payments::{ReportLabels, ShiftReport, render_report};
 
 /// Which code page the text goes out in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,50 +78,6 @@ impl Script {
             Script::Latin => [cmd::code_table(19).as_slice(), cmd::DOUBLE_BYTE_OFF].concat(),
             Script::Korean => [cmd::charset(13).as_slice(), cmd::DOUBLE_BYTE_ON].concat(),
             Script::Chinese => [cmd::charset(15).as_slice(), cmd::DOUBLE_BYTE_ON].concat(),
-        }
-    }
-}
-
-/// Paper and what the printer can do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Profile {
-    /// A name for people.
-    pub name: String,
-    /// Columns of font A on its paper.
-    pub width: Width,
-    /// Whether it prints Hangul and Hanzi in double-byte mode.
-    pub double_byte: bool,
-    /// Whether it prints QR codes (`GS ( k`).
-    pub qr: bool,
-    /// Whether it has a cutter.
-    pub cutter: bool,
-    /// Whether a cash drawer can hang on it.
-    pub drawer: bool,
-}
-
-impl Profile {
-    /// An 80 mm printer with 48 columns, double-byte fonts, QR, a cutter and a drawer port (an
-    /// Epson TM-T88 or HPRT TP808 class printer).
-    pub fn receipt_80() -> Self {
-        Profile {
-            name: "80 mm (TM-T88, TP808 class)".into(),
-            width: Width::Cols48,
-            double_byte: true,
-            qr: true,
-            cutter: true,
-            drawer: true,
-        }
-    }
-
-    /// A 58 mm mobile printer with 32 columns: no cutter, no drawer.
-    pub fn mobile_58() -> Self {
-        Profile {
-            name: "58 mm mobile".into(),
-            width: Width::Cols32,
-            double_byte: true,
-            qr: true,
-            cutter: false,
-            drawer: false,
         }
     }
 }
@@ -222,84 +155,126 @@ pub fn encode_text(text: &str, script: Script, replaced: &mut Vec<char>) -> Vec<
     out
 }
 
-/// The QR code commands (`GS ( k`): model 2, module size 6, error correction M, the data, print.
-pub fn qr(data: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    out.extend_from_slice(&[0x1D, 0x28, 0x6B, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00]);
-    out.extend_from_slice(&[0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x43, 0x06]);
-    out.extend_from_slice(&[0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x45, 0x31]);
-    let len = data.len() + 3;
-    out.extend_from_slice(&[0x1D, 0x28, 0x6B, (len & 0xFF) as u8, (len >> 8) as u8, 0x31, 0x50, 0x30]);
-    out.extend_from_slice(data.as_bytes());
-    out.extend_from_slice(&[0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x51, 0x30]);
-    out
+/// A document being written: the script's selection after `ESC @`, then lines.
+struct Doc {
+    out: Vec<u8>,
+    script: Script,
+    replaced: Vec<char>,
 }
 
-/// A CODE128 barcode (code set B) of ASCII `data`, 80 dots high, the text printed below it.
-pub fn code128(data: &str) -> Vec<u8> {
-    let ascii: Vec<u8> = data.bytes().filter(|b| (0x20..0x7F).contains(b)).collect();
-    let mut out = vec![0x1D, 0x68, 80, 0x1D, 0x77, 2, 0x1D, 0x48, 2, 0x1D, 0x6B, 73];
-    out.push(u8::try_from(ascii.len() + 2).unwrap_or(u8::MAX));
-    out.extend_from_slice(b"{B");
-    out.extend_from_slice(&ascii[..ascii.len().min(253)]);
-    out
+/// How a line is printed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Plain,
+    /// Bold.
+    Strong,
+    /// Bold, double height.
+    Title,
 }
 
-/// The receipt as printer bytes for `profile`.
+impl Doc {
+    fn new(script: Script, profile: &Profile) -> Self {
+        let mut out = cmd::INIT.to_vec();
+        if profile.font_b {
+            out.extend_from_slice(&cmd::font(true));
+        }
+        out.extend(script.select());
+        Doc { out, script, replaced: Vec::new() }
+    }
+
+    fn line(&mut self, text: &str, style: Style) {
+        if style != Style::Plain {
+            self.out.extend_from_slice(&cmd::bold(true));
+        }
+        if style == Style::Title {
+            self.out.extend_from_slice(&cmd::size(cmd::DOUBLE_HEIGHT));
+        }
+        self.out.extend(encode_text(text, self.script, &mut self.replaced));
+        if style == Style::Title {
+            self.out.extend_from_slice(&cmd::size(0));
+        }
+        if style != Style::Plain {
+            self.out.extend_from_slice(&cmd::bold(false));
+        }
+        self.out.push(cmd::LF);
+    }
+
+    fn copy_mark(&mut self, word: &str) {
+        self.out.extend_from_slice(&cmd::align(Align::Centre));
+        self.line(&format!("** {word} **"), Style::Strong);
+        self.out.extend_from_slice(&cmd::align(Align::Left));
+    }
+
+    /// The cut (or a feed to tear at) and the drawer's pulse.
+    fn finish(mut self, profile: &Profile, options: &Options) -> Encoded {
+        if profile.cutter {
+            self.out.extend_from_slice(&cmd::cut(false, 0));
+        } else {
+            self.out.extend_from_slice(&[cmd::LF; 4]);
+        }
+        if options.open_drawer && profile.drawer {
+            self.out.extend_from_slice(&cmd::drawer(options.drawer_pin5));
+        }
+        Encoded { bytes: self.out, replaced: self.replaced }
+    }
+}
+
+fn script_for(currency: pos_core::Currency, profile: &Profile) -> Script {
+    if profile.double_byte { Script::for_currency(currency) } else { Script::Latin }
+}
+
+/// The receipt as printer bytes for `profile`: the lines of
+/// [`render_text`](pos_core::receipt::render_text) at the profile's width, the first (the
+/// store's name) in bold double height and the total in bold; then its code: a QR code where
+/// the profile prints them, an EAN-13 barcode when the payload is 12 or 13 digits with a right
+/// check digit, CODE128 otherwise.
 pub fn encode_receipt(receipt: &Receipt, labels: &Labels, profile: &Profile, options: &Options) -> Encoded {
-    let mut script = Script::for_currency(receipt.currency);
-    if !profile.double_byte {
-        script = Script::Latin;
-    }
-    let mut replaced = Vec::new();
-    let mut out = cmd::INIT.to_vec();
-    out.extend(script.select());
-    let lines = render_text(receipt, profile.width, labels);
+    let mut doc = Doc::new(script_for(receipt.currency, profile), profile);
     if let Some(word) = &options.copy {
-        out.extend_from_slice(&cmd::align(1));
-        out.extend_from_slice(&cmd::bold(true));
-        out.extend(encode_text(&format!("** {word} **"), script, &mut replaced));
-        out.extend_from_slice(&cmd::bold(false));
-        out.extend_from_slice(&cmd::align(0));
-        out.push(cmd::LF);
+        doc.copy_mark(word);
     }
-    let total_prefix = labels.total.as_str();
+    let lines = render_text(receipt, profile.width, labels);
     for (i, line) in lines.iter().enumerate() {
-        let name = i == 0;
-        let total = line.starts_with(total_prefix);
-        if name {
-            out.extend_from_slice(&cmd::bold(true));
-            out.extend_from_slice(&cmd::size(0x01));
-        } else if total {
-            out.extend_from_slice(&cmd::bold(true));
-        }
-        out.extend(encode_text(line, script, &mut replaced));
-        if name {
-            out.extend_from_slice(&cmd::size(0));
-        }
-        if name || total {
-            out.extend_from_slice(&cmd::bold(false));
-        }
-        out.push(cmd::LF);
+        let style = if i == 0 {
+            Style::Title
+        } else if line.starts_with(labels.total.as_str()) {
+            Style::Strong
+        } else {
+            Style::Plain
+        };
+        doc.line(line, style);
     }
     if let Some((kind, payload)) = &receipt.code {
-        out.extend_from_slice(&cmd::align(1));
+        doc.out.extend_from_slice(&cmd::align(Align::Centre));
         match kind {
-            CodeKind::Qr if profile.qr => out.extend(qr(payload)),
-            _ => out.extend(code128(payload)),
+            CodeKind::Qr if profile.qr => doc.out.extend(cmd::qr(payload)),
+            _ => doc.out.extend(cmd::ean13(payload).unwrap_or_else(|| cmd::code128(payload))),
         }
-        out.push(cmd::LF);
-        out.extend_from_slice(&cmd::align(0));
+        doc.out.push(cmd::LF);
+        doc.out.extend_from_slice(&cmd::align(Align::Left));
     }
-    if profile.cutter {
-        out.extend_from_slice(&cmd::cut(false, 96));
-    } else {
-        out.extend_from_slice(&[cmd::LF, cmd::LF, cmd::LF, cmd::LF]);
+    doc.finish(profile, options)
+}
+
+/// An X or Z report as printer bytes for `profile`: the lines of
+/// [`render_report`](pos_payments::render_report), the title in bold double height, then a
+/// cut. `printed` is the local time of printing as it should appear. A Z report printed again
+/// carries the copy mark of `options`; the drawer opens only when asked.
+pub fn encode_report(
+    report: &ShiftReport,
+    labels: &ReportLabels,
+    profile: &Profile,
+    options: &Options,
+    printed: &str,
+) -> Encoded {
+    let mut doc = Doc::new(script_for(report.float.currency(), profile), profile);
+    if let Some(word) = &options.copy {
+        doc.copy_mark(word);
     }
-    if options.open_drawer && profile.drawer {
-        out.extend_from_slice(&cmd::drawer(options.drawer_pin5));
+    for (i, line) in render_report(report, profile.width, labels, printed).iter().enumerate() {
+        doc.line(line, if i == 0 { Style::Title } else { Style::Plain });
     }
-    Encoded { bytes: out, replaced }
+    doc.finish(profile, options)
 }
 
 #[cfg(test)]
@@ -324,17 +299,5 @@ mod tests {
         assert_eq!(encode_text("김", Script::Latin, &mut r), b"?".to_vec());
         assert_eq!(encode_text("₩", Script::Latin, &mut r), b"W".to_vec());
         assert_eq!(r, ['₩', '김', '₩']);
-    }
-
-    #[test]
-    fn qr_and_barcode_commands() {
-        let q = qr("https://pos.example/r/T1-000001");
-        assert_eq!(&q[..9], &[0x1D, 0x28, 0x6B, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00]);
-        let store = &q[25..33];
-        assert_eq!(store, &[0x1D, 0x28, 0x6B, 34, 0, 0x31, 0x50, 0x30]);
-        assert!(q.ends_with(&[0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x51, 0x30]));
-        let b = code128("T1-000001");
-        assert_eq!(&b[9..13], &[0x1D, 0x6B, 73, 11]);
-        assert!(b.ends_with(b"{BT1-000001"));
     }
 }

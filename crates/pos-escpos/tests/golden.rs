@@ -3,12 +3,17 @@
 //! (`tests/golden/ko-80.bin`, ...). `UPDATE_GOLDEN=1 cargo test -p pos-escpos --test golden`
 //! writes them again after an intended change; review the diff.
 //!
+//! Z reports likewise (`ko-80-z.bin`, `zh-58-z.bin`, `de-80-z.bin`).
+//!
 //! Each file is also read back here: the printable runs between the commands, decoded from the
 //! file's code page, are the text receipt's lines, and `€` is 0xD5 under code page 19.
 
 use pos_core::receipt::{CodeKind, Labels, Receipt, ReceiptLine, ReceiptTender, StoreHeader, render_text};
+use std::collections::BTreeMap;
+
 use pos_core::{Currency, Money, TaxBreakdown, TaxMode};
-use pos_escpos::{Options, Profile, encode_receipt};
+use pos_escpos::{Options, Profile, encode_receipt, encode_report};
+use pos_payments::{ReportKind, ReportLabels, ShiftReport, TenderKind, render_report};
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
@@ -125,7 +130,7 @@ fn text_runs(bytes: &[u8]) -> Vec<Vec<u8>> {
 fn golden_receipts_in_three_languages_at_two_widths() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     for lang in ["ko", "zh", "de"] {
-        for (width, profile) in [("58", Profile::mobile_58()), ("80", Profile::receipt_80())] {
+        for (width, profile) in [("58", Profile::mobile_58()), ("80", Profile::hprt_tp808())] {
             let (receipt, labels) = receipt(lang);
             let options = Options { open_drawer: true, ..Options::default() };
             let encoded = encode_receipt(&receipt, &labels, &profile, &options);
@@ -180,15 +185,77 @@ fn golden_receipts_in_three_languages_at_two_widths() {
                 assert!(golden.contains(&0xD5), "€ as 0xD5");
             }
             assert_eq!(
-                golden.ends_with(&[0x1B, 0x70, 0, 25, 250]),
+                golden.ends_with(&[0x1B, 0x70, 0, 50, 50]),
                 profile.drawer,
                 "{lang}-{width}: the drawer"
             );
             assert_eq!(
-                golden.windows(4).any(|w| w == [0x1D, 0x56, 66, 96]),
+                golden.windows(4).any(|w| w == [0x1D, 0x56, 66, 0]),
                 profile.cutter,
                 "{lang}-{width}: the cut"
             );
         }
+    }
+}
+
+fn z_report(lang: &str) -> (ShiftReport, ReportLabels) {
+    let (currency, labels, category) = match lang {
+        "ko" => (Currency::KRW, ReportLabels::korean(), "음료"),
+        "zh" => (Currency::CNY, ReportLabels::chinese(), "饮料"),
+        _ => (Currency::EUR, ReportLabels::german(), "Getränke"),
+    };
+    let m = |minor: i64| Money::new(Decimal::new(minor, currency.minor_units()), currency);
+    let report = ShiftReport {
+        kind: ReportKind::Z,
+        sequence: Some(42),
+        terminal: "T1".into(),
+        shift: "T1-1207".into(),
+        float: m(20_000),
+        cash_taken: m(53_200),
+        change_given: m(4_200),
+        paid_in: m(0),
+        paid_out: m(10_000),
+        cash_refunds: m(1_500),
+        expected_cash: m(57_500),
+        counted_cash: Some(m(57_000)),
+        over_short: Some(m(-500)),
+        by_tender: BTreeMap::from([(TenderKind::Cash, m(47_500)), (TenderKind::TerminalCard, m(127_500))]),
+        by_tax: BTreeMap::from([("A 10%".to_owned(), m(175_000))]),
+        by_category: BTreeMap::from([(category.to_owned(), m(175_000))]),
+        sales: 37,
+        refunds: 1,
+    };
+    (report, labels)
+}
+
+#[test]
+fn golden_z_reports_in_three_languages() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    for (lang, width, profile) in [
+        ("ko", "80", Profile::hprt_tp808()),
+        ("zh", "58", Profile::mobile_58()),
+        ("de", "80", Profile::hprt_tp808()),
+    ] {
+        let (report, labels) = z_report(lang);
+        let encoded = encode_report(&report, &labels, &profile, &Options::default(), "2026-12-07 22:00");
+        assert!(encoded.replaced.is_empty(), "{lang}: {:?}", encoded.replaced);
+        let path = dir.join(format!("{lang}-{width}-z.bin"));
+        let text_path = dir.join(format!("{lang}-{width}-z.txt"));
+        let expected = render_report(&report, profile.width, &labels, "2026-12-07 22:00");
+        let text = expected.join("\n") + "\n";
+        if std::env::var("UPDATE_GOLDEN").is_ok() {
+            std::fs::write(&path, &encoded.bytes).unwrap();
+            std::fs::write(&text_path, &text).unwrap();
+        }
+        let golden = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(encoded.bytes, golden, "{lang}-{width}-z: the bytes changed");
+        assert_eq!(std::fs::read_to_string(&text_path).unwrap(), text);
+        // Read back by the crate's own decoder: the lines, then the cut (or the feed).
+        let mut printed = pos_escpos::decode::printed(&golden);
+        let tail: Vec<String> =
+            if profile.cutter { vec!["[partial cut]".into()] } else { vec![String::new(); 4] };
+        assert_eq!(printed.split_off(printed.len() - tail.len()), tail, "{lang}-{width}-z");
+        assert_eq!(printed, expected, "{lang}-{width}-z");
+        assert!(!golden.windows(2).any(|w| w == [0x1B, 0x70]), "a report opens no drawer");
     }
 }

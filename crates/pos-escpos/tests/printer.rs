@@ -6,113 +6,27 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::{Mode, long_receipt, serve};
 use pos_app::ports::{Printer, PrinterError};
-use pos_core::receipt::{Labels, Receipt, ReceiptLine, ReceiptTender, StoreHeader};
-use pos_core::{Currency, TaxMode};
+use pos_core::receipt::Labels;
 use pos_escpos::{Options, Profile, TcpPrinter, encode_receipt};
-use rust_decimal::Decimal;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-#[derive(Clone, Copy, PartialEq)]
-enum Mode {
-    Ready,
-    PaperOut,
-    CoverOpen,
-    NeverReads,
-    ClosesAfter(usize),
-}
+mod common;
 
-/// A fake printer: the bytes it took (without the status requests), on a loopback port.
+/// A fake printer on a loopback port: the bytes it took (without the status requests).
 async fn fake(mode: Mode) -> (String, Arc<Mutex<Vec<u8>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     let got: Arc<Mutex<Vec<u8>>> = Arc::default();
     let record = got.clone();
     tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let record = record.clone();
-            tokio::spawn(async move {
-                if mode == Mode::NeverReads {
-                    tokio::time::sleep(Duration::from_secs(60)).await;
-                    return;
-                }
-                let mut taken = 0;
-                let mut pending: Vec<u8> = Vec::new();
-                let mut buf = [0_u8; 64];
-                loop {
-                    let n = match stream.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => n,
-                    };
-                    taken += n;
-                    if let Mode::ClosesAfter(limit) = mode
-                        && taken > limit
-                    {
-                        return;
-                    }
-                    pending.extend_from_slice(&buf[..n]);
-                    // Status requests are answered at once; everything else is printed.
-                    let mut i = 0;
-                    while i < pending.len() {
-                        if pending[i] == 0x10 && pending.get(i + 1) == Some(&0x04) {
-                            let Some(&which) = pending.get(i + 2) else { break };
-                            let answer = match (mode, which) {
-                                (Mode::PaperOut, 4) => 0x72,
-                                (Mode::CoverOpen, 2) => 0x16,
-                                _ => 0x12,
-                            };
-                            if stream.write_all(&[answer]).await.is_err() {
-                                return;
-                            }
-                            i += 3;
-                        } else {
-                            record.lock().unwrap().push(pending[i]);
-                            i += 1;
-                        }
-                    }
-                    pending.drain(..i);
-                    // A slow printer: its buffer empties as it prints.
-                    tokio::time::sleep(Duration::from_micros(200)).await;
-                }
-            });
+        while let Ok((stream, _)) = listener.accept().await {
+            let (r, w) = stream.into_split();
+            tokio::spawn(serve(r, w, mode, record.clone()));
         }
     });
     (addr, got)
-}
-
-fn long_receipt(lines: usize) -> Receipt {
-    let d = |n: i64| Decimal::from(n);
-    let items: Vec<ReceiptLine> = (0..lines)
-        .map(|i| ReceiptLine {
-            name: format!("상품 {i} 바나나우유"),
-            quantity: "1".into(),
-            unit_price: d(1_000),
-            base: d(1_000),
-            discounts: Vec::new(),
-            tax_label: "A".into(),
-            total: d(1_000),
-        })
-        .collect();
-    let total = d(1_000 * lines as i64);
-    Receipt {
-        currency: Currency::KRW,
-        header: StoreHeader { name: "강남역점".into(), lines: Vec::new(), tax_id: None },
-        number: "T1-000001".into(),
-        terminal: "T1".into(),
-        cashier: "kim".into(),
-        datetime: "2026-12-07 12:00".into(),
-        lines: items,
-        subtotal: total,
-        discount_total: Decimal::ZERO,
-        total,
-        tax_mode: TaxMode::Inclusive,
-        taxes: Vec::new(),
-        tenders: vec![ReceiptTender { label: "현금".into(), amount: total }],
-        change: Decimal::ZERO,
-        footer: Vec::new(),
-        code: None,
-    }
 }
 
 fn printer(addr: &str) -> TcpPrinter {
@@ -123,7 +37,7 @@ fn printer(addr: &str) -> TcpPrinter {
 async fn a_400_line_receipt_arrives_intact() {
     let (addr, got) = fake(Mode::Ready).await;
     let doc =
-        encode_receipt(&long_receipt(400), &Labels::korean(), &Profile::receipt_80(), &Options::default());
+        encode_receipt(&long_receipt(400), &Labels::korean(), &Profile::hprt_tp808(), &Options::default());
     assert!(doc.bytes.len() > 20_000, "{} bytes", doc.bytes.len());
     printer(&addr).print(&doc.bytes).await.unwrap();
     assert_eq!(*got.lock().unwrap(), doc.bytes, "every byte, in order");
@@ -133,7 +47,7 @@ async fn a_400_line_receipt_arrives_intact() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_failure_is_its_typed_error_within_the_timeout() {
     let doc =
-        encode_receipt(&long_receipt(400), &Labels::korean(), &Profile::receipt_80(), &Options::default());
+        encode_receipt(&long_receipt(400), &Labels::korean(), &Profile::hprt_tp808(), &Options::default());
     let started = Instant::now();
     let (addr, got) = fake(Mode::PaperOut).await;
     let e = printer(&addr).print(&doc.bytes).await.unwrap_err();

@@ -29,6 +29,7 @@ pub mod error;
 pub mod gateway;
 pub mod payment;
 pub mod refund;
+pub mod report;
 pub mod shift;
 pub mod tender;
 
@@ -38,5 +39,6 @@ pub use gateway::{
 };
 pub use payment::{Payment, PaymentState};
 pub use refund::{PaidTender, RefundOrder, RefundPart, allocate_refund};
+pub use report::{ReportLabels, render_report};
 pub use shift::{ReportKind, Shift, ShiftEvent, ShiftRefund, ShiftReport, ShiftSale, ZCounter};
 pub use tender::{AppliedTender, MAX_TENDERS, Settlement, TenderInput, TenderKind, check_approval, settle};

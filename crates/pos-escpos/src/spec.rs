@@ -1,0 +1,130 @@
+//! A printer named by one string, as a shop writes it in its configuration or on a command line:
+//!
+//! | Spec | Printer |
+//! |---|---|
+//! | `tcp://192.168.0.50:9100`, `192.168.0.50:9100`, `printer.local:9100` | [`TcpPrinter`] |
+//! | `/dev/usb/lp0`, `device:/dev/usb/lp0?status=off` | [`DevicePrinter`] |
+//! | `serial:/dev/rfcomm0`, `serial:/dev/ttyUSB0?baud=19200` | [`DevicePrinter`] |
+//! | `file:/var/spool/pos/receipts.bin` | [`FilePrinter`] |
+//! | `preview`, `-` | [`PreviewPrinter`] on standard output |
+//!
+//! Options after `?`, joined by `&`: `timeout_ms`, `chunk`, `drawer=pin5`, and for devices
+//! `baud` and `status=off` (a link that cannot answer `DLE EOT`).
+
+use std::time::Duration;
+
+use pos_app::ports::Printer;
+
+use crate::{DevicePrinter, FilePrinter, PreviewPrinter, TcpPrinter};
+
+/// A spec that names no printer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("printer `{spec}`: {reason}")]
+pub struct SpecError {
+    /// What was given.
+    pub spec: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// The printer a spec names (see the module's table). Nothing is opened until the first print.
+///
+/// # Errors
+/// [`SpecError`] for an unknown scheme, a missing port, an unknown or bad option.
+pub fn open(spec: &str) -> Result<Box<dyn Printer>, SpecError> {
+    let bad = |reason: &str| SpecError { spec: spec.to_owned(), reason: reason.to_owned() };
+    let (target, query) = spec.split_once('?').unwrap_or((spec, ""));
+    let mut timeout = None;
+    let mut chunk = None;
+    let mut pin5 = false;
+    let mut baud = None;
+    let mut status = true;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').ok_or_else(|| bad(&format!("option `{pair}` has no value")))?;
+        let number = || v.parse::<u64>().map_err(|_| bad(&format!("`{k}` must be a whole number")));
+        match k {
+            "timeout_ms" => timeout = Some(Duration::from_millis(number()?.max(1))),
+            "chunk" => chunk = Some(usize::try_from(number()?.clamp(1, 65_536)).unwrap_or(512)),
+            "drawer" if v == "pin5" || v == "pin2" => pin5 = v == "pin5",
+            "baud" => baud = Some(u32::try_from(number()?).map_err(|_| bad("`baud` is too large"))?),
+            "status" if v == "off" || v == "on" => status = v == "on",
+            _ => return Err(bad(&format!("unknown option `{pair}`"))),
+        }
+    }
+    let device = |path: &str| {
+        let mut p = DevicePrinter::new(path);
+        p.baud = baud;
+        p.status = status;
+        p.drawer_pin5 = pin5;
+        p.timeout = timeout.unwrap_or(p.timeout);
+        p.chunk = chunk.unwrap_or(p.chunk);
+        p
+    };
+    if target == "preview" || target == "-" {
+        return Ok(Box::new(PreviewPrinter::stdout()));
+    }
+    if let Some(path) = target.strip_prefix("file:") {
+        if path.is_empty() {
+            return Err(bad("`file:` needs a path"));
+        }
+        return Ok(Box::new(FilePrinter::new(path)));
+    }
+    if let Some(path) = target.strip_prefix("serial:").or_else(|| target.strip_prefix("device:")) {
+        if !path.starts_with('/') {
+            return Err(bad("a device is an absolute path such as /dev/rfcomm0"));
+        }
+        return Ok(Box::new(device(path)));
+    }
+    if target.starts_with("/dev/") {
+        return Ok(Box::new(device(target)));
+    }
+    let addr = target.strip_prefix("tcp://").unwrap_or(target);
+    let port_ok =
+        addr.rsplit_once(':').is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+    if !port_ok || addr.contains('/') {
+        return Err(bad(
+            "expected tcp://HOST:PORT, HOST:PORT, serial:/dev/..., /dev/..., file:PATH or preview",
+        ));
+    }
+    let mut p = TcpPrinter::new(addr);
+    p.drawer_pin5 = pin5;
+    p.timeout = timeout.unwrap_or(p.timeout);
+    p.chunk = chunk.unwrap_or(p.chunk);
+    Ok(Box::new(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_name_printers_and_bad_ones_say_why() {
+        for ok in [
+            "tcp://192.168.0.50:9100",
+            "192.168.0.50:9100",
+            "[::1]:9100",
+            "printer.local:9100?timeout_ms=2000&chunk=256&drawer=pin5",
+            "/dev/usb/lp0",
+            "device:/dev/usb/lp0?status=off",
+            "serial:/dev/rfcomm0?baud=19200",
+            "file:/tmp/receipts.bin",
+            "preview",
+            "-",
+        ] {
+            assert!(open(ok).is_ok(), "{ok}");
+        }
+        for (bad, says) in [
+            ("192.168.0.50", "expected tcp://"),
+            ("tcp://host:99999", "expected tcp://"),
+            ("http://host:80/print", "expected tcp://"),
+            ("file:", "needs a path"),
+            ("serial:rfcomm0", "absolute path"),
+            ("host:9100?timeout_ms=soon", "whole number"),
+            ("host:9100?colour=red", "unknown option"),
+            ("host:9100?drawer", "no value"),
+        ] {
+            let e = open(bad).err().unwrap_or_else(|| panic!("{bad} is accepted"));
+            assert!(e.to_string().contains(says), "{bad}: {e}");
+        }
+    }
+}
