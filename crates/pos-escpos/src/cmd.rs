@@ -107,24 +107,23 @@ pub fn ean13_check(digits: &[u8; 12]) -> u8 {
     b'0' + u8::try_from((10 - sum % 10) % 10).unwrap_or(0)
 }
 
-/// An EAN-13 barcode of twelve digits (the check digit is added) or of thirteen whose check
-/// digit is right; `None` for anything else.
+/// An EAN-13 barcode of twelve digits, or of thirteen whose check digit is right; `None` for
+/// anything else. The printer is sent the twelve digits and prints the check digit itself (as
+/// python-escpos does; some printers refuse thirteen).
 pub fn ean13(data: &str) -> Option<Vec<u8>> {
     let bytes = data.as_bytes();
     if !bytes.iter().all(u8::is_ascii_digit) {
         return None;
     }
     let first: &[u8; 12] = bytes.get(..12)?.try_into().ok()?;
-    let check = ean13_check(first);
     match bytes.len() {
         12 => {}
-        13 if bytes[12] == check => {}
+        13 if bytes[12] == ean13_check(first) => {}
         _ => return None,
     }
     let mut out = barcode_setup().to_vec();
-    out.extend_from_slice(&[0x1D, 0x6B, 67, 13]);
+    out.extend_from_slice(&[0x1D, 0x6B, 67, 12]);
     out.extend_from_slice(first);
-    out.push(check);
     Some(out)
 }
 
@@ -146,8 +145,12 @@ mod tests {
     #[test]
     fn ean13_adds_or_checks_the_check_digit() {
         // 4006381333931 is a well-known valid EAN-13.
-        assert!(ean13("400638133393").unwrap().ends_with(b"4006381333931"));
-        assert!(ean13("4006381333931").is_some());
+        // What python-escpos 3.1 writes for `barcode("400638133393", "EAN13", height=80,
+        // width=2, pos="BELOW", function_type="B")`, without its `GS f 0` (HRI font A, the
+        // printer's default).
+        let theirs = b"\x1dhP\x1dw\x02\x1dH\x02\x1dkC\x0c400638133393";
+        assert_eq!(ean13("400638133393").unwrap(), theirs);
+        assert_eq!(ean13("4006381333931").unwrap(), theirs);
         assert_eq!(ean13("4006381333932"), None);
         assert_eq!(ean13("T1-000042"), None);
         assert_eq!(ean13("40063813339"), None);

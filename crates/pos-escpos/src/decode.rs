@@ -89,7 +89,12 @@ pub fn describe(command: &[u8]) -> Option<String> {
         }
         (0x1D, 0x6B) => {
             let (kind, data) = match at(2) {
-                67 => ("EAN-13", command.get(4..).unwrap_or_default()),
+                67 => {
+                    let digits = command.get(4..).unwrap_or_default();
+                    let check = <&[u8; 12]>::try_from(digits).ok().map(crate::cmd::ean13_check);
+                    let full: Vec<u8> = digits.iter().copied().chain(check).collect();
+                    return Some(format!("[EAN-13: {}]", String::from_utf8_lossy(&full)));
+                }
                 73 => ("CODE128", command.get(6..).unwrap_or_default()),
                 _ => ("barcode", command.get(3..).unwrap_or_default()),
             };
