@@ -4,7 +4,7 @@
 
 use pos_core::Money;
 use pos_core::money::format_amount;
-use pos_core::receipt::{Width, centre, truncate_to_width, two_columns};
+use pos_core::receipt::{Width, centre, display_width, truncate_to_width, two_columns};
 use serde::{Deserialize, Serialize};
 
 use crate::shift::{ReportKind, ShiftReport};
@@ -266,15 +266,17 @@ pub fn render_report(r: &ShiftReport, width: Width, labels: &ReportLabels, print
         (ReportKind::Z, None) => labels.z_title.clone(),
         (ReportKind::X, _) => labels.x_title.clone(),
     };
+    // The label keeps at least a few columns; the value is cut to what is left.
+    let pair = |label: &str, value: &str| {
+        let room = w.saturating_sub(display_width(label).min(8) + 1);
+        two_columns(label, &truncate_to_width(value, room), w)
+    };
     let mut out = vec![centre(&title, w), rule.clone()];
-    out.push(two_columns(
-        &format!("{} {}", labels.terminal, r.terminal),
-        &format!("{} {}", labels.shift, r.shift),
-        w,
-    ));
-    out.push(two_columns(&labels.printed, printed, w));
-    out.push(two_columns(&labels.sales, &r.sales.to_string(), w));
-    out.push(two_columns(&labels.refunds, &r.refunds.to_string(), w));
+    out.push(pair(&labels.terminal, &r.terminal));
+    out.push(pair(&labels.shift, &r.shift));
+    out.push(pair(&labels.printed, printed));
+    out.push(pair(&labels.sales, &r.sales.to_string()));
+    out.push(pair(&labels.refunds, &r.refunds.to_string()));
     out.push(rule.clone());
     let cash = [
         (&labels.float, &r.float),
@@ -286,10 +288,10 @@ pub fn render_report(r: &ShiftReport, width: Width, labels: &ReportLabels, print
         (&labels.expected, &r.expected_cash),
     ];
     for (label, m) in cash {
-        out.push(two_columns(label, &amt(m), w));
+        out.push(pair(label, &amt(m)));
     }
     if let Some(counted) = &r.counted_cash {
-        out.push(two_columns(&labels.counted, &amt(counted), w));
+        out.push(pair(&labels.counted, &amt(counted)));
     }
     if let Some(diff) = &r.over_short {
         let s = if diff.amount().is_sign_positive() && !diff.is_zero() {
@@ -297,7 +299,7 @@ pub fn render_report(r: &ShiftReport, width: Width, labels: &ReportLabels, print
         } else {
             amt(diff)
         };
-        out.push(two_columns(&labels.over_short, &s, w));
+        out.push(pair(&labels.over_short, &s));
     }
     let mut section = |heading: &str, rows: Vec<(String, &Money)>| {
         if rows.is_empty() {
@@ -306,7 +308,7 @@ pub fn render_report(r: &ShiftReport, width: Width, labels: &ReportLabels, print
         out.push(rule.clone());
         out.push(truncate_to_width(heading, w));
         for (name, m) in rows {
-            out.push(two_columns(&format!("  {name}"), &amt(m), w));
+            out.push(pair(&format!("  {name}"), &amt(m)));
         }
     };
     section(&labels.by_tender, r.by_tender.iter().map(|(k, m)| (labels.tender(*k).to_owned(), m)).collect());
@@ -320,7 +322,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use pos_core::Currency;
-    use pos_core::receipt::display_width;
+    use proptest::prelude::*;
     use rust_decimal::Decimal;
 
     use super::*;
@@ -375,6 +377,32 @@ mod tests {
         assert!(!lines.iter().any(|l| l.starts_with("Ist-Bestand") || l.starts_with("Differenz")));
         assert!(lines.iter().any(|l| l.starts_with("Soll-Bestand") && l.ends_with("135,000")));
         assert!(lines.iter().any(|l| l.starts_with("  Bar ") && l.ends_with("45,000")));
+    }
+
+    proptest! {
+        /// Whatever the names and amounts, no line is wider than the paper.
+        #[test]
+        fn no_line_is_wider_than_the_paper(
+            terminal in "\\PC{0,60}",
+            shift in "[a-f0-9-]{0,60}",
+            category in "\\PC{0,60}",
+            amount in -10_i64.pow(15)..10_i64.pow(15),
+        ) {
+            let mut r = report(ReportKind::Z);
+            let won = |n: i64| Money::new(Decimal::from(n), Currency::KRW);
+            r.terminal = terminal;
+            r.shift = shift;
+            r.expected_cash = won(amount);
+            r.over_short = Some(won(amount));
+            r.by_category.insert(category, won(amount));
+            for width in [Width::Cols32, Width::Cols42, Width::Cols48] {
+                for labels in [ReportLabels::korean(), ReportLabels::german(), ReportLabels::chinese()] {
+                    for l in render_report(&r, width, &labels, "2026-12-07 22:00") {
+                        prop_assert!(display_width(&l) <= width.columns(), "{:?}", l);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

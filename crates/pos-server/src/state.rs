@@ -83,6 +83,84 @@ pub fn words(
     (labels, tender)
 }
 
+/// A store's words on X and Z reports, by its preset.
+pub fn report_words(profile: &StoreProfile) -> pos_payments::ReportLabels {
+    match profile.preset.as_str() {
+        "korea" => pos_payments::ReportLabels::korean(),
+        "germany" => pos_payments::ReportLabels::german(),
+        "china" => pos_payments::ReportLabels::chinese(),
+        _ => pos_payments::ReportLabels::english(),
+    }
+}
+
+/// The word a reprint is marked with, in the store's language.
+pub fn copy_word(profile: &StoreProfile) -> &'static str {
+    match profile.preset.as_str() {
+        "korea" => "사본",
+        "germany" => "KOPIE",
+        "china" => "副本",
+        _ => "COPY",
+    }
+}
+
+/// A document's printer and what to do besides printing, from a request's query.
+#[derive(Debug)]
+pub struct PrinterSetup {
+    /// The printer profile (its width is the text's width too).
+    pub profile: pos_escpos::Profile,
+    /// Copy mark, drawer.
+    pub options: pos_escpos::Options,
+}
+
+/// Checks a print request's query: `format` is one of `formats`; `profile`
+/// one of [`pos_escpos::profile::NAMES`] and only with `escpos`; `width` 32, 42 or 48;
+/// `drawer` only with `escpos`.
+///
+/// # Errors
+/// A 422 naming the field.
+pub fn printer_setup(
+    store: &StoreProfile,
+    formats: &[&str],
+    format: &str,
+    profile: Option<&str>,
+    width: Option<u32>,
+    copy: Option<bool>,
+    drawer: Option<bool>,
+) -> Result<PrinterSetup, crate::error::ApiError> {
+    use crate::error::ApiError;
+    if !formats.contains(&format) {
+        return Err(ApiError::field("format", format!("must be one of {}", formats.join(", "))));
+    }
+    let escpos = format == "escpos";
+    if !escpos && profile.is_some() {
+        return Err(ApiError::field("profile", "is for `format=escpos`"));
+    }
+    if !escpos && drawer.is_some() {
+        return Err(ApiError::field("drawer", "is for `format=escpos`"));
+    }
+    let names = pos_escpos::profile::NAMES.join(", ");
+    let mut printer = match profile {
+        None if escpos => pos_escpos::Profile::hprt_tp808(),
+        None => pos_escpos::Profile { width: pos_core::Width::Cols48, ..pos_escpos::Profile::hprt_tp808() },
+        Some(name) => pos_escpos::Profile::named(name)
+            .ok_or_else(|| ApiError::field("profile", format!("must be one of {names}")))?,
+    };
+    if let Some(w) = width {
+        printer.width = match w {
+            32 => pos_core::Width::Cols32,
+            42 => pos_core::Width::Cols42,
+            48 => pos_core::Width::Cols48,
+            _ => return Err(ApiError::field("width", "must be 32, 42 or 48")),
+        };
+    }
+    let options = pos_escpos::Options {
+        copy: copy.unwrap_or(false).then(|| copy_word(store).to_owned()),
+        open_drawer: drawer.unwrap_or(false),
+        drawer_pin5: false,
+    };
+    Ok(PrinterSetup { profile: printer, options })
+}
+
 /// Shared state.
 pub struct Inner<S: Store> {
     /// The store adapter.

@@ -9,45 +9,13 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
 use pos_app::Store;
 use pos_gateway_sim::SimGateway;
 use pos_server::{AppState, app, demo};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use common::{KEY, call, login, pg};
-
-fn sale(key: &str, lines: &[(&str, u32)], cash: i64) -> Value {
-    let lines: Vec<Value> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, (sku, q))| {
-            json!({"id": i + 1, "sku": sku, "quantity": {"value": q.to_string(), "unit": "each"},
-                   "price_override": null, "discount": null, "embedded_price": null})
-        })
-        .collect();
-    json!({
-        "idempotency_key": key,
-        "terminal": "T1",
-        "cashier": "kim",
-        "location": "seoul-1/floor",
-        "basket": {"lines": lines, "next_id": lines.len() + 1,
-                   "customer": {"member_id": null, "tier": null, "group": null}, "coupons": [], "discount": null},
-        "tenders": [{"kind": "cash", "amount": {"amount": cash.to_string(), "currency": "KRW"}, "reference": null}],
-        "redeem_points": 0,
-        "coupons": [],
-        "at": "2026-11-23T03:00:00Z"
-    })
-}
-
-/// A raw request: status, headers and body text.
-async fn raw(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = app.clone().oneshot(req).await.unwrap();
-    let (status, headers) = (response.status(), response.headers().clone());
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
-}
+use common::{KEY, call, login, pg, raw, sale};
 
 async fn demo_app<S: Store>(store: S) -> Router {
     let state = AppState::new(Arc::new(store), Arc::new(SimGateway::default()), KEY).await.unwrap();

@@ -81,17 +81,25 @@ pub async fn get_sale<S: Store>(
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiptQuery {
-    /// `text` (the default) or `html`.
+    /// `text` (the default), `html`, or `escpos` (the bytes for a receipt printer).
     pub format: Option<String>,
-    /// Paper width in columns for text: 32 (58 mm), 42 or 48 (80 mm, the default).
+    /// Paper width in columns: 32 (58 mm), 42 or 48 (80 mm). For text 48 by default; for
+    /// `escpos`, the profile's.
     pub width: Option<u32>,
+    /// For `escpos`: the printer (`tp808`, the default, `tm-t88`, `mobile-58`, `generic-80`).
+    pub profile: Option<String>,
+    /// A reprint: marked as a copy in the store's language (text and `escpos`).
+    pub copy: Option<bool>,
+    /// For `escpos`: open the cash drawer after it.
+    pub drawer: Option<bool>,
 }
 
-/// A sale's receipt, as text laid out for a receipt printer or as an HTML page (for e-mail and
-/// a browser's print); a reprint is the same receipt.
+/// A sale's receipt, as text laid out for a receipt printer, as an HTML page (for e-mail and
+/// a browser's print), or as ESC/POS bytes for the till to send to its printer (in the code
+/// page of the store's language); a reprint is the same receipt, marked as a copy when asked.
 #[utoipa::path(get, path = "/api/v1/stores/{store}/sales/{receipt}/receipt", tag = "sales",
     params(("store" = String, Path, description = "Store id"), ("receipt" = String, Path, description = "Receipt number"), ReceiptQuery),
-    responses((status = 200, description = "The receipt", content_type = "text/plain"), (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "The receipt", content(("text/plain"), ("text/html"), ("application/octet-stream"))), (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
 pub async fn receipt<S: Store>(
     State(state): State<AppState<S>>,
     Auth(who): Auth,
@@ -99,12 +107,16 @@ pub async fn receipt<S: Store>(
     Query(q): Query<ReceiptQuery>,
 ) -> Result<Response, ApiError> {
     let shop = shop_for(&state, &who, &store, Permission::Sell, "sales").await?;
-    let width = match q.width.unwrap_or(48) {
-        32 => pos_core::Width::Cols32,
-        42 => pos_core::Width::Cols42,
-        48 => pos_core::Width::Cols48,
-        _ => return Err(ApiError::field("width", "must be 32, 42 or 48")),
-    };
+    let format = q.format.as_deref().unwrap_or("text");
+    let printer = crate::state::printer_setup(
+        &shop.profile,
+        &["text", "html", "escpos"],
+        format,
+        q.profile.as_deref(),
+        q.width,
+        q.copy,
+        q.drawer,
+    )?;
     let not_found = || ApiError::not_found(format!("no sale `{receipt}`"));
     let (terminal, number) = pos_app::ports::parse_receipt(&receipt).ok_or_else(not_found)?;
     let sale =
@@ -113,15 +125,23 @@ pub async fn receipt<S: Store>(
     let header = pos_core::StoreHeader { name: shop.profile.name.clone(), lines: Vec::new(), tax_id: None };
     let doc = sale.document.receipt(&receipt, header, shop.settings.store.time_zone, &tender);
     let header = |t: &'static str| [(axum::http::header::CONTENT_TYPE, t)];
-    Ok(match q.format.as_deref().unwrap_or("text") {
+    Ok(match format {
         "text" => {
-            let mut text = pos_core::receipt::render_text(&doc, width, &labels).join("\n");
-            text.push('\n');
-            (header("text/plain; charset=utf-8"), text).into_response()
+            let mut lines = pos_core::receipt::render_text(&doc, printer.profile.width, &labels);
+            if let Some(word) = &printer.options.copy {
+                lines.insert(
+                    0,
+                    pos_core::receipt::centre(&format!("** {word} **"), printer.profile.width.columns()),
+                );
+            }
+            (header("text/plain; charset=utf-8"), lines.join("\n") + "\n").into_response()
         }
         "html" => (header("text/html; charset=utf-8"), pos_core::receipt::render_html(&doc, &labels))
             .into_response(),
-        _ => return Err(ApiError::field("format", "must be `text` or `html`")),
+        _ => {
+            let encoded = pos_escpos::encode_receipt(&doc, &labels, &printer.profile, &printer.options);
+            (header("application/octet-stream"), encoded.bytes).into_response()
+        }
     })
 }
 

@@ -36,17 +36,60 @@ pub async fn open_shift<S: Store>(
     Ok(idempotent(&state, &shop.profile.id, &headers, "shifts", &bytes, run).await)
 }
 
-/// The X report of a terminal's open shift.
+/// How an X report is wanted.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// `json` (the default), `text`, or `escpos` (the bytes for a receipt printer).
+    pub format: Option<String>,
+    /// Paper width in columns: 32 (58 mm), 42 or 48 (80 mm). For text 48 by default; for
+    /// `escpos`, the profile's.
+    pub width: Option<u32>,
+    /// For `escpos`: the printer (`tp808`, the default, `tm-t88`, `mobile-58`, `generic-80`).
+    pub profile: Option<String>,
+}
+
+/// The X report of a terminal's open shift: as JSON, as text laid out for a receipt printer in
+/// the store's language, or as ESC/POS bytes.
 #[utoipa::path(get, path = "/api/v1/stores/{store}/shifts/{terminal}/x-report", tag = "shifts",
-    params(("store" = String, Path, description = "Store id"), ("terminal" = String, Path, description = "Terminal")),
-    responses((status = 200, description = "The X report"), (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json")))]
+    params(("store" = String, Path, description = "Store id"), ("terminal" = String, Path, description = "Terminal"), ReportQuery),
+    responses((status = 200, description = "The X report", content(("application/json"), ("text/plain"), ("application/octet-stream"))), (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
 pub async fn x_report<S: Store>(
     State(state): State<AppState<S>>,
     Auth(who): Auth,
     Path((store, terminal)): Path<(String, String)>,
-) -> Result<Json<pos_payments::ShiftReport>, ApiError> {
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, ApiError> {
     let shop = shop_for(&state, &who, &store, Permission::Shift, "shifts").await?;
-    Ok(Json(shop.shifts.x_report(&terminal).await?))
+    let format = q.format.as_deref().unwrap_or("json");
+    let printer = crate::state::printer_setup(
+        &shop.profile,
+        &["json", "text", "escpos"],
+        format,
+        q.profile.as_deref(),
+        q.width,
+        None,
+        None,
+    )?;
+    if format == "json" && q.width.is_some() {
+        return Err(ApiError::field("width", "is for `format=text` and `format=escpos`"));
+    }
+    let report = shop.shifts.x_report(&terminal).await?;
+    if format == "json" {
+        return Ok(Json(report).into_response());
+    }
+    let labels = crate::state::report_words(&shop.profile);
+    let printed =
+        Utc::now().with_timezone(&shop.settings.store.time_zone).format("%Y-%m-%d %H:%M").to_string();
+    let header = |t: &'static str| [(axum::http::header::CONTENT_TYPE, t)];
+    Ok(if format == "text" {
+        let lines = pos_payments::render_report(&report, printer.profile.width, &labels, &printed);
+        (header("text/plain; charset=utf-8"), lines.join("\n") + "\n").into_response()
+    } else {
+        let encoded =
+            pos_escpos::encode_report(&report, &labels, &printer.profile, &printer.options, &printed);
+        (header("application/octet-stream"), encoded.bytes).into_response()
+    })
 }
 
 /// Cash counted at a close.

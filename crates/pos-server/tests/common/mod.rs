@@ -170,3 +170,44 @@ pub(crate) fn login_tcp(addr: &str, staff: &str, pin: &str, terminal: &str) -> S
     assert_eq!(status, 201, "{body}");
     body["token"].as_str().unwrap().to_owned()
 }
+
+/// A sale at T1 by kim of `lines` (sku, quantity), paid with `cash` won.
+pub(crate) fn sale(key: &str, lines: &[(&str, u32)], cash: i64) -> Value {
+    let lines: Vec<Value> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (sku, q))| {
+            json!({"id": i + 1, "sku": sku, "quantity": {"value": q.to_string(), "unit": "each"},
+                   "price_override": null, "discount": null, "embedded_price": null})
+        })
+        .collect();
+    json!({
+        "idempotency_key": key,
+        "terminal": "T1",
+        "cashier": "kim",
+        "location": "seoul-1/floor",
+        "basket": {"lines": lines, "next_id": lines.len() + 1,
+                   "customer": {"member_id": null, "tier": null, "group": null}, "coupons": [], "discount": null},
+        "tenders": [{"kind": "cash", "amount": {"amount": cash.to_string(), "currency": "KRW"}, "reference": null}],
+        "redeem_points": 0,
+        "coupons": [],
+        "at": "2026-11-23T03:00:00Z"
+    })
+}
+
+/// A raw request: status, headers and body bytes.
+pub(crate) async fn raw_bytes(
+    app: &Router,
+    req: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let response = app.clone().oneshot(req).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, bytes.to_vec())
+}
+
+/// A raw request: status, headers and body text.
+pub(crate) async fn raw(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let (status, headers, bytes) = raw_bytes(app, req).await;
+    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+}
