@@ -66,7 +66,9 @@ impl Link<'_> {
     }
 
     /// The state from `DLE EOT 1` (offline: bit 3), `2` (cover open: bit 2; stopped for paper:
-    /// bit 5) and `4` (paper near its end: bits 2-3; paper out: bits 5-6).
+    /// bit 5), `3` (cutter error: bit 3; unrecoverable error: bit 5; automatically recoverable
+    /// error, such as a hot head: bit 6) and `4` (paper near its end: bits 2-3; paper out: bits
+    /// 5-6).
     pub(crate) async fn status<R, W>(&self, r: &mut R, w: &mut W) -> Result<PrinterStatus, PrinterError>
     where
         R: AsyncRead + Unpin,
@@ -74,12 +76,15 @@ impl Link<'_> {
     {
         let printer = self.ask(r, w, 1).await?;
         let offline = self.ask(r, w, 2).await?;
+        let error = self.ask(r, w, 3).await?;
         let paper = self.ask(r, w, 4).await?;
         Ok(PrinterStatus {
             paper_out: paper & 0x60 != 0 || offline & 0x20 != 0,
             paper_low: paper & 0x0C != 0,
             cover_open: offline & 0x04 != 0,
             offline: printer & 0x08 != 0,
+            cutter_jam: error & 0x08 != 0,
+            fault: error & 0x60 != 0,
         })
     }
 
@@ -90,6 +95,10 @@ impl Link<'_> {
             Err(PrinterError::PaperOut { addr })
         } else if status.cover_open {
             Err(PrinterError::CoverOpen { addr })
+        } else if status.cutter_jam {
+            Err(PrinterError::CutterJam { addr })
+        } else if status.fault {
+            Err(PrinterError::Fault { addr })
         } else if status.offline {
             Err(PrinterError::Offline { addr })
         } else {

@@ -1,7 +1,8 @@
 //! The TCP transport against a fake printer on loopback that records what it is sent and answers
 //! `DLE EOT` as a printer does: a 400-line receipt arrives intact through a printer that reads
-//! 64 bytes at a time; paper out, an open cover, a printer that never reads, one that closes
-//! mid-receipt and a refused connection each give their typed error within the timeout.
+//! 64 bytes at a time; paper out, an open cover, a jammed cutter, a hot head, a printer that
+//! never reads, one that closes mid-receipt and a refused connection each give their typed
+//! error within the timeout.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -60,6 +61,19 @@ async fn each_failure_is_its_typed_error_within_the_timeout() {
         printer(&addr).print(&doc.bytes).await.unwrap_err(),
         PrinterError::CoverOpen { addr: addr.clone() }
     );
+
+    let (addr, _) = fake(Mode::CutterJam).await;
+    assert_eq!(
+        printer(&addr).print(&doc.bytes).await.unwrap_err(),
+        PrinterError::CutterJam { addr: addr.clone() }
+    );
+    let (addr, _) = fake(Mode::HotHead).await;
+    assert_eq!(
+        printer(&addr).print(&doc.bytes).await.unwrap_err(),
+        PrinterError::Fault { addr: addr.clone() }
+    );
+    let status = printer(&addr).status().await.unwrap();
+    assert!(status.fault && !status.ready(), "{status:?}");
 
     let (addr, _) = fake(Mode::NeverReads).await;
     let e = printer(&addr).print(&doc.bytes).await.unwrap_err();

@@ -12,14 +12,18 @@ pub struct PrinterStatus {
     pub paper_low: bool,
     /// The cover is open.
     pub cover_open: bool,
-    /// Offline for another reason (an error, the feed button held).
+    /// Offline for another reason (the feed button held, waiting for recovery).
     pub offline: bool,
+    /// The cutter is jammed or failed.
+    pub cutter_jam: bool,
+    /// Another error the printer reports (its head too hot, a fault it cannot recover from).
+    pub fault: bool,
 }
 
 impl PrinterStatus {
     /// Whether it can print now.
     pub fn ready(&self) -> bool {
-        !(self.paper_out || self.cover_open || self.offline)
+        !(self.paper_out || self.cover_open || self.offline || self.cutter_jam || self.fault)
     }
 }
 
@@ -68,6 +72,18 @@ pub enum PrinterError {
     /// Offline for another reason.
     #[error("printer {addr} is offline")]
     Offline {
+        /// Where.
+        addr: String,
+    },
+    /// The cutter is jammed.
+    #[error("printer {addr} has a jammed cutter: open the cover and clear it")]
+    CutterJam {
+        /// Where.
+        addr: String,
+    },
+    /// Another error the printer reports.
+    #[error("printer {addr} reports an error (head too hot or a fault): switch it off and on")]
+    Fault {
         /// Where.
         addr: String,
     },

@@ -17,6 +17,8 @@ pub(crate) enum Mode {
     Ready,
     PaperOut,
     CoverOpen,
+    CutterJam,
+    HotHead,
     NeverReads,
     ClosesAfter(usize),
 }
@@ -54,6 +56,8 @@ where
                 let answer = match (mode, which) {
                     (Mode::PaperOut, 4) => 0x72,
                     (Mode::CoverOpen, 2) => 0x16,
+                    (Mode::CutterJam, 3) => 0x1A,
+                    (Mode::HotHead, 3) => 0x52,
                     _ => 0x12,
                 };
                 if w.write_all(&[answer]).await.is_err() {
