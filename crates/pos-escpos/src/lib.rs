@@ -166,10 +166,31 @@ struct Doc {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Style {
     Plain,
-    /// Bold.
-    Strong,
-    /// Bold, double height.
+    /// Bold, double height: the store's name, a report's title, a receipt's total.
     Title,
+    /// Underlined: a report's section heading.
+    Heading,
+    /// Bold, double width and height: a reprint's mark (short, centred).
+    Banner,
+}
+
+impl Style {
+    fn on(self) -> Vec<u8> {
+        match self {
+            Style::Plain => Vec::new(),
+            Style::Title => [cmd::bold(true), cmd::size(cmd::DOUBLE_HEIGHT)].concat(),
+            Style::Heading => cmd::underline(1).to_vec(),
+            Style::Banner => [cmd::bold(true), cmd::size(cmd::DOUBLE_HEIGHT | cmd::DOUBLE_WIDTH)].concat(),
+        }
+    }
+
+    fn off(self) -> Vec<u8> {
+        match self {
+            Style::Plain => Vec::new(),
+            Style::Title | Style::Banner => [cmd::size(0), cmd::bold(false)].concat(),
+            Style::Heading => cmd::underline(0).to_vec(),
+        }
+    }
 }
 
 impl Doc {
@@ -183,25 +204,15 @@ impl Doc {
     }
 
     fn line(&mut self, text: &str, style: Style) {
-        if style != Style::Plain {
-            self.out.extend_from_slice(&cmd::bold(true));
-        }
-        if style == Style::Title {
-            self.out.extend_from_slice(&cmd::size(cmd::DOUBLE_HEIGHT));
-        }
+        self.out.extend(style.on());
         self.out.extend(encode_text(text, self.script, &mut self.replaced));
-        if style == Style::Title {
-            self.out.extend_from_slice(&cmd::size(0));
-        }
-        if style != Style::Plain {
-            self.out.extend_from_slice(&cmd::bold(false));
-        }
+        self.out.extend(style.off());
         self.out.push(cmd::LF);
     }
 
     fn copy_mark(&mut self, word: &str) {
         self.out.extend_from_slice(&cmd::align(Align::Centre));
-        self.line(&format!("** {word} **"), Style::Strong);
+        self.line(&format!("** {word} **"), Style::Banner);
         self.out.extend_from_slice(&cmd::align(Align::Left));
     }
 
@@ -225,7 +236,8 @@ fn script_for(currency: pos_core::Currency, profile: &Profile) -> Script {
 
 /// The receipt as printer bytes for `profile`: the lines of
 /// [`render_text`](pos_core::receipt::render_text) at the profile's width, the first (the
-/// store's name) in bold double height and the total in bold; then its code: a QR code where
+/// store's name) and the total in bold double height, a reprint's mark in double width; then
+/// its code: a QR code where
 /// the profile prints them, an EAN-13 barcode when the payload is 12 or 13 digits with a right
 /// check digit, CODE128 otherwise.
 pub fn encode_receipt(receipt: &Receipt, labels: &Labels, profile: &Profile, options: &Options) -> Encoded {
@@ -235,13 +247,8 @@ pub fn encode_receipt(receipt: &Receipt, labels: &Labels, profile: &Profile, opt
     }
     let lines = render_text(receipt, profile.width, labels);
     for (i, line) in lines.iter().enumerate() {
-        let style = if i == 0 {
-            Style::Title
-        } else if line.starts_with(labels.total.as_str()) {
-            Style::Strong
-        } else {
-            Style::Plain
-        };
+        let style =
+            if i == 0 || line.starts_with(labels.total.as_str()) { Style::Title } else { Style::Plain };
         doc.line(line, style);
     }
     if let Some((kind, payload)) = &receipt.code {
@@ -257,8 +264,8 @@ pub fn encode_receipt(receipt: &Receipt, labels: &Labels, profile: &Profile, opt
 }
 
 /// An X or Z report as printer bytes for `profile`: the lines of
-/// [`render_report`](pos_payments::render_report), the title in bold double height, then a
-/// cut. `printed` is the local time of printing as it should appear. A Z report printed again
+/// [`render_report`](pos_payments::render_report), the title in bold double height, the
+/// section headings underlined, then a cut. `printed` is the local time of printing as it should appear. A Z report printed again
 /// carries the copy mark of `options`; the drawer opens only when asked.
 pub fn encode_report(
     report: &ShiftReport,
@@ -271,8 +278,16 @@ pub fn encode_report(
     if let Some(word) = &options.copy {
         doc.copy_mark(word);
     }
+    let headings = [&labels.by_tender, &labels.by_tax, &labels.by_category];
     for (i, line) in render_report(report, profile.width, labels, printed).iter().enumerate() {
-        doc.line(line, if i == 0 { Style::Title } else { Style::Plain });
+        let style = if i == 0 {
+            Style::Title
+        } else if headings.iter().any(|h| h.starts_with(line.as_str()) && !line.is_empty()) {
+            Style::Heading
+        } else {
+            Style::Plain
+        };
+        doc.line(line, style);
     }
     doc.finish(profile, options)
 }
