@@ -4,9 +4,9 @@
 //!
 //! - [`encode_receipt`]: a [`pos_core::Receipt`] as printer bytes: the text laid out by
 //!   [`pos_core::receipt::render_text`] (the same layout as the text receipt, not a second copy)
-//!   in the code page the language needs, the store's name in bold double height, the total in
-//!   bold, a QR code, an EAN-13 or a CODE128 barcode, a cut after a feed, the drawer's pulse,
-//!   and `** COPY **` on a reprint.
+//!   in the code page the language needs, the store's name and the total in bold double
+//!   height, a QR code, an EAN-13 or a CODE128 barcode, a cut after a feed, the drawer's pulse,
+//!   and a copy mark (`** 사본 **`, `** KOPIE **`) on a reprint.
 //! - [`encode_report`]: an X or Z report ([`pos_payments::ShiftReport`]) the same way, laid out
 //!   by [`pos_payments::render_report`].
 //! - [`Profile`]: what differs between printers (paper and columns, font, double-byte fonts, QR,
