@@ -152,7 +152,8 @@ pub struct SaleDocument {
 impl SaleDocument {
     /// The receipt of this sale, numbered `number`, its time shown in `tz`, each payment named
     /// by `tender` (the store's words for cash, card, ...) with a card's brand and last digits.
-    /// The same sale gives the same receipt, so a reprint matches the first print.
+    /// The same sale gives the same receipt, so a reprint matches the first print. Its code is
+    /// the receipt number as a barcode, for a return to scan.
     pub fn receipt(
         &self,
         number: &str,
@@ -183,7 +184,10 @@ impl SaleDocument {
             }
             receipt = receipt.with_tender(&label, p.amount);
         }
-        receipt.with_change(self.settlement.change)
+        let mut receipt = receipt.with_change(self.settlement.change);
+        // The receipt number as a barcode: a return scans it to find the sale.
+        receipt.code = Some((pos_core::receipt::CodeKind::Barcode, number.to_owned()));
+        receipt
     }
 
     /// The amount due.

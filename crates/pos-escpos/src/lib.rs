@@ -235,7 +235,7 @@ fn script_for(currency: pos_core::Currency, profile: &Profile) -> Script {
 }
 
 /// The receipt as printer bytes for `profile`: the lines of
-/// [`render_text`](pos_core::receipt::render_text) at the profile's width, the first (the
+/// [`render_text`] at the profile's width, the first (the
 /// store's name) and the total in bold double height, a reprint's mark in double width; then
 /// its code: a QR code where
 /// the profile prints them, an EAN-13 barcode when the payload is 12 or 13 digits with a right
@@ -264,7 +264,7 @@ pub fn encode_receipt(receipt: &Receipt, labels: &Labels, profile: &Profile, opt
 }
 
 /// An X or Z report as printer bytes for `profile`: the lines of
-/// [`render_report`](pos_payments::render_report), the title in bold double height, the
+/// [`render_report`], the title in bold double height, the
 /// section headings underlined, then a cut. `printed` is the local time of printing as it should appear. A Z report printed again
 /// carries the copy mark of `options`; the drawer opens only when asked.
 pub fn encode_report(

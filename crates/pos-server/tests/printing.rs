@@ -56,6 +56,7 @@ async fn printing(app: Router) {
     assert_eq!(printed[0].trim(), "** 사본 **", "{printed:#?}");
     assert!(printed.iter().any(|l| l.contains(&receipt)), "{printed:#?}");
     assert!(printed.iter().any(|l| l.starts_with("합계")), "{printed:#?}");
+    assert!(printed.contains(&format!("[CODE128: {receipt}]")), "a return scans it: {printed:#?}");
     assert!(printed.iter().all(|l| l.starts_with('[') || pos_core::receipt::display_width(l) <= 32));
     assert!(!bytes.ends_with(&[0x1B, 0x70, 0, 50, 50]), "no drawer unless asked");
     let (_, _, with_drawer) = raw_bytes(&app, get(&uri("format=escpos&drawer=true"), &kim)).await;
