@@ -4,31 +4,21 @@
 //! never reads, one that closes mid-receipt and a refused connection each give their typed
 //! error within the timeout.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Mode, long_receipt, serve};
+use common::long_receipt;
 use pos_app::ports::{Printer, PrinterError};
 use pos_core::receipt::Labels;
 use pos_escpos::{Options, Profile, TcpPrinter, encode_receipt};
-use tokio::net::TcpListener;
+use pos_testkit::printer::{FakePrinter, PrinterMode as Mode};
+
+/// A fake printer on a loopback port: its address and what it printed.
+async fn fake(mode: Mode) -> (String, FakePrinter) {
+    let printer = FakePrinter::start(mode).await;
+    (printer.addr.clone(), printer)
+}
 
 mod common;
-
-/// A fake printer on a loopback port: the bytes it took (without the status requests).
-async fn fake(mode: Mode) -> (String, Arc<Mutex<Vec<u8>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let got: Arc<Mutex<Vec<u8>>> = Arc::default();
-    let record = got.clone();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let (r, w) = stream.into_split();
-            tokio::spawn(serve(r, w, mode, record.clone()));
-        }
-    });
-    (addr, got)
-}
 
 fn printer(addr: &str) -> TcpPrinter {
     TcpPrinter { timeout: Duration::from_millis(800), ..TcpPrinter::new(addr) }
@@ -41,7 +31,7 @@ async fn a_400_line_receipt_arrives_intact() {
         encode_receipt(&long_receipt(400), &Labels::korean(), &Profile::hprt_tp808(), &Options::default());
     assert!(doc.bytes.len() > 20_000, "{} bytes", doc.bytes.len());
     printer(&addr).print(&doc.bytes).await.unwrap();
-    assert_eq!(*got.lock().unwrap(), doc.bytes, "every byte, in order");
+    assert_eq!(got.printed(), doc.bytes, "every byte, in order");
     assert!(printer(&addr).status().await.unwrap().ready());
 }
 
@@ -53,7 +43,7 @@ async fn each_failure_is_its_typed_error_within_the_timeout() {
     let (addr, got) = fake(Mode::PaperOut).await;
     let e = printer(&addr).print(&doc.bytes).await.unwrap_err();
     assert_eq!(e, PrinterError::PaperOut { addr: addr.clone() });
-    assert!(got.lock().unwrap().is_empty(), "nothing printed without paper");
+    assert!(got.printed().is_empty(), "nothing printed without paper");
     assert!(!printer(&addr).status().await.unwrap().ready());
 
     let (addr, _) = fake(Mode::CoverOpen).await;

@@ -9,10 +9,11 @@ use std::os::fd::OwnedFd;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Mode, long_receipt, serve};
+use common::long_receipt;
 use pos_app::ports::{Printer, PrinterError};
 use pos_core::receipt::Labels;
 use pos_escpos::{DevicePrinter, FilePrinter, Options, PreviewPrinter, Profile, encode_receipt};
+use pos_testkit::printer::{PrinterMode as Mode, Shared, serve};
 use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 use tokio::net::unix::pipe;
 
@@ -20,7 +21,7 @@ mod common;
 
 /// A pseudo-terminal with the fake printer on its master side: the slave's path, what the fake
 /// printed, and a slave descriptor kept open so the master never sees a hang-up between prints.
-fn pty_printer(mode: Mode) -> (String, Arc<Mutex<Vec<u8>>>, OwnedFd) {
+fn pty_printer(mode: Mode) -> (String, Shared, OwnedFd) {
     let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
     grantpt(&master).unwrap();
     unlockpt(&master).unwrap();
@@ -35,8 +36,8 @@ fn pty_printer(mode: Mode) -> (String, Arc<Mutex<Vec<u8>>>, OwnedFd) {
     let reader = master.try_clone().unwrap();
     let r = pipe::Receiver::from_owned_fd_unchecked(reader).unwrap();
     let w = pipe::Sender::from_owned_fd_unchecked(master).unwrap();
-    let got: Arc<Mutex<Vec<u8>>> = Arc::default();
-    tokio::spawn(serve(r, w, mode, got.clone()));
+    let got = Shared::new(mode);
+    tokio::spawn(serve(r, w, got.clone()));
     (path, got, keep)
 }
 
@@ -55,18 +56,18 @@ async fn a_serial_printer_gets_every_byte_raw_and_reports_its_state() {
     let printer = device(&path);
     assert!(printer.status().await.unwrap().ready());
     printer.print(&doc).await.unwrap();
-    let printed = got.lock().unwrap().clone();
+    let printed = got.printed();
     assert_eq!(printed.len(), doc.len(), "no LF became CR LF, nothing was echoed");
     assert_eq!(printed, doc, "every byte, in order");
     printer.open_drawer().await.unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert!(got.lock().unwrap().ends_with(&[0x1B, 0x70, 0, 50, 50]));
+    assert!(got.printed().ends_with(&[0x1B, 0x70, 0, 50, 50]));
 
     // Named by a spec, as a shop configures it.
     let (path, got, _keep) = pty_printer(Mode::Ready);
     let spec = format!("serial:{path}?baud=19200&timeout_ms=800");
     pos_escpos::open(&spec).unwrap().print(b"\x1b@Hallo\n").await.unwrap();
-    assert_eq!(*got.lock().unwrap(), b"\x1b@Hallo\n");
+    assert_eq!(got.printed(), b"\x1b@Hallo\n");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,7 +76,7 @@ async fn each_device_failure_is_its_typed_error_within_the_timeout() {
     let started = Instant::now();
     let (path, got, _keep) = pty_printer(Mode::PaperOut);
     assert_eq!(device(&path).print(&doc).await.unwrap_err(), PrinterError::PaperOut { addr: path.clone() });
-    assert!(got.lock().unwrap().is_empty(), "nothing printed without paper");
+    assert!(got.printed().is_empty(), "nothing printed without paper");
 
     let (path, _, _keep) = pty_printer(Mode::CoverOpen);
     assert_eq!(device(&path).print(&doc).await.unwrap_err(), PrinterError::CoverOpen { addr: path.clone() });

@@ -11,6 +11,7 @@ pub mod fixtures;
 pub mod gateway;
 pub mod inspect;
 pub mod memory;
+pub mod printer;
 
 pub use gateway::{FakeGateway, Script};
 pub use inspect::Inspect;
