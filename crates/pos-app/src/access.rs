@@ -369,7 +369,7 @@ mod tests {
     #[test]
     fn a_cashier_logs_in_at_a_registered_terminal() {
         let mut store = crate::ports::StoreProfile::new("s", "가게", "korea");
-        store.terminals.push(crate::ports::TerminalProfile { id: "T1".into(), name: "카운터 1".into() });
+        store.terminals.push(crate::ports::TerminalProfile::new("T1", "카운터 1"));
         assert!(login_terminal(Role::Cashier, Some("T1"), &store).is_ok());
         let field = |r: Result<(), crate::AppError>| match r {
             Err(crate::AppError::InvalidField { field, reason }) => (field, reason),

@@ -71,10 +71,7 @@ pub async fn seed<S: Store>(state: &AppState<S>) -> Result<bool, ApiError> {
         Err(_) => StoreProfile::new(DEMO_STORE, "강남역점", "korea"),
     };
     if profile.terminals.is_empty() {
-        profile.terminals = DEMO_TERMINALS
-            .iter()
-            .map(|(id, name)| TerminalProfile { id: (*id).to_owned(), name: (*name).to_owned() })
-            .collect();
+        profile.terminals = DEMO_TERMINALS.iter().map(|(id, name)| TerminalProfile::new(id, name)).collect();
     }
     let shop = state.open_shop(profile).await?;
     let id = shop.profile.id.clone();

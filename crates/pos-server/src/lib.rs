@@ -99,6 +99,10 @@ use crate::error::ApiError;
         api::import,
         api::import_job,
         api::export,
+        api::print_receipt,
+        api::print_x_report,
+        api::open_drawer,
+        api::printer_state,
     ),
     components(schemas(error::Problem))
 )]
@@ -238,6 +242,10 @@ pub fn app<S: Store>(state: AppState<S>) -> Router {
     let api = Router::new()
         .route(store, get(api::get_store::<S>))
         .route(&format!("{store}/terminals/{{id}}"), put(api::put_terminal::<S>))
+        .route(&format!("{store}/terminals/{{id}}/drawer"), post(api::open_drawer::<S>))
+        .route(&format!("{store}/terminals/{{id}}/printer"), get(api::printer_state::<S>))
+        .route(&format!("{store}/sales/{{receipt}}/print"), post(api::print_receipt::<S>))
+        .route(&format!("{store}/shifts/{{terminal}}/x-report/print"), post(api::print_x_report::<S>))
         .route("/api/v1/stores", post(api::create_store::<S>))
         .route(&format!("{store}/sessions"), post(api::login::<S>))
         .route(&format!("{store}/staff"), post(api::put_staff::<S>).get(api::list_staff::<S>))

@@ -177,6 +177,8 @@ pub struct Inner<S: Store> {
     pub instance: String,
     /// The CSV imports of this process.
     pub imports: crate::api::ImportJobs,
+    /// Prints to one printer wait for the one before.
+    pub printers: crate::api::PrintQueues,
 }
 
 /// What the handlers share (cheap to clone).
@@ -207,6 +209,7 @@ impl<S: Store> AppState<S> {
                 logins: crate::auth::LoginLimiter::default(),
                 instance: crate::auth::random_secret(),
                 imports: crate::api::ImportJobs::default(),
+                printers: crate::api::PrintQueues::default(),
             }),
         };
         for profile in state.inner.store.stores().await? {

@@ -92,6 +92,9 @@ fn writes() -> Vec<(&'static str, String, Option<Value>, Permission)> {
             Permission::Void,
         ),
         ("POST", format!("{s}/parked"), Some(json!({"terminal": "T1", "basket": basket})), Permission::Sell),
+        ("POST", format!("{s}/sales/T1-000001/print"), Some(json!({"terminal": "T1"})), Permission::Sell),
+        ("POST", format!("{s}/terminals/T1/drawer"), None, Permission::Shift),
+        ("POST", format!("{s}/shifts/T1/x-report/print"), None, Permission::Shift),
         ("POST", format!("{s}/parked/{}/recall", uuid::Uuid::now_v7()), None, Permission::Sell),
         (
             "POST",

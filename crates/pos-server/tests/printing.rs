@@ -126,3 +126,232 @@ async fn printing_on_postgres() {
     let Some(store) = pg().await else { return };
     printing(demo_app(store).await).await;
 }
+
+/// The server printing on a terminal's network printer (a fake one on loopback): registered
+/// with the terminal, a receipt, a reprint with the drawer, the X report, the drawer alone
+/// (audited), the printer's state; paper out and an unreachable printer as 503s naming the
+/// printer; two prints at once come out one after the other, never interleaved.
+async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
+    use pos_testkit::printer::{FakePrinter, PrinterMode};
+    let app = app(state.clone());
+    let admin = login(&app, "admin", "1234").await;
+    let kim = login(&app, "kim", "3456").await;
+    let s = "/api/v1/stores/seoul-1";
+    let fake = FakePrinter::start(PrinterMode::Ready).await;
+    let put = |printer: serde_json::Value| json!({"name": "카운터 1", "printer": printer});
+    for (printer, field) in [
+        (json!({"address": "printer.local"}), "printer.address"),
+        (json!({"address": "http://printer.local:80/print"}), "printer.address"),
+        (json!({"address": "10.0.0.9:0"}), "printer.address"),
+        (json!({"address": fake.addr, "profile": "tm-t20"}), "printer.profile"),
+    ] {
+        let (status, problem) =
+            call(&app, "PUT", &format!("{s}/terminals/T1"), Some(&admin), None, Some(put(printer))).await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+            "{problem}"
+        );
+    }
+    let (status, view) = call(
+        &app,
+        "PUT",
+        &format!("{s}/terminals/T1"),
+        Some(&admin),
+        None,
+        Some(put(json!({"address": format!("tcp://{}", fake.addr), "profile": "mobile-58"}))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    assert_eq!(view["terminals"][0]["printer"]["address"], fake.addr.as_str(), "{view}");
+
+    let (status, done) = call(
+        &app,
+        "POST",
+        &format!("{s}/sales"),
+        Some(&kim),
+        Some("sp-1"),
+        Some(sale("sp-1", &[("0002", 1)], 5_000)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{done}");
+    let receipt = done["receipt"].as_str().unwrap().to_owned();
+    // The session's terminal prints it.
+    let (status, printed) =
+        call(&app, "POST", &format!("{s}/sales/{receipt}/print"), Some(&kim), None, Some(json!({}))).await;
+    assert_eq!(status, StatusCode::OK, "{printed}");
+    let (_, _, expected) =
+        raw_bytes(&app, get(&format!("{s}/sales/{receipt}/receipt?format=escpos&profile=mobile-58"), &kim))
+            .await;
+    assert_eq!(fake.printed(), expected, "the printer got the receipt's bytes");
+    assert_eq!(printed["bytes"], expected.len());
+    // A reprint with the drawer.
+    let (status, _) = call(
+        &app,
+        "POST",
+        &format!("{s}/sales/{receipt}/print"),
+        Some(&kim),
+        None,
+        Some(json!({"copy": true, "drawer": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let reprint = pos_escpos::decode::printed(&fake.printed()[expected.len()..]);
+    assert_eq!(reprint[0].trim(), "** 사본 **", "{reprint:#?}");
+    // A 58 mm mobile printer has no drawer port: nothing is pulsed, and the drawer alone is a 409.
+    assert!(!reprint.iter().any(|l| l.starts_with("[drawer")), "{reprint:#?}");
+    let (status, problem) =
+        call(&app, "POST", &format!("{s}/terminals/T1/drawer"), Some(&kim), None, None).await;
+    assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("no_drawer")), "{problem}");
+    let (status, _) = call(
+        &app,
+        "PUT",
+        &format!("{s}/terminals/T1"),
+        Some(&admin),
+        None,
+        Some(put(json!({"address": fake.addr}))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let log_before =
+        state.inner.store.access_log(&pos_core::StoreId("seoul-1".into()), 100_000).await.unwrap();
+    let (status, _) = call(&app, "POST", &format!("{s}/terminals/T1/drawer"), Some(&kim), None, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(fake.printed().ends_with(&[0x1B, 0x70, 0, 50, 50]), "the drawer's pulse");
+    let log = state.inner.store.access_log(&pos_core::StoreId("seoul-1".into()), 100_000).await.unwrap();
+    let opened: Vec<_> = log.iter().filter(|r| r.action == "drawer" && r.actor == "kim").collect();
+    assert_eq!(
+        opened.len(),
+        log_before.iter().filter(|r| r.action == "drawer" && r.actor == "kim").count() + 1
+    );
+
+    // The X report on paper.
+    let (status, _) = call(
+        &app,
+        "POST",
+        &format!("{s}/shifts"),
+        Some(&kim),
+        Some("sh-sp"),
+        Some(json!({"terminal": "T1", "float": "50000"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let before = fake.printed().len();
+    let (status, printed) =
+        call(&app, "POST", &format!("{s}/shifts/T1/x-report/print"), Some(&kim), None, None).await;
+    assert_eq!(status, StatusCode::OK, "{printed}");
+    let x = pos_escpos::decode::printed(&fake.printed()[before..]);
+    assert_eq!(x[0].trim(), "중간정산 (X)", "{x:#?}");
+
+    // Two prints at once: one after the other on the paper.
+    let before = fake.printed().len();
+    let (uri1, uri2) = (format!("{s}/sales/{receipt}/print"), format!("{s}/shifts/T1/x-report/print"));
+    let one = call(&app, "POST", &uri1, Some(&kim), None, Some(json!({"copy": true})));
+    let two = call(&app, "POST", &uri2, Some(&kim), None, None);
+    let ((s1, p1), (s2, p2)) = tokio::join!(one, two);
+    assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK), "{p1} {p2}");
+    let both = fake.printed()[before..].to_vec();
+    let (n1, n2) = (p1["bytes"].as_u64().unwrap() as usize, p2["bytes"].as_u64().unwrap() as usize);
+    assert_eq!(both.len(), n1 + n2);
+    let (_, _, copy) =
+        raw_bytes(&app, get(&format!("{s}/sales/{receipt}/receipt?format=escpos&copy=true"), &kim)).await;
+    assert_eq!(copy.len(), n1);
+    let report = if both.starts_with(&copy) { &both[n1..] } else { &both[..n2] };
+    assert!(both.starts_with(&copy) || both.ends_with(&copy), "the receipt whole, not interleaved");
+    assert_eq!(pos_escpos::decode::printed(report)[0].trim(), "중간정산 (X)", "the report whole");
+
+    // The printer's state; paper out refuses, naming the printer; nothing more is printed.
+    let (status, st) = call(&app, "GET", &format!("{s}/terminals/T1/printer"), Some(&kim), None, None).await;
+    assert_eq!((status, st["ready"].as_bool()), (StatusCode::OK, Some(true)), "{st}");
+    fake.set_mode(PrinterMode::PaperOut);
+    let (status, st) = call(&app, "GET", &format!("{s}/terminals/T1/printer"), Some(&kim), None, None).await;
+    assert_eq!(
+        (status, st["paper_out"].as_bool(), st["ready"].as_bool()),
+        (StatusCode::OK, Some(true), Some(false))
+    );
+    let before = fake.printed().len();
+    let (status, problem) = call(
+        &app,
+        "POST",
+        &format!("{s}/sales/{receipt}/print"),
+        Some(&kim),
+        None,
+        Some(json!({"copy": true})),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("printer_paper_out"))
+    );
+    assert!(problem["detail"].as_str().unwrap().contains(&fake.addr), "{problem}");
+    assert_eq!(fake.printed().len(), before);
+
+    // A terminal without a printer, one that is not there, a printer that is not there.
+    let (status, problem) = call(
+        &app,
+        "POST",
+        &format!("{s}/sales/{receipt}/print"),
+        Some(&kim),
+        None,
+        Some(json!({"terminal": "T2"})),
+    )
+    .await;
+    assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("no_printer")), "{problem}");
+    let (status, _) = call(&app, "GET", &format!("{s}/terminals/T9/printer"), Some(&kim), None, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let gone = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
+    let (status, _) = call(
+        &app,
+        "PUT",
+        &format!("{s}/terminals/T2"),
+        Some(&admin),
+        None,
+        Some(json!({"name": "카운터 2", "printer": {"address": gone}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, problem) = call(
+        &app,
+        "POST",
+        &format!("{s}/sales/{receipt}/print"),
+        Some(&kim),
+        None,
+        Some(json!({"terminal": "T2"})),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("printer_unreachable"))
+    );
+    // Without the printer, T2 has none again.
+    let (status, view) = call(
+        &app,
+        "PUT",
+        &format!("{s}/terminals/T2"),
+        Some(&admin),
+        None,
+        Some(json!({"name": "카운터 2"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(view["terminals"][1].get("printer").is_none(), "{view}");
+}
+
+async fn state_of<S: pos_app::Store>(store: S) -> AppState<S> {
+    let state = AppState::new(Arc::new(store), Arc::new(SimGateway::default()), KEY).await.unwrap();
+    assert!(demo::seed(&state).await.unwrap());
+    state
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_prints_on_sqlite() {
+    let (store, dir) = common::sqlite().await;
+    server_prints(state_of(store).await).await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_prints_on_postgres() {
+    let Some(store) = pg().await else { return };
+    server_prints(state_of(store).await).await;
+}

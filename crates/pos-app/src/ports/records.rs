@@ -636,6 +636,29 @@ pub struct TerminalProfile {
     pub id: String,
     /// What it is called in the shop (`카운터 1`).
     pub name: String,
+    /// Its receipt printer, when the server prints for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub printer: Option<TerminalPrinter>,
+}
+
+impl TerminalProfile {
+    /// A terminal without a printer the server prints on.
+    pub fn new(id: &str, name: &str) -> Self {
+        TerminalProfile { id: id.to_owned(), name: name.to_owned(), printer: None }
+    }
+}
+
+/// A terminal's network receipt printer, which the server prints on for it (a till in a
+/// browser cannot reach a printer's port itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TerminalPrinter {
+    /// `host:port` (port 9100 for most printers).
+    pub address: String,
+    /// The printer's profile by name (`tp808`, `tm-t88`, `mobile-58`, `generic-80`).
+    pub profile: String,
+    /// The cash drawer hangs on pin 5 rather than pin 2.
+    #[serde(default)]
+    pub drawer_pin5: bool,
 }
 
 /// The response of an idempotent request, as first given, or the mark of a request still

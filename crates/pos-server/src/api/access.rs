@@ -234,6 +234,52 @@ pub struct TerminalView {
     pub id: String,
     /// Name in the shop.
     pub name: String,
+    /// The network printer the server prints on for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub printer: Option<PrinterConfig>,
+}
+
+/// A terminal's network receipt printer.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrinterConfig {
+    /// `host:port` of the printer (port 9100 for most), or `tcp://host:port`.
+    pub address: String,
+    /// Its profile: `tp808` (the default), `tm-t88`, `mobile-58` or `generic-80`.
+    #[serde(default = "default_profile")]
+    pub profile: String,
+    /// The cash drawer hangs on pin 5 rather than pin 2.
+    #[serde(default)]
+    pub drawer_pin5: bool,
+}
+
+fn default_profile() -> String {
+    "tp808".into()
+}
+
+impl PrinterConfig {
+    /// Checked: a network address with a port, a known profile.
+    fn checked(self) -> Result<pos_app::ports::TerminalPrinter, ApiError> {
+        let address = self.address.strip_prefix("tcp://").unwrap_or(&self.address).to_owned();
+        let port_ok = address
+            .rsplit_once(':')
+            .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok_and(|p| p > 0));
+        if !port_ok
+            || address.len() > 255
+            || address.contains(['/', ' ', '?', '#', '@'])
+            || address.chars().any(char::is_control)
+        {
+            return Err(ApiError::field(
+                "printer.address",
+                "must be a network printer's `host:port`, e.g. `192.168.0.50:9100`",
+            ));
+        }
+        if pos_escpos::Profile::named(&self.profile).is_none() {
+            let names = pos_escpos::profile::NAMES.join(", ");
+            return Err(ApiError::field("printer.profile", format!("must be one of {names}")));
+        }
+        Ok(pos_app::ports::TerminalPrinter { address, profile: self.profile, drawer_pin5: self.drawer_pin5 })
+    }
 }
 
 impl From<&pos_app::ports::StoreProfile> for StoreView {
@@ -245,7 +291,15 @@ impl From<&pos_app::ports::StoreProfile> for StoreView {
             terminals: p
                 .terminals
                 .iter()
-                .map(|t| TerminalView { id: t.id.clone(), name: t.name.clone() })
+                .map(|t| TerminalView {
+                    id: t.id.clone(),
+                    name: t.name.clone(),
+                    printer: t.printer.as_ref().map(|p| PrinterConfig {
+                        address: p.address.clone(),
+                        profile: p.profile.clone(),
+                        drawer_pin5: p.drawer_pin5,
+                    }),
+                })
                 .collect(),
         }
     }
@@ -270,9 +324,12 @@ pub async fn get_store<S: Store>(
 pub struct TerminalRequest {
     /// Its name in the shop (`카운터 1`).
     pub name: String,
+    /// Its network receipt printer, when the server is to print for it; absent, it has none.
+    pub printer: Option<PrinterConfig>,
 }
 
-/// Registers (or renames) a terminal: cashiers log in at registered terminals only.
+/// Registers (or renames) a terminal, with the network printer the server prints on for it
+/// (absent: none): cashiers log in at registered terminals only.
 #[utoipa::path(put, path = "/api/v1/stores/{store}/terminals/{id}", tag = "access",
     params(("store" = String, Path, description = "Store id"), ("id" = String, Path, description = "Terminal id (`T1`)")),
     request_body = TerminalRequest,
@@ -292,10 +349,17 @@ pub async fn put_terminal<S: Store>(
     }
     pos_core::limits::check_required_text("name", &req.name)
         .map_err(|e| ApiError::field("name", e.to_string()))?;
+    let printer = req.printer.map(PrinterConfig::checked).transpose()?;
     let mut profile = shop.profile.clone();
     match profile.terminals.iter_mut().find(|t| t.id == id) {
-        Some(t) => t.name = req.name,
-        None => profile.terminals.push(pos_app::ports::TerminalProfile { id, name: req.name }),
+        Some(t) => {
+            t.name = req.name;
+            t.printer = printer;
+        }
+        None => profile.terminals.push(pos_app::ports::TerminalProfile {
+            printer,
+            ..pos_app::ports::TerminalProfile::new(&id, &req.name)
+        }),
     }
     let shop = state.open_shop(profile).await?;
     auth::log(&state, &shop.profile.id, &who.actor, "terminal", "terminals", true).await;
