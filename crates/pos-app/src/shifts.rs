@@ -244,6 +244,22 @@ impl<S: ShiftsStore> Shifts<S> {
         Ok(self.replay(&record).await?.x_report())
     }
 
+    /// A Z report issued on the terminal, by its number, and when its shift closed (to print it
+    /// again).
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] for a number not issued on the terminal.
+    pub async fn z_report(
+        &self,
+        terminal: &str,
+        sequence: u64,
+    ) -> Result<(ShiftReport, DateTime<Utc>), AppError> {
+        match self.store.z_report(&self.config.id, terminal, sequence).await? {
+            Some(d) => Ok((d.report, d.closed_at)),
+            None => Err(AppError::NotFound { what: "Z report", id: format!("{terminal}-Z{sequence:06}") }),
+        }
+    }
+
     /// Closes the terminal's shift with the counted cash: the Z report gets the terminal's next
     /// Z number and is appended to the journal.
     ///

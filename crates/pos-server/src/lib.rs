@@ -101,6 +101,8 @@ use crate::error::ApiError;
         api::export,
         api::print_receipt,
         api::print_x_report,
+        api::print_z_report,
+        api::z_report,
         api::open_drawer,
         api::printer_state,
     ),
@@ -246,6 +248,11 @@ pub fn app<S: Store>(state: AppState<S>) -> Router {
         .route(&format!("{store}/terminals/{{id}}/printer"), get(api::printer_state::<S>))
         .route(&format!("{store}/sales/{{receipt}}/print"), post(api::print_receipt::<S>))
         .route(&format!("{store}/shifts/{{terminal}}/x-report/print"), post(api::print_x_report::<S>))
+        .route(&format!("{store}/shifts/{{terminal}}/z-reports/{{number}}"), get(api::z_report::<S>))
+        .route(
+            &format!("{store}/shifts/{{terminal}}/z-reports/{{number}}/print"),
+            post(api::print_z_report::<S>),
+        )
         .route("/api/v1/stores", post(api::create_store::<S>))
         .route(&format!("{store}/sessions"), post(api::login::<S>))
         .route(&format!("{store}/staff"), post(api::put_staff::<S>).get(api::list_staff::<S>))

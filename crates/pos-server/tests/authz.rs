@@ -95,6 +95,7 @@ fn writes() -> Vec<(&'static str, String, Option<Value>, Permission)> {
         ("POST", format!("{s}/sales/T1-000001/print"), Some(json!({"terminal": "T1"})), Permission::Sell),
         ("POST", format!("{s}/terminals/T1/drawer"), None, Permission::Shift),
         ("POST", format!("{s}/shifts/T1/x-report/print"), None, Permission::Shift),
+        ("POST", format!("{s}/shifts/T1/z-reports/1/print"), Some(json!({"copy": true})), Permission::Shift),
         ("POST", format!("{s}/parked/{}/recall", uuid::Uuid::now_v7()), None, Permission::Sell),
         (
             "POST",

@@ -112,6 +112,39 @@ async fn printing(app: Router) {
     let (status, _) =
         call(&app, "GET", &format!("{s}/shifts/T2/x-report?format=escpos"), Some(&kim), None, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "no shift open at T2");
+
+    // The Z report, read again by its number after the close.
+    let (status, z) = call(
+        &app,
+        "POST",
+        &format!("{s}/shifts/T1/close"),
+        Some(&kim),
+        Some("cl-p"),
+        Some(json!({"counted": "100000"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{z}");
+    let n = z["sequence"].as_u64().unwrap();
+    let zr = |q: &str| format!("{s}/shifts/T1/z-reports/{n}?{q}");
+    let (status, again) = call(&app, "GET", &zr(""), Some(&kim), None, None).await;
+    assert_eq!((status, &again), (StatusCode::OK, &z), "the same report as the close answered");
+    let (_, _, text) = raw_bytes(&app, get(&zr("format=text&copy=true"), &kim)).await;
+    let text = String::from_utf8(text).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        (lines[0].trim(), lines[1].trim()),
+        ("** 사본 **", format!("마감정산 (Z) #{n}").as_str()),
+        "{text}"
+    );
+    let (_, _, bytes) = raw_bytes(&app, get(&zr("format=escpos&profile=mobile-58"), &kim)).await;
+    assert_eq!(pos_escpos::decode::printed(&bytes)[0].trim(), format!("마감정산 (Z) #{n}"));
+    for (uri, status) in [
+        (format!("{s}/shifts/T1/z-reports/{}", n + 1), StatusCode::NOT_FOUND),
+        (format!("{s}/shifts/T2/z-reports/{n}"), StatusCode::NOT_FOUND),
+        (zr("copy=true"), StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        assert_eq!(call(&app, "GET", &uri, Some(&kim), None, None).await.0, status, "{uri}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -242,6 +275,46 @@ async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
     assert_eq!(status, StatusCode::OK, "{printed}");
     let x = pos_escpos::decode::printed(&fake.printed()[before..]);
     assert_eq!(x[0].trim(), "중간정산 (X)", "{x:#?}");
+
+    // The Z report after the close, and again as a copy.
+    let (status, z) = call(
+        &app,
+        "POST",
+        &format!("{s}/shifts/T1/close"),
+        Some(&kim),
+        Some("cl-sp"),
+        Some(json!({"counted": "55000"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{z}");
+    let n = z["sequence"].as_u64().unwrap();
+    for copy in [false, true] {
+        let before = fake.printed().len();
+        let (status, printed) = call(
+            &app,
+            "POST",
+            &format!("{s}/shifts/T1/z-reports/{n}/print"),
+            Some(&kim),
+            None,
+            Some(json!({"copy": copy})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{printed}");
+        let paper = pos_escpos::decode::printed(&fake.printed()[before..]);
+        assert_eq!(paper[0].trim() == "** 사본 **", copy, "{paper:#?}");
+        assert!(paper.iter().any(|l| l.trim() == format!("마감정산 (Z) #{n}")), "{paper:#?}");
+    }
+    // An X report needs an open shift again.
+    let (status, _) = call(
+        &app,
+        "POST",
+        &format!("{s}/shifts"),
+        Some(&kim),
+        Some("sh-sp2"),
+        Some(json!({"terminal": "T1", "float": "50000"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
 
     // Two prints at once: one after the other on the paper.
     let before = fake.printed().len();

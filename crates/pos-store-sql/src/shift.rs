@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use pos_app::StoreError;
+use pos_app::documents::ShiftCloseDocument;
 use pos_app::ports::{Counter, ShiftClose, ShiftRecord, ShiftSteps, ShiftStore, valid};
 use pos_core::StoreId;
 
@@ -58,6 +59,20 @@ impl<D: Dialect> ShiftStore for SqlStore<D> {
             Self::q(Self::sql().sale.counter).bind(&store.0).bind(terminal).bind(Counter::ShiftClose.code());
         let row: Option<NumberRow> = self.one(q).await?;
         uint(row.map_or(0, |r| r.n))
+    }
+
+    async fn z_report(
+        &self,
+        store: &StoreId,
+        terminal: &str,
+        sequence: u64,
+    ) -> Result<Option<ShiftCloseDocument>, StoreError> {
+        let q = Self::q(Self::sql().shift.z_report)
+            .bind(&store.0)
+            .bind(terminal)
+            .bind(crate::rows::bound(sequence));
+        let row: Option<DataRow> = self.one(q).await?;
+        row.map(|r| from_json(&r.data)).transpose()
     }
 }
 

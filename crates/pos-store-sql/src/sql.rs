@@ -298,6 +298,9 @@ pub struct ShiftSql {
     /// (closed_at, report, data, store, id) -> n: closes an open shift (returns a row when it
     /// did).
     pub close: &'static str,
+    /// (store, terminal, sequence) -> data: the close document of the shift whose Z report has
+    /// that number.
+    pub z_report: &'static str,
 }
 
 /// The journal.

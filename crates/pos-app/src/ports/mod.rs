@@ -288,6 +288,16 @@ pub trait ShiftStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn last_z(&self, store: &StoreId, terminal: &str) -> Result<u64, StoreError>;
+    /// The closed shift whose Z report has number `sequence` on a terminal (to print it again).
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn z_report(
+        &self,
+        store: &StoreId,
+        terminal: &str,
+        sequence: u64,
+    ) -> Result<Option<crate::documents::ShiftCloseDocument>, StoreError>;
 }
 
 /// Sales and returns as stored.

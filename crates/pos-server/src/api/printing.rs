@@ -74,8 +74,9 @@ async fn print_queued<S: Store>(
     printer.print(bytes).await.map_err(|e| printer_problem(&e))
 }
 
-/// What to print a receipt with.
-#[derive(Debug, Deserialize, ToSchema)]
+/// What to print a receipt with (an empty body: the session's terminal, no copy mark, no
+/// drawer).
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrintReceipt {
     /// The terminal whose printer prints it (the session's terminal by default).
@@ -118,7 +119,7 @@ pub async fn print_receipt<S: Store>(
     bytes: Bytes,
 ) -> Result<Json<Printed>, ApiError> {
     let shop = shop_for(&state, &who, &store, Permission::Sell, "printing").await?;
-    let req: PrintReceipt = body(&bytes)?;
+    let req: PrintReceipt = if bytes.is_empty() { PrintReceipt::default() } else { body(&bytes)? };
     let terminal = session_terminal(&who, req.terminal)?;
     let (printer, profile) = terminal_printer(&shop, &terminal)?;
     let not_found = || ApiError::not_found(format!("no sale `{receipt}`"));
@@ -144,6 +145,32 @@ pub async fn print_receipt<S: Store>(
     }))
 }
 
+/// A report on `terminal`'s printer.
+async fn print_report<S: Store>(
+    state: &AppState<S>,
+    shop: &Shop<S>,
+    terminal: &str,
+    report: impl std::future::Future<Output = Result<pos_payments::ShiftReport, ApiError>>,
+    copy: bool,
+) -> Result<Json<Printed>, ApiError> {
+    let (printer, profile) = terminal_printer(shop, terminal)?;
+    let report = report.await?;
+    let labels = crate::state::report_words(&shop.profile);
+    let printed =
+        Utc::now().with_timezone(&shop.settings.store.time_zone).format("%Y-%m-%d %H:%M").to_string();
+    let options = pos_escpos::Options {
+        copy: copy.then(|| crate::state::copy_word(&shop.profile).to_owned()),
+        ..pos_escpos::Options::default()
+    };
+    let encoded = pos_escpos::encode_report(&report, &labels, &profile, &options, &printed);
+    print_queued(state, &printer, &encoded.bytes).await?;
+    Ok(Json(Printed {
+        printer: printer.addr,
+        bytes: encoded.bytes.len(),
+        replaced: encoded.replaced.iter().map(char::to_string).collect(),
+    }))
+}
+
 /// Prints the X report of a terminal's open shift on that terminal's printer.
 #[utoipa::path(post, path = "/api/v1/stores/{store}/shifts/{terminal}/x-report/print", tag = "printing",
     params(("store" = String, Path, description = "Store id"), ("terminal" = String, Path, description = "Terminal")),
@@ -154,19 +181,33 @@ pub async fn print_x_report<S: Store>(
     Path((store, terminal)): Path<(String, String)>,
 ) -> Result<Json<Printed>, ApiError> {
     let shop = shop_for(&state, &who, &store, Permission::Shift, "printing").await?;
-    let (printer, profile) = terminal_printer(&shop, &terminal)?;
-    let report = shop.shifts.x_report(&terminal).await?;
-    let labels = crate::state::report_words(&shop.profile);
-    let printed =
-        Utc::now().with_timezone(&shop.settings.store.time_zone).format("%Y-%m-%d %H:%M").to_string();
-    let encoded =
-        pos_escpos::encode_report(&report, &labels, &profile, &pos_escpos::Options::default(), &printed);
-    print_queued(&state, &printer, &encoded.bytes).await?;
-    Ok(Json(Printed {
-        printer: printer.addr,
-        bytes: encoded.bytes.len(),
-        replaced: encoded.replaced.iter().map(char::to_string).collect(),
-    }))
+    print_report(&state, &shop, &terminal, async { Ok(shop.shifts.x_report(&terminal).await?) }, false).await
+}
+
+/// Whether a Z report's print is a reprint.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrintZReport {
+    /// A reprint: marked as a copy (the first print follows the close; any later one is a copy).
+    #[serde(default)]
+    pub copy: bool,
+}
+
+/// Prints a Z report issued on a terminal, by its number, on that terminal's printer.
+#[utoipa::path(post, path = "/api/v1/stores/{store}/shifts/{terminal}/z-reports/{number}/print", tag = "printing",
+    params(("store" = String, Path, description = "Store id"), ("terminal" = String, Path, description = "Terminal"), ("number" = u64, Path, description = "The Z number")),
+    request_body = PrintZReport,
+    responses((status = 200, description = "Printed", body = Printed), (status = 404, description = "No such Z report or terminal", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The terminal has no printer", body = Problem, content_type = "application/problem+json"), (status = 503, description = "The printer cannot print (code says why)", body = Problem, content_type = "application/problem+json")))]
+pub async fn print_z_report<S: Store>(
+    State(state): State<AppState<S>>,
+    Auth(who): Auth,
+    Path((store, terminal, number)): Path<(String, String, u64)>,
+    bytes: Bytes,
+) -> Result<Json<Printed>, ApiError> {
+    let shop = shop_for(&state, &who, &store, Permission::Shift, "printing").await?;
+    let req: PrintZReport = if bytes.is_empty() { PrintZReport::default() } else { body(&bytes)? };
+    let report = async { Ok(shop.shifts.z_report(&terminal, number).await?.0) };
+    print_report(&state, &shop, &terminal, report, req.copy).await
 }
 
 /// Opens a terminal's cash drawer without a sale ("no sale"); every opening is in the access

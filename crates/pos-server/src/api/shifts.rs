@@ -36,7 +36,7 @@ pub async fn open_shift<S: Store>(
     Ok(idempotent(&state, &shop.profile.id, &headers, "shifts", &bytes, run).await)
 }
 
-/// How an X report is wanted.
+/// How an X or Z report is wanted.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ReportQuery {
@@ -47,6 +47,52 @@ pub struct ReportQuery {
     pub width: Option<u32>,
     /// For `escpos`: the printer (`tp808`, the default, `tm-t88`, `mobile-58`, `generic-80`).
     pub profile: Option<String>,
+    /// A reprint: marked as a copy in the store's language (text and `escpos`).
+    pub copy: Option<bool>,
+}
+
+/// The report in the format asked for; the query is checked before `report` is read.
+async fn report_response<S: Store>(
+    shop: &Shop<S>,
+    q: ReportQuery,
+    report: impl std::future::Future<Output = Result<pos_payments::ShiftReport, ApiError>>,
+) -> Result<Response, ApiError> {
+    let format = q.format.as_deref().unwrap_or("json");
+    let printer = crate::state::printer_setup(
+        &shop.profile,
+        &["json", "text", "escpos"],
+        format,
+        q.profile.as_deref(),
+        q.width,
+        q.copy,
+        None,
+    )?;
+    if format == "json" && (q.width.is_some() || q.copy.is_some()) {
+        let field = if q.width.is_some() { "width" } else { "copy" };
+        return Err(ApiError::field(field, "is for `format=text` and `format=escpos`"));
+    }
+    let report = report.await?;
+    if format == "json" {
+        return Ok(Json(report).into_response());
+    }
+    let labels = crate::state::report_words(&shop.profile);
+    let printed =
+        Utc::now().with_timezone(&shop.settings.store.time_zone).format("%Y-%m-%d %H:%M").to_string();
+    let header = |t: &'static str| [(axum::http::header::CONTENT_TYPE, t)];
+    Ok(if format == "text" {
+        let mut lines = pos_payments::render_report(&report, printer.profile.width, &labels, &printed);
+        if let Some(word) = &printer.options.copy {
+            lines.insert(
+                0,
+                pos_core::receipt::centre(&format!("** {word} **"), printer.profile.width.columns()),
+            );
+        }
+        (header("text/plain; charset=utf-8"), lines.join("\n") + "\n").into_response()
+    } else {
+        let encoded =
+            pos_escpos::encode_report(&report, &labels, &printer.profile, &printer.options, &printed);
+        (header("application/octet-stream"), encoded.bytes).into_response()
+    })
 }
 
 /// The X report of a terminal's open shift: as JSON, as text laid out for a receipt printer in
@@ -61,35 +107,22 @@ pub async fn x_report<S: Store>(
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, ApiError> {
     let shop = shop_for(&state, &who, &store, Permission::Shift, "shifts").await?;
-    let format = q.format.as_deref().unwrap_or("json");
-    let printer = crate::state::printer_setup(
-        &shop.profile,
-        &["json", "text", "escpos"],
-        format,
-        q.profile.as_deref(),
-        q.width,
-        None,
-        None,
-    )?;
-    if format == "json" && q.width.is_some() {
-        return Err(ApiError::field("width", "is for `format=text` and `format=escpos`"));
-    }
-    let report = shop.shifts.x_report(&terminal).await?;
-    if format == "json" {
-        return Ok(Json(report).into_response());
-    }
-    let labels = crate::state::report_words(&shop.profile);
-    let printed =
-        Utc::now().with_timezone(&shop.settings.store.time_zone).format("%Y-%m-%d %H:%M").to_string();
-    let header = |t: &'static str| [(axum::http::header::CONTENT_TYPE, t)];
-    Ok(if format == "text" {
-        let lines = pos_payments::render_report(&report, printer.profile.width, &labels, &printed);
-        (header("text/plain; charset=utf-8"), lines.join("\n") + "\n").into_response()
-    } else {
-        let encoded =
-            pos_escpos::encode_report(&report, &labels, &printer.profile, &printer.options, &printed);
-        (header("application/octet-stream"), encoded.bytes).into_response()
-    })
+    report_response(&shop, q, async { Ok(shop.shifts.x_report(&terminal).await?) }).await
+}
+
+/// A Z report issued on a terminal, by its number (the close answered it first): as JSON, as
+/// text for a receipt printer, or as ESC/POS bytes; `copy` marks a reprint.
+#[utoipa::path(get, path = "/api/v1/stores/{store}/shifts/{terminal}/z-reports/{number}", tag = "shifts",
+    params(("store" = String, Path, description = "Store id"), ("terminal" = String, Path, description = "Terminal"), ("number" = u64, Path, description = "The Z number"), ReportQuery),
+    responses((status = 200, description = "The Z report", content(("application/json"), ("text/plain"), ("application/octet-stream"))), (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
+pub async fn z_report<S: Store>(
+    State(state): State<AppState<S>>,
+    Auth(who): Auth,
+    Path((store, terminal, number)): Path<(String, String, u64)>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, ApiError> {
+    let shop = shop_for(&state, &who, &store, Permission::Shift, "shifts").await?;
+    report_response(&shop, q, async { Ok(shop.shifts.z_report(&terminal, number).await?.0) }).await
 }
 
 /// Cash counted at a close.

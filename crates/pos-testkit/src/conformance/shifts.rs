@@ -60,6 +60,12 @@ pub async fn shifts_and_z_reports<S: Store + Inspect>(store: Arc<S>) {
     co.complete_sale(&sale("z5", "T1", &[("milk", 1)], None, false)).await.unwrap_or_else(|e| panic!("{e}"));
     let z2 = sh.close_shift("T1", won(51_500), noon()).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((z2.sequence, z2.sales, z2.over_short), (Some(2), 1, Some(won(0))));
+    // Each Z report can be read again by its number, on its terminal only.
+    assert_eq!(sh.z_report("T1", 1).await.unwrap_or_else(|e| panic!("{e}")), (z, noon()));
+    assert_eq!(sh.z_report("T1", 2).await.unwrap_or_else(|e| panic!("{e}")).0, z2);
+    for (terminal, n) in [("T1", 3), ("T1", 0), ("T2", 1), ("T1", u64::MAX)] {
+        assert!(matches!(sh.z_report(terminal, n).await, Err(AppError::NotFound { .. })), "{terminal} {n}");
+    }
     let journal = store.journal(&store_id(), "T1").await.unwrap_or_default();
     let closes: Vec<&str> = journal
         .iter()

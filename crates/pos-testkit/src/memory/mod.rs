@@ -394,6 +394,17 @@ impl ShiftStore for MemoryStore {
         let key = (store.clone(), (terminal.to_owned(), Counter::ShiftClose));
         Ok(self.lock().await.counters.get(&key).copied().unwrap_or(0))
     }
+    async fn z_report(
+        &self,
+        store: &StoreId,
+        terminal: &str,
+        sequence: u64,
+    ) -> Result<Option<pos_app::documents::ShiftCloseDocument>, StoreError> {
+        Ok(of(&self.lock().await.shifts, store)
+            .filter_map(|(_, closed)| closed.as_ref())
+            .find(|d| d.terminal == terminal && d.report.sequence == Some(sequence))
+            .cloned())
+    }
 }
 
 #[async_trait]
