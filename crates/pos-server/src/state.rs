@@ -93,6 +93,11 @@ pub fn report_words(profile: &StoreProfile) -> pos_payments::ReportLabels {
     }
 }
 
+/// Now in the store's time zone, as reports print it.
+pub fn local_now(tz: chrono_tz::Tz) -> String {
+    chrono::Utc::now().with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// The word a reprint is marked with, in the store's language.
 pub fn copy_word(profile: &StoreProfile) -> &'static str {
     match profile.preset.as_str() {

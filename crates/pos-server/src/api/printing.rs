@@ -8,10 +8,12 @@
 #[allow(unused_imports, reason = "each resource uses part of what the handlers share")]
 use super::*;
 
+use std::sync::Arc;
+
 use pos_app::ports::{Printer, PrinterError, PrinterStatus, TerminalPrinter};
 use pos_escpos::TcpPrinter;
 
-/// The printers prints queue behind, by address.
+/// One queue per printer address: a print waits for the one before it on the same printer.
 #[derive(Debug, Default)]
 pub struct PrintQueues(std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
 
@@ -21,8 +23,6 @@ impl PrintQueues {
         queues.entry(addr.to_owned()).or_default().clone()
     }
 }
-
-use std::sync::Arc;
 
 /// A printer error as a problem: 503 with a code per cause, the detail naming the printer.
 fn printer_problem(e: &PrinterError) -> ApiError {
@@ -122,12 +122,7 @@ pub async fn print_receipt<S: Store>(
     let req: PrintReceipt = if bytes.is_empty() { PrintReceipt::default() } else { body(&bytes)? };
     let terminal = session_terminal(&who, req.terminal)?;
     let (printer, profile) = terminal_printer(&shop, &terminal)?;
-    let not_found = || ApiError::not_found(format!("no sale `{receipt}`"));
-    let (till, number) = pos_app::ports::parse_receipt(&receipt).ok_or_else(not_found)?;
-    let sale = state.inner.store.load_sale(&shop.profile.id, till, number).await?.ok_or_else(not_found)?;
-    let (labels, tender) = crate::state::words(&shop.profile);
-    let header = pos_core::StoreHeader { name: shop.profile.name.clone(), lines: Vec::new(), tax_id: None };
-    let doc = sale.document.receipt(&receipt, header, shop.settings.store.time_zone, &tender);
+    let (doc, labels) = super::sales::sale_receipt(&state, &shop, &receipt).await?;
     let options = pos_escpos::Options {
         copy: req.copy.then(|| crate::state::copy_word(&shop.profile).to_owned()),
         open_drawer: req.drawer,
@@ -156,8 +151,7 @@ async fn print_report<S: Store>(
     let (printer, profile) = terminal_printer(shop, terminal)?;
     let report = report.await?;
     let labels = crate::state::report_words(&shop.profile);
-    let printed =
-        Utc::now().with_timezone(&shop.settings.store.time_zone).format("%Y-%m-%d %H:%M").to_string();
+    let printed = crate::state::local_now(shop.settings.store.time_zone);
     let options = pos_escpos::Options {
         copy: copy.then(|| crate::state::copy_word(&shop.profile).to_owned()),
         ..pos_escpos::Options::default()

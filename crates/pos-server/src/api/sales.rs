@@ -117,13 +117,7 @@ pub async fn receipt<S: Store>(
         q.copy,
         q.drawer,
     )?;
-    let not_found = || ApiError::not_found(format!("no sale `{receipt}`"));
-    let (terminal, number) = pos_app::ports::parse_receipt(&receipt).ok_or_else(not_found)?;
-    let sale =
-        state.inner.store.load_sale(&shop.profile.id, terminal, number).await?.ok_or_else(not_found)?;
-    let (labels, tender) = crate::state::words(&shop.profile);
-    let header = pos_core::StoreHeader { name: shop.profile.name.clone(), lines: Vec::new(), tax_id: None };
-    let doc = sale.document.receipt(&receipt, header, shop.settings.store.time_zone, &tender);
+    let (doc, labels) = sale_receipt(&state, &shop, &receipt).await?;
     let header = |t: &'static str| [(axum::http::header::CONTENT_TYPE, t)];
     Ok(match format {
         "text" => {
@@ -143,6 +137,21 @@ pub async fn receipt<S: Store>(
             (header("application/octet-stream"), encoded.bytes).into_response()
         }
     })
+}
+
+/// A sale's receipt document and the store's words for it; 404 for a sale not in the store.
+pub(super) async fn sale_receipt<S: Store>(
+    state: &AppState<S>,
+    shop: &Shop<S>,
+    receipt: &str,
+) -> Result<(pos_core::Receipt, pos_core::Labels), ApiError> {
+    let not_found = || ApiError::not_found(format!("no sale `{receipt}`"));
+    let (terminal, number) = pos_app::ports::parse_receipt(receipt).ok_or_else(not_found)?;
+    let sale =
+        state.inner.store.load_sale(&shop.profile.id, terminal, number).await?.ok_or_else(not_found)?;
+    let (labels, tender) = crate::state::words(&shop.profile);
+    let header = pos_core::StoreHeader { name: shop.profile.name.clone(), lines: Vec::new(), tax_id: None };
+    Ok((sale.document.receipt(receipt, header, shop.settings.store.time_zone, &tender), labels))
 }
 
 /// A refund of some lines.

@@ -76,8 +76,7 @@ async fn report_response<S: Store>(
         return Ok(Json(report).into_response());
     }
     let labels = crate::state::report_words(&shop.profile);
-    let printed =
-        Utc::now().with_timezone(&shop.settings.store.time_zone).format("%Y-%m-%d %H:%M").to_string();
+    let printed = crate::state::local_now(shop.settings.store.time_zone);
     let header = |t: &'static str| [(axum::http::header::CONTENT_TYPE, t)];
     Ok(if format == "text" {
         let mut lines = pos_payments::render_report(&report, printer.profile.width, &labels, &printed);
