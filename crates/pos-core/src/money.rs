@@ -164,9 +164,14 @@ impl fmt::Display for Money {
     }
 }
 
-/// Formats an amount for a receipt: thousands separators for zero-decimal currencies,
-/// fixed minor units otherwise (`33,000`, `12.50`).
+/// Formats an amount for a receipt: thousands separators, the currency's minor units
+/// (`33,000`, `1,012.50`).
 pub fn format_amount(amount: Decimal, currency: Currency) -> String {
+    format_amount_with(amount, currency, '.', ',')
+}
+
+/// Formats an amount with the given decimal and thousands separators (`1.012,50` in German).
+pub fn format_amount_with(amount: Decimal, currency: Currency, decimal: char, group: char) -> String {
     let dp = currency.minor_units();
     let mut a = amount.round_dp(dp);
     a.rescale(dp);
@@ -178,13 +183,29 @@ pub fn format_amount(amount: Decimal, currency: Currency) -> String {
     let mut grouped = String::new();
     for (i, ch) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
+            grouped.push(group);
         }
         grouped.push(ch);
     }
     let sign = if a.is_sign_negative() && !a.is_zero() { "-" } else { "" };
     match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
+        Some(f) => format!("{sign}{grouped}{decimal}{f}"),
         None => format!("{sign}{grouped}"),
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn amounts_take_the_language_separators() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(format_amount(d("1012.5"), Currency::EUR), "1,012.50");
+        assert_eq!(format_amount_with(d("1012.5"), Currency::EUR, ',', '.'), "1.012,50");
+        assert_eq!(format_amount_with(d("-1234567.891"), Currency::EUR, ',', '.'), "-1.234.567,89");
+        assert_eq!(format_amount_with(d("135000"), Currency::KRW, ',', '.'), "135.000");
+        assert_eq!(format_amount(d("-500"), Currency::KRW), "-500");
+        assert_eq!(format_amount(d("-0.001"), Currency::EUR), "0.00", "no negative zero");
     }
 }

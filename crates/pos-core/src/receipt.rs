@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::currency::Currency;
-use crate::money::{Money, format_amount};
+use crate::money::{Money, format_amount_with};
 use crate::pricing::{PricedBasket, TaxBreakdown};
 use crate::tax::TaxMode;
 
@@ -58,9 +58,37 @@ pub struct Labels {
     pub cashier: String,
     /// "incl." (tax included) marker.
     pub included: String,
+    /// The decimal separator of amounts and quantities (`,` in German).
+    #[serde(default = "default_decimal")]
+    pub decimal: char,
+    /// The thousands separator of amounts (`.` in German).
+    #[serde(default = "default_group")]
+    pub group: char,
+}
+
+fn default_decimal() -> char {
+    '.'
+}
+
+fn default_group() -> char {
+    ','
 }
 
 impl Labels {
+    /// An amount with this language's separators (`1,012.50`; German `1.012,50`).
+    pub fn amount(&self, amount: Decimal, currency: Currency) -> String {
+        format_amount_with(amount, currency, self.decimal, self.group)
+    }
+
+    /// A number as printed: a quantity (`0.375kg`; German `0,375kg`), a tax rate.
+    pub fn number(&self, quantity: &str) -> String {
+        if self.decimal == '.' {
+            quantity.to_owned()
+        } else {
+            quantity.replace('.', &self.decimal.to_string())
+        }
+    }
+
     /// English.
     pub fn english() -> Self {
         Self::from([
@@ -82,20 +110,23 @@ impl Labels {
             "포함",
         ])
     }
-    /// German.
+    /// German (amounts as `1.012,50`).
     pub fn german() -> Self {
-        Self::from([
-            "Zwischensumme",
-            "Rabatt",
-            "SUMME",
-            "MwSt",
-            "Netto",
-            "Brutto",
-            "Rückgeld",
-            "Beleg",
-            "Kassierer",
-            "enth.",
-        ])
+        Self::from_with(
+            [
+                "Zwischensumme",
+                "Rabatt",
+                "SUMME",
+                "MwSt",
+                "Netto",
+                "Brutto",
+                "Rückgeld",
+                "Beleg",
+                "Kassierer",
+                "enth.",
+            ],
+            (',', '.'),
+        )
     }
     /// Simplified Chinese.
     pub fn chinese() -> Self {
@@ -103,7 +134,13 @@ impl Labels {
     }
 
     fn from(w: [&str; 10]) -> Self {
+        Self::from_with(w, ('.', ','))
+    }
+
+    fn from_with(w: [&str; 10], (decimal, group): (char, char)) -> Self {
         Labels {
+            decimal,
+            group,
             subtotal: w[0].into(),
             discount: w[1].into(),
             total: w[2].into(),
@@ -309,7 +346,7 @@ pub fn centre(s: &str, width: usize) -> String {
 /// `width` display columns.
 pub fn render_text(r: &Receipt, width: Width, labels: &Labels) -> Vec<String> {
     let w = width.columns();
-    let amt = |d: Decimal| format_amount(d, r.currency);
+    let amt = |d: Decimal| labels.amount(d, r.currency);
     let rule = "-".repeat(w);
     let mut out = Vec::new();
     out.push(centre(&r.header.name, w));
@@ -329,7 +366,10 @@ pub fn render_text(r: &Receipt, width: Width, labels: &Labels) -> Vec<String> {
     for line in &r.lines {
         out.push(two_columns(&line.name, &format!("{}{}", amt(line.base), pad_label(&line.tax_label)), w));
         if line.quantity != "1" {
-            out.push(truncate_to_width(&format!("  {} x {}", line.quantity, amt(line.unit_price)), w));
+            out.push(truncate_to_width(
+                &format!("  {} x {}", labels.number(&line.quantity), amt(line.unit_price)),
+                w,
+            ));
         }
         for (label, d) in &line.discounts {
             out.push(two_columns(&format!("  {label}"), &format!("-{}{}", amt(*d), pad_label("")), w));
@@ -359,8 +399,11 @@ pub fn render_text(r: &Receipt, width: Width, labels: &Labels) -> Vec<String> {
         .taxes
         .iter()
         .map(|t| {
-            let rate =
-                if t.label.ends_with('%') { t.label.clone() } else { format!("{} {}%", t.label, t.rate) };
+            let rate = if t.label.ends_with('%') {
+                t.label.clone()
+            } else {
+                format!("{} {}%", t.label, labels.number(&t.rate.to_string()))
+            };
             [rate, amt(t.net.amount()), amt(t.tax.amount()), amt(t.gross.amount())]
         })
         .collect();
@@ -423,7 +466,7 @@ fn escape_html(s: &str) -> String {
 /// the same model as [`render_text`] and with the same words. Every text from the receipt is
 /// escaped; the page loads nothing from elsewhere.
 pub fn render_html(r: &Receipt, labels: &Labels) -> String {
-    let amt = |d: Decimal| escape_html(&format_amount(d, r.currency));
+    let amt = |d: Decimal| escape_html(&labels.amount(d, r.currency));
     let e = |s: &str| escape_html(s);
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">");
@@ -455,7 +498,7 @@ pub fn render_html(r: &Receipt, labels: &Labels) -> String {
         let qty = if line.quantity == "1" {
             String::new()
         } else {
-            format!(" ({} &times; {})", e(&line.quantity), amt(line.unit_price))
+            format!(" ({} &times; {})", e(&labels.number(&line.quantity)), amt(line.unit_price))
         };
         h.push_str(&format!(
             "<tr><td>{}{qty}</td><td class=\"n\">{} {}</td></tr>\n",
@@ -512,7 +555,11 @@ pub fn render_html(r: &Receipt, labels: &Labels) -> String {
         e(&labels.gross)
     ));
     for t in &r.taxes {
-        let rate = if t.label.ends_with('%') { t.label.clone() } else { format!("{} {}%", t.label, t.rate) };
+        let rate = if t.label.ends_with('%') {
+            t.label.clone()
+        } else {
+            format!("{} {}%", t.label, labels.number(&t.rate.to_string()))
+        };
         h.push_str(&format!(
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
             e(&rate),

@@ -3,7 +3,7 @@
 //! lines; the title is the first line.
 
 use pos_core::Money;
-use pos_core::money::format_amount;
+use pos_core::money::format_amount_with;
 use pos_core::receipt::{Width, centre, display_width, truncate_to_width, two_columns};
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +55,10 @@ pub struct ReportLabels {
     /// store credit, loyalty points, voucher, card on a standalone terminal, wallet on a
     /// standalone terminal.
     pub tenders: [String; 9],
+    /// The decimal separator of amounts (`,` in German).
+    pub decimal: char,
+    /// The thousands separator of amounts (`.` in German).
+    pub group: char,
 }
 
 impl ReportLabels {
@@ -134,9 +138,9 @@ impl ReportLabels {
         )
     }
 
-    /// German.
+    /// German (amounts as `1.012,50`).
     pub fn german() -> Self {
-        Self::from(
+        let german = Self::from(
             [
                 "X-BERICHT",
                 "Z-BERICHT",
@@ -169,7 +173,8 @@ impl ReportLabels {
                 "Karte (Terminal)",
                 "Wallet (Terminal)",
             ],
-        )
+        );
+        ReportLabels { decimal: ',', group: '.', ..german }
     }
 
     /// Simplified Chinese.
@@ -232,6 +237,8 @@ impl ReportLabels {
             by_tax: w[17].into(),
             by_category: w[18].into(),
             tenders: t.map(String::from),
+            decimal: '.',
+            group: ',',
         }
     }
 
@@ -256,10 +263,7 @@ impl ReportLabels {
 /// printing as it should appear. The first line is the title (printers print it large).
 pub fn render_report(r: &ShiftReport, width: Width, labels: &ReportLabels, printed: &str) -> Vec<String> {
     let w = width.columns();
-    let amt = |m: &Money| {
-        let s = format_amount(m.amount(), m.currency());
-        if m.is_negative() { format!("-{s}") } else { s }
-    };
+    let amt = |m: &Money| format_amount_with(m.amount(), m.currency(), labels.decimal, labels.group);
     let rule = "-".repeat(w);
     let title = match (r.kind, r.sequence) {
         (ReportKind::Z, Some(n)) => format!("{} #{n}", labels.z_title),
@@ -363,7 +367,7 @@ mod tests {
                 assert!(display_width(l) <= width.columns(), "{l:?} in {}", width.columns());
             }
             assert!(lines[0].trim() == "마감정산 (Z) #7", "{:?}", lines[0]);
-            assert!(lines.iter().any(|l| l.starts_with("과부족") && l.ends_with("-1,000")), "{lines:#?}");
+            assert!(lines.iter().any(|l| l.starts_with("과부족") && l.ends_with(" -1,000")), "{lines:#?}");
             assert!(lines.iter().any(|l| l.starts_with("  카드 (단말기)") && l.ends_with("80,000")));
             assert!(lines.iter().any(|l| l.starts_with("  라면") && l.ends_with("60,000")));
         }
@@ -375,8 +379,9 @@ mod tests {
             render_report(&report(ReportKind::X), Width::Cols48, &ReportLabels::german(), "07.12.2026 14:00");
         assert_eq!(lines[0].trim(), "X-BERICHT");
         assert!(!lines.iter().any(|l| l.starts_with("Ist-Bestand") || l.starts_with("Differenz")));
-        assert!(lines.iter().any(|l| l.starts_with("Soll-Bestand") && l.ends_with("135,000")));
-        assert!(lines.iter().any(|l| l.starts_with("  Bar ") && l.ends_with("45,000")));
+        // German separators.
+        assert!(lines.iter().any(|l| l.starts_with("Soll-Bestand") && l.ends_with(" 135.000")), "{lines:#?}");
+        assert!(lines.iter().any(|l| l.starts_with("  Bar ") && l.ends_with(" 45.000")));
     }
 
     proptest! {
