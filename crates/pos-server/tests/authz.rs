@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -16,12 +14,11 @@ use pos_app::Store;
 use pos_app::access::{Permission, Role, Session};
 use pos_app::ports::StoreProfile;
 use pos_core::StoreId;
-use pos_gateway_sim::SimGateway;
-use pos_server::{AppState, app, auth, demo};
+use pos_server::{app, auth};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use common::{KEY, login};
+use common::login;
 
 async fn call(
     app: &Router,
@@ -179,8 +176,7 @@ fn writes() -> Vec<(&'static str, String, Option<Value>, Permission)> {
 }
 
 async fn every_write_is_refused_without_the_right<S: Store>(store: S) {
-    let state = AppState::new(Arc::new(store), Arc::new(SimGateway::default()), KEY).await.unwrap();
-    assert!(demo::seed(&state).await.unwrap());
+    let state = common::demo_state(store).await;
     let app = app(state.clone());
     let seoul = StoreId("seoul-1".into());
     // Credentials: each role's session, an expired session, a token of another store with every

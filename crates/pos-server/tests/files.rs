@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -13,12 +12,11 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use pos_app::Store;
-use pos_gateway_sim::SimGateway;
-use pos_server::{AppState, app, demo};
+use pos_server::{AppState, app};
 use serde_json::Value;
 use tower::ServiceExt;
 
-use common::{KEY, login};
+use common::login;
 const S: &str = "/api/v1/stores/seoul-1";
 
 async fn send(
@@ -89,8 +87,7 @@ async fn product_count<S: Store>(state: &AppState<S>) -> usize {
 }
 
 async fn imports_and_exports<S: Store>(store: S) {
-    let state = AppState::new(Arc::new(store), Arc::new(SimGateway::default()), KEY).await.unwrap();
-    assert!(demo::seed(&state).await.unwrap());
+    let state = common::demo_state(store).await;
     let app = app(state.clone());
     let admin = login(&app, "admin", "1234").await;
     let kim = login(&app, "kim", "3456").await;

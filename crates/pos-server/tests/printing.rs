@@ -3,24 +3,16 @@
 //! text and as ESC/POS, each read back with pos-escpos' decoder; bad options are 422s naming
 //! the field. On SQLite and (with `DATABASE_URL`) Postgres.
 
+#[macro_use]
 mod common;
-
-use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use pos_gateway_sim::SimGateway;
-use pos_server::{AppState, app, demo};
+use pos_server::{AppState, app};
 use serde_json::json;
 
-use common::{KEY, call, login, pg, raw_bytes, sale};
-
-async fn demo_app<S: pos_app::Store>(store: S) -> Router {
-    let state = AppState::new(Arc::new(store), Arc::new(SimGateway::default()), KEY).await.unwrap();
-    assert!(demo::seed(&state).await.unwrap());
-    app(state)
-}
+use common::{call, login, pg, raw_bytes, sale};
 
 fn get(uri: &str, token: &str) -> Request<Body> {
     Request::builder()
@@ -147,18 +139,7 @@ async fn printing(app: Router) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn printing_on_sqlite() {
-    let (store, dir) = common::sqlite().await;
-    printing(demo_app(store).await).await;
-    let _ = std::fs::remove_dir_all(dir);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn printing_on_postgres() {
-    let Some(store) = pg().await else { return };
-    printing(demo_app(store).await).await;
-}
+on_every_store!(printing);
 
 /// The server printing on a terminal's network printer (a fake one on loopback): registered
 /// with the terminal, a receipt, a reprint with the drawer, the X report, the drawer alone
@@ -410,21 +391,15 @@ async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
     assert!(view["terminals"][1].get("printer").is_none(), "{view}");
 }
 
-async fn state_of<S: pos_app::Store>(store: S) -> AppState<S> {
-    let state = AppState::new(Arc::new(store), Arc::new(SimGateway::default()), KEY).await.unwrap();
-    assert!(demo::seed(&state).await.unwrap());
-    state
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_prints_on_sqlite() {
     let (store, dir) = common::sqlite().await;
-    server_prints(state_of(store).await).await;
+    server_prints(common::demo_state(store).await).await;
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_prints_on_postgres() {
     let Some(store) = pg().await else { return };
-    server_prints(state_of(store).await).await;
+    server_prints(common::demo_state(store).await).await;
 }

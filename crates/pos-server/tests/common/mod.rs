@@ -211,3 +211,48 @@ pub(crate) async fn raw(app: &Router, req: Request<Body>) -> (StatusCode, axum::
     let (status, headers, bytes) = raw_bytes(app, req).await;
     (status, headers, String::from_utf8_lossy(&bytes).into_owned())
 }
+
+/// The demo shop's state on `store`.
+pub(crate) async fn demo_state<S: pos_app::Store>(store: S) -> pos_server::AppState<S> {
+    let state = pos_server::AppState::new(
+        std::sync::Arc::new(store),
+        std::sync::Arc::new(pos_gateway_sim::SimGateway::default()),
+        KEY,
+    )
+    .await
+    .unwrap();
+    assert!(pos_server::demo::seed(&state).await.unwrap());
+    state
+}
+
+/// The demo shop's router on `store`.
+pub(crate) async fn demo_app<S: pos_app::Store>(store: S) -> Router {
+    pos_server::app(demo_state(store).await)
+}
+
+/// Each case (an `async fn(Router)`) as a test on SQLite and one on Postgres (skipped without
+/// `DATABASE_URL`, refused under CI).
+#[allow(unused_macros, reason = "each test file uses part of it")]
+macro_rules! on_every_store {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let (store, dir) = crate::common::sqlite().await;
+                    super::$case(crate::common::demo_app(store).await).await;
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let Some(store) = crate::common::pg().await else { return };
+                    super::$case(crate::common::demo_app(store).await).await;
+                }
+            )*
+        }
+    };
+}
