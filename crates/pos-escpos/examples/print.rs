@@ -113,14 +113,25 @@ async fn main() {
     let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
     let flag = |name: &str| args.iter().any(|a| a == name);
     let lang = value("--lang").unwrap_or_else(|| "ko".into());
-    let profile_name = value("--profile").unwrap_or_else(|| match value("--width").as_deref() {
-        Some("58") => "mobile-58".into(),
-        _ => "tp808".into(),
-    });
-    let Some(profile) = Profile::named(&profile_name) else {
-        eprintln!("unknown profile `{profile_name}`; known: {}", pos_escpos::profile::NAMES.join(", "));
-        std::process::exit(2);
+    let spec = value("--printer").or_else(|| value("--tcp")).unwrap_or_else(|| "preview".into());
+    let target = match pos_escpos::parse(&spec) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
     };
+    // `--profile`, else the spec's `profile=`, else by `--width`.
+    let named = value("--profile").map(|name| {
+        Profile::named(&name).unwrap_or_else(|| {
+            eprintln!("unknown profile `{name}`; known: {}", pos_escpos::profile::NAMES.join(", "));
+            std::process::exit(2);
+        })
+    });
+    let profile = named.or(target.profile.clone()).unwrap_or_else(|| match value("--width").as_deref() {
+        Some("58") => Profile::mobile_58(),
+        _ => Profile::hprt_tp808(),
+    });
     let (receipt, labels) = demo(&lang);
     let copy = match lang.as_str() {
         "zh" => "副本",
@@ -130,7 +141,7 @@ async fn main() {
     let options = Options {
         open_drawer: flag("--drawer"),
         copy: flag("--copy").then(|| copy.to_owned()),
-        ..Options::default()
+        drawer_pin5: target.drawer_pin5,
     };
     let encoded = if flag("--report") {
         let report_labels = match lang.as_str() {
@@ -145,15 +156,7 @@ async fn main() {
     if !encoded.replaced.is_empty() {
         eprintln!("replaced for the code page: {:?}", encoded.replaced);
     }
-    let spec = value("--printer").or_else(|| value("--tcp")).unwrap_or_else(|| "preview".into());
-    let printer = match pos_escpos::open(&spec) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
-        }
-    };
-    match printer.print(&encoded.bytes).await {
+    match target.printer.print(&encoded.bytes).await {
         Ok(()) if spec != "preview" && spec != "-" => {
             println!("printed {} bytes on {spec}", encoded.bytes.len())
         }

@@ -43,7 +43,7 @@ mod tcp;
 pub use device::DevicePrinter;
 pub use file::{FilePrinter, PreviewPrinter};
 pub use profile::Profile;
-pub use spec::{SpecError, open};
+pub use spec::{Spec, SpecError, open, parse};
 pub use tcp::TcpPrinter;
 
 use cmd::Align;

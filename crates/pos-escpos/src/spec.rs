@@ -8,14 +8,15 @@
 //! | `file:/var/spool/pos/receipts.bin` | [`FilePrinter`] |
 //! | `preview`, `-` | [`PreviewPrinter`] on standard output |
 //!
-//! Options after `?`, joined by `&`: `timeout_ms`, `chunk`, `drawer=pin5`, and for devices
-//! `baud` and `status=off` (a link that cannot answer `DLE EOT`).
+//! Options after `?`, joined by `&`: `timeout_ms`, `chunk`, `drawer=pin5`, `profile` (one of
+//! [`crate::profile::NAMES`], for [`parse`]), and for devices `baud` and `status=off` (a link
+//! that cannot answer `DLE EOT`).
 
 use std::time::Duration;
 
 use pos_app::ports::Printer;
 
-use crate::{DevicePrinter, FilePrinter, PreviewPrinter, TcpPrinter};
+use crate::{DevicePrinter, FilePrinter, PreviewPrinter, Profile, TcpPrinter};
 
 /// A spec that names no printer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,11 +28,38 @@ pub struct SpecError {
     pub reason: String,
 }
 
+/// A printer named by a spec, with what the spec says about it besides.
+pub struct Spec {
+    /// The printer (nothing is opened until the first print).
+    pub printer: Box<dyn Printer>,
+    /// Its profile, when the spec names one (`profile=tm-t88`).
+    pub profile: Option<Profile>,
+    /// Its drawer hangs on pin 5 (`drawer=pin5`): documents must pulse that pin too.
+    pub drawer_pin5: bool,
+}
+
+impl std::fmt::Debug for Spec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Spec")
+            .field("profile", &self.profile)
+            .field("drawer_pin5", &self.drawer_pin5)
+            .finish()
+    }
+}
+
 /// The printer a spec names (see the module's table). Nothing is opened until the first print.
 ///
 /// # Errors
 /// [`SpecError`] for an unknown scheme, a missing port, an unknown or bad option.
 pub fn open(spec: &str) -> Result<Box<dyn Printer>, SpecError> {
+    parse(spec).map(|s| s.printer)
+}
+
+/// The printer a spec names, its profile and drawer pin.
+///
+/// # Errors
+/// [`SpecError`] for an unknown scheme, a missing port, an unknown or bad option or profile.
+pub fn parse(spec: &str) -> Result<Spec, SpecError> {
     let bad = |reason: &str| SpecError { spec: spec.to_owned(), reason: reason.to_owned() };
     let (target, query) = spec.split_once('?').unwrap_or((spec, ""));
     let mut timeout = None;
@@ -39,6 +67,7 @@ pub fn open(spec: &str) -> Result<Box<dyn Printer>, SpecError> {
     let mut pin5 = false;
     let mut baud = None;
     let mut status = true;
+    let mut profile = None;
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').ok_or_else(|| bad(&format!("option `{pair}` has no value")))?;
         let number = || v.parse::<u64>().map_err(|_| bad(&format!("`{k}` must be a whole number")));
@@ -48,6 +77,11 @@ pub fn open(spec: &str) -> Result<Box<dyn Printer>, SpecError> {
             "drawer" if v == "pin5" || v == "pin2" => pin5 = v == "pin5",
             "baud" => baud = Some(u32::try_from(number()?).map_err(|_| bad("`baud` is too large"))?),
             "status" if v == "off" || v == "on" => status = v == "on",
+            "profile" => {
+                let names = crate::profile::NAMES.join(", ");
+                profile =
+                    Some(Profile::named(v).ok_or_else(|| bad(&format!("profile must be one of {names}")))?);
+            }
             _ => return Err(bad(&format!("unknown option `{pair}`"))),
         }
     }
@@ -61,22 +95,22 @@ pub fn open(spec: &str) -> Result<Box<dyn Printer>, SpecError> {
         p
     };
     if target == "preview" || target == "-" {
-        return Ok(Box::new(PreviewPrinter::stdout()));
+        return Ok(Spec { printer: Box::new(PreviewPrinter::stdout()), profile, drawer_pin5: pin5 });
     }
     if let Some(path) = target.strip_prefix("file:") {
         if path.is_empty() {
             return Err(bad("`file:` needs a path"));
         }
-        return Ok(Box::new(FilePrinter::new(path)));
+        return Ok(Spec { printer: Box::new(FilePrinter::new(path)), profile, drawer_pin5: pin5 });
     }
     if let Some(path) = target.strip_prefix("serial:").or_else(|| target.strip_prefix("device:")) {
         if !path.starts_with('/') {
             return Err(bad("a device is an absolute path such as /dev/rfcomm0"));
         }
-        return Ok(Box::new(device(path)));
+        return Ok(Spec { printer: Box::new(device(path)), profile, drawer_pin5: pin5 });
     }
     if target.starts_with("/dev/") {
-        return Ok(Box::new(device(target)));
+        return Ok(Spec { printer: Box::new(device(target)), profile, drawer_pin5: pin5 });
     }
     let addr = target.strip_prefix("tcp://").unwrap_or(target);
     let port_ok =
@@ -90,7 +124,7 @@ pub fn open(spec: &str) -> Result<Box<dyn Printer>, SpecError> {
     p.drawer_pin5 = pin5;
     p.timeout = timeout.unwrap_or(p.timeout);
     p.chunk = chunk.unwrap_or(p.chunk);
-    Ok(Box::new(p))
+    Ok(Spec { printer: Box::new(p), profile, drawer_pin5: pin5 })
 }
 
 #[cfg(test)]
@@ -98,12 +132,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_spec_names_a_profile_and_a_drawer_pin() {
+        let s = parse("/dev/usb/lp0?profile=mobile-58&drawer=pin5").unwrap();
+        assert_eq!(s.profile, Some(Profile::mobile_58()));
+        assert!(s.drawer_pin5);
+        assert_eq!(parse("preview").unwrap().profile, None);
+    }
+
+    #[test]
     fn specs_name_printers_and_bad_ones_say_why() {
         for ok in [
             "tcp://192.168.0.50:9100",
             "192.168.0.50:9100",
             "[::1]:9100",
-            "printer.local:9100?timeout_ms=2000&chunk=256&drawer=pin5",
+            "printer.local:9100?timeout_ms=2000&chunk=256&drawer=pin5&profile=tm-t88",
             "/dev/usb/lp0",
             "device:/dev/usb/lp0?status=off",
             "serial:/dev/rfcomm0?baud=19200",
@@ -122,6 +164,7 @@ mod tests {
             ("host:9100?timeout_ms=soon", "whole number"),
             ("host:9100?colour=red", "unknown option"),
             ("host:9100?drawer", "no value"),
+            ("host:9100?profile=tm-t20", "profile must be one of"),
         ] {
             let e = open(bad).err().unwrap_or_else(|| panic!("{bad} is accepted"));
             assert!(e.to_string().contains(says), "{bad}: {e}");

@@ -45,6 +45,12 @@ struct Args {
     /// How often webhook deliveries are looked for, in milliseconds.
     #[arg(long, env = "POS_WEBHOOK_POLL_MS", default_value_t = 1_000)]
     webhook_poll_ms: u64,
+    /// A printer on this machine for a terminal, `T1=SPEC` (or `STORE/T1=SPEC`): a USB printer
+    /// (`T1=/dev/usb/lp0`), a Bluetooth or serial one (`T1=serial:/dev/rfcomm0?baud=9600`), a
+    /// network one (`T1=192.168.0.50:9100`) or a file; `?profile=tm-t88` names its profile.
+    /// Repeat it, or separate them with `;` in `POS_PRINTERS`.
+    #[arg(long = "printer", env = "POS_PRINTERS", value_delimiter = ';')]
+    printers: Vec<String>,
     /// Print the OpenAPI document and exit.
     #[arg(long)]
     openapi: bool,
@@ -79,6 +85,10 @@ async fn serve<S: Store>(store: Arc<S>, args: &Args, key: &[u8]) -> Result<(), S
     let ledger = args.data.join("gateway-sim.jsonl");
     let gateway = Arc::new(SimGateway::open(&ledger).map_err(|e| format!("{}: {e}", ledger.display()))?);
     let state = AppState::new(store, gateway, key).await.map_err(|e| e.detail)?;
+    for printer in args.printers.iter().filter(|p| !p.trim().is_empty()) {
+        state.attach_printer(printer)?;
+        println!("Printer attached: {}", printer.trim());
+    }
     let url = format!("http://{}", args.listen);
     if args.demo {
         if demo::seed(&state).await.map_err(|e| e.detail)? {

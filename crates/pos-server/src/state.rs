@@ -184,6 +184,8 @@ pub struct Inner<S: Store> {
     pub imports: crate::api::ImportJobs,
     /// Prints to one printer wait for the one before.
     pub printers: crate::api::PrintQueues,
+    /// Printers attached to this machine for terminals (`--printer T1=/dev/usb/lp0`).
+    pub local_printers: std::sync::RwLock<Vec<crate::api::LocalPrinter>>,
 }
 
 /// What the handlers share (cheap to clone).
@@ -215,6 +217,7 @@ impl<S: Store> AppState<S> {
                 instance: crate::auth::random_secret(),
                 imports: crate::api::ImportJobs::default(),
                 printers: crate::api::PrintQueues::default(),
+                local_printers: std::sync::RwLock::default(),
             }),
         };
         for profile in state.inner.store.stores().await? {

@@ -1,5 +1,6 @@
 //! The real binary on port 0, over TCP: it starts with the demo shop on an SQLite file, answers
-//! health and login requests, and stops gracefully on SIGTERM.
+//! health and login requests, prints on the printer attached for a terminal (a file here), and
+//! stops gracefully on SIGTERM; a printer it cannot use stops it at start, saying why.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -25,10 +26,13 @@ impl Drop for Guard {
 #[test]
 fn the_binary_serves_and_stops_gracefully() {
     let data = std::env::temp_dir().join(format!("pos-server-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&data).unwrap();
+    let paper = data.join("t1-printer.bin");
     let mut child = Command::new(env!("CARGO_BIN_EXE_pos-server"))
         .args(["--demo", "--listen", "127.0.0.1:0", "--data"])
         .arg(&data)
         .env_remove("DATABASE_URL")
+        .env("POS_PRINTERS", format!("T1=file:{}?profile=mobile-58", paper.display()))
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -52,6 +56,18 @@ fn the_binary_serves_and_stops_gracefully() {
         ),
     );
     assert!(login.starts_with("HTTP/1.1 201"), "{login}");
+    // The demo's first sale, printed on T1's printer: a file on this machine.
+    let token = login.split("\"token\":\"").nth(1).unwrap().split('"').next().unwrap();
+    let print = http(
+        &addr,
+        &format!(
+            "POST /api/v1/stores/seoul-1/sales/T1-000001/print HTTP/1.1\r\nHost: pos\r\nAuthorization: Bearer {token}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert!(print.starts_with("HTTP/1.1 200"), "{print}");
+    let printed = pos_escpos::decode::printed(&std::fs::read(&paper).unwrap());
+    assert!(printed.iter().any(|l| l.starts_with("영수증 T1-000001")), "{printed:#?}");
+    assert!(printed.iter().all(|l| l.starts_with('[') || pos_core::receipt::display_width(l) <= 32));
     // Swagger UI comes from the binary itself, its scripts included: no CDN.
     let docs = http(&addr, "GET /docs/ HTTP/1.1\r\nHost: pos\r\nConnection: close\r\n\r\n");
     assert!(
@@ -74,5 +90,20 @@ fn the_binary_serves_and_stops_gracefully() {
     assert!(status.success());
     assert!(child.wait().unwrap().success(), "a graceful shutdown exits 0");
     std::mem::forget(guard);
+    let _ = std::fs::remove_dir_all(data);
+}
+
+#[test]
+fn a_printer_it_cannot_use_stops_it_at_start() {
+    let data = std::env::temp_dir().join(format!("pos-server-bad-printer-{}", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_pos-server"))
+        .args(["--demo", "--listen", "127.0.0.1:0", "--printer", "T1=ftp://printer/x", "--data"])
+        .arg(&data)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ftp://printer/x") && err.contains("expected tcp://"), "{err}");
     let _ = std::fs::remove_dir_all(data);
 }

@@ -403,3 +403,68 @@ async fn the_server_prints_on_postgres() {
     let Some(store) = pg().await else { return };
     server_prints(common::demo_state(store).await).await;
 }
+
+/// Printers attached to the server's machine (`--printer`): a store's terminal before every
+/// store's, before a network printer registered with the terminal; bad assignments say why.
+async fn attached_printers<S: pos_app::Store>(state: AppState<S>) {
+    let dir = std::env::temp_dir().join(format!("pos-attached-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (bad, says) in [
+        ("T1", "expected TERMINAL=SPEC"),
+        ("=file:x", "name the terminal"),
+        ("seoul-1/=file:x", "name the terminal"),
+        ("/T1=file:x", "name the terminal"),
+        ("T1=ftp://x", "expected tcp://"),
+        ("T1=/dev/usb/lp0?profile=tm-t20", "profile must be one of"),
+    ] {
+        let e = state.attach_printer(bad).unwrap_err();
+        assert!(e.contains(says), "{bad}: {e}");
+    }
+    let every = dir.join("every-t2.bin");
+    let seoul = dir.join("seoul-t2.bin");
+    state.attach_printer(&format!("T2=file:{}", every.display())).unwrap();
+    state.attach_printer(&format!("seoul-1/T2=file:{}?profile=mobile-58", seoul.display())).unwrap();
+    let app = app(state.clone());
+    let kim = login(&app, "kim", "3456").await;
+    let s = "/api/v1/stores/seoul-1";
+    let (status, printed) = call(
+        &app,
+        "POST",
+        &format!("{s}/sales/T1-000001/print"),
+        Some(&kim),
+        None,
+        Some(json!({"terminal": "T2"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{printed}");
+    assert_eq!(printed["printer"], format!("file:{}?profile=mobile-58", seoul.display()).as_str());
+    let (_, _, expected) =
+        raw_bytes(&app, get(&format!("{s}/sales/T1-000001/receipt?format=escpos&profile=mobile-58"), &kim))
+            .await;
+    assert_eq!(std::fs::read(&seoul).unwrap(), expected, "the store's own assignment, in its profile");
+    assert!(!every.exists(), "not every store's");
+    // An attached printer before the registered network printer.
+    let fake = pos_testkit::printer::FakePrinter::start(pos_testkit::printer::PrinterMode::Ready).await;
+    let admin = login(&app, "admin", "1234").await;
+    let body = json!({"name": "카운터 1", "printer": {"address": fake.addr}});
+    assert_eq!(
+        call(&app, "PUT", &format!("{s}/terminals/T1"), Some(&admin), None, Some(body)).await.0,
+        StatusCode::OK
+    );
+    let t1 = dir.join("t1.bin");
+    state.attach_printer(&format!("T1=file:{}", t1.display())).unwrap();
+    let (status, _) = call(&app, "POST", &format!("{s}/sales/T1-000001/print"), Some(&kim), None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(std::fs::metadata(&t1).unwrap().len() > 0);
+    assert!(fake.printed().is_empty());
+    let (status, st) = call(&app, "GET", &format!("{s}/terminals/T1/printer"), Some(&kim), None, None).await;
+    assert_eq!((status, st["ready"].as_bool()), (StatusCode::OK, Some(true)), "{st}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attached_printers_on_sqlite() {
+    let (store, dir) = common::sqlite().await;
+    attached_printers(common::demo_state(store).await).await;
+    let _ = std::fs::remove_dir_all(dir);
+}

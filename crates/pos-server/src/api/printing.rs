@@ -1,6 +1,7 @@
 //! Printing on a terminal's network receipt printer, for tills that cannot reach it themselves
-//! (a till in a browser): a sale's receipt, the X report, the cash drawer, the printer's state.
-//! The printer is registered with the terminal (`PUT terminals/{id}` with `printer`). Prints to
+//! (a till in a browser): a sale's receipt, the X and Z reports, the cash drawer, the printer's
+//! state. The printer is attached to the server's machine (`--printer T1=/dev/usb/lp0`) or a
+//! network printer registered with the terminal (`PUT terminals/{id}` with `printer`). Prints to
 //! one printer queue one behind the other; a printer that cannot print is a 503 whose `code`
 //! says why (`printer_paper_out`, `printer_cover_open`, ...) and whose detail names the printer.
 //! Opening the drawer is audited.
@@ -39,16 +40,98 @@ fn printer_problem(e: &PrinterError) -> ApiError {
     ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, e.to_string())
 }
 
-/// The terminal's printer and its profile; 404 for an unknown terminal, 409 for one without a
-/// printer.
-fn terminal_printer(
-    shop: &Shop<impl Store>,
+/// A printer attached to the server's machine for a terminal: a USB, serial or Bluetooth
+/// printer, or a file (`--printer T1=/dev/usb/lp0?profile=tm-t88`). It takes precedence over a
+/// network printer registered with the terminal.
+pub struct LocalPrinter {
+    /// The store, or every store's terminal of that id.
+    pub store: Option<String>,
+    /// The terminal.
+    pub terminal: String,
+    /// The spec it was attached with, as its name.
+    pub spec: String,
+    /// The printer.
+    pub printer: Arc<dyn Printer>,
+    /// Its profile (the spec's `profile=`, `tp808` otherwise).
+    pub profile: pos_escpos::Profile,
+    /// Its drawer hangs on pin 5.
+    pub drawer_pin5: bool,
+}
+
+impl std::fmt::Debug for LocalPrinter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalPrinter").field("terminal", &self.terminal).field("spec", &self.spec).finish()
+    }
+}
+
+impl<S: Store> AppState<S> {
+    /// Attaches a printer on this machine to a terminal: `T1=SPEC` for terminal `T1` of every
+    /// store, `seoul-1/T1=SPEC` for one store's; SPEC as [`pos_escpos::parse`] reads it.
+    ///
+    /// # Errors
+    /// What is wrong with it, for people.
+    pub fn attach_printer(&self, assignment: &str) -> Result<(), String> {
+        let (who, spec) = assignment
+            .split_once('=')
+            .ok_or_else(|| format!("printer `{assignment}`: expected TERMINAL=SPEC, e.g. T1=/dev/usb/lp0"))?;
+        let (store, terminal) = match who.split_once('/') {
+            Some((store, terminal)) => (Some(store.trim().to_owned()), terminal.trim().to_owned()),
+            None => (None, who.trim().to_owned()),
+        };
+        if terminal.is_empty() || store.as_deref() == Some("") {
+            return Err(format!("printer `{assignment}`: name the terminal before `=`"));
+        }
+        let parsed = pos_escpos::parse(spec.trim()).map_err(|e| e.to_string())?;
+        let printer = LocalPrinter {
+            store,
+            terminal,
+            spec: spec.trim().to_owned(),
+            printer: Arc::from(parsed.printer),
+            profile: parsed.profile.unwrap_or_else(pos_escpos::Profile::hprt_tp808),
+            drawer_pin5: parsed.drawer_pin5,
+        };
+        let mut printers =
+            self.inner.local_printers.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        printers.retain(|p| !(p.store == printer.store && p.terminal == printer.terminal));
+        printers.push(printer);
+        Ok(())
+    }
+}
+
+/// The printer a terminal prints on.
+struct Target {
+    /// Its address or spec: its name in answers and errors, and its queue.
+    name: String,
+    printer: Arc<dyn Printer>,
+    profile: pos_escpos::Profile,
+    drawer_pin5: bool,
+}
+
+/// The terminal's printer: one attached to this machine for it, else the network printer
+/// registered with it; 404 for an unknown terminal, 409 for one without a printer.
+fn terminal_printer<S: Store>(
+    state: &AppState<S>,
+    shop: &Shop<S>,
     terminal: &str,
-) -> Result<(TcpPrinter, pos_escpos::Profile), ApiError> {
+) -> Result<Target, ApiError> {
     let t = shop
         .profile
         .terminal(terminal)
         .ok_or_else(|| ApiError::not_found(format!("no terminal `{terminal}` in this store")))?;
+    let local = state.inner.local_printers.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    // One store's terminal before every store's.
+    let attached = local
+        .iter()
+        .filter(|p| p.terminal == terminal && p.store.as_ref().is_none_or(|s| *s == shop.profile.id.0))
+        .max_by_key(|p| p.store.is_some());
+    if let Some(p) = attached {
+        return Ok(Target {
+            name: p.spec.clone(),
+            printer: p.printer.clone(),
+            profile: p.profile.clone(),
+            drawer_pin5: p.drawer_pin5,
+        });
+    }
     let TerminalPrinter { address, profile, drawer_pin5 } = t.printer.clone().ok_or_else(|| {
         ApiError::new(
             StatusCode::CONFLICT,
@@ -60,18 +143,14 @@ fn terminal_printer(
         .ok_or_else(|| ApiError::internal("a stored printer profile is unknown"))?;
     let mut printer = TcpPrinter::new(&address);
     printer.drawer_pin5 = drawer_pin5;
-    Ok((printer, profile))
+    Ok(Target { name: address, printer: Arc::new(printer), profile, drawer_pin5 })
 }
 
-/// Prints `bytes` on `printer`, after any print already going to it.
-async fn print_queued<S: Store>(
-    state: &AppState<S>,
-    printer: &TcpPrinter,
-    bytes: &[u8],
-) -> Result<(), ApiError> {
-    let queue = state.inner.printers.of(&printer.addr);
+/// Prints `bytes` on the target, after any print already going to it.
+async fn print_queued<S: Store>(state: &AppState<S>, target: &Target, bytes: &[u8]) -> Result<(), ApiError> {
+    let queue = state.inner.printers.of(&target.name);
     let _turn = queue.lock().await;
-    printer.print(bytes).await.map_err(|e| printer_problem(&e))
+    target.printer.print(bytes).await.map_err(|e| printer_problem(&e))
 }
 
 /// What to print a receipt with (an empty body: the session's terminal, no copy mark, no
@@ -121,20 +200,20 @@ pub async fn print_receipt<S: Store>(
     let shop = shop_for(&state, &who, &store, Permission::Sell, "printing").await?;
     let req: PrintReceipt = if bytes.is_empty() { PrintReceipt::default() } else { body(&bytes)? };
     let terminal = session_terminal(&who, req.terminal)?;
-    let (printer, profile) = terminal_printer(&shop, &terminal)?;
+    let target = terminal_printer(&state, &shop, &terminal)?;
     let (doc, labels) = super::sales::sale_receipt(&state, &shop, &receipt).await?;
     let options = pos_escpos::Options {
         copy: req.copy.then(|| crate::state::copy_word(&shop.profile).to_owned()),
         open_drawer: req.drawer,
-        drawer_pin5: printer.drawer_pin5,
+        drawer_pin5: target.drawer_pin5,
     };
-    let encoded = pos_escpos::encode_receipt(&doc, &labels, &profile, &options);
-    print_queued(&state, &printer, &encoded.bytes).await?;
-    if req.drawer && profile.drawer {
+    let encoded = pos_escpos::encode_receipt(&doc, &labels, &target.profile, &options);
+    print_queued(&state, &target, &encoded.bytes).await?;
+    if req.drawer && target.profile.drawer {
         auth::log(&state, &shop.profile.id, &who.actor, "drawer", &format!("sale {receipt}"), true).await;
     }
     Ok(Json(Printed {
-        printer: printer.addr,
+        printer: target.name,
         bytes: encoded.bytes.len(),
         replaced: encoded.replaced.iter().map(char::to_string).collect(),
     }))
@@ -148,7 +227,7 @@ async fn print_report<S: Store>(
     report: impl std::future::Future<Output = Result<pos_payments::ShiftReport, ApiError>>,
     copy: bool,
 ) -> Result<Json<Printed>, ApiError> {
-    let (printer, profile) = terminal_printer(shop, terminal)?;
+    let target = terminal_printer(state, shop, terminal)?;
     let report = report.await?;
     let labels = crate::state::report_words(&shop.profile);
     let printed = crate::state::local_now(shop.settings.store.time_zone);
@@ -156,10 +235,10 @@ async fn print_report<S: Store>(
         copy: copy.then(|| crate::state::copy_word(&shop.profile).to_owned()),
         ..pos_escpos::Options::default()
     };
-    let encoded = pos_escpos::encode_report(&report, &labels, &profile, &options, &printed);
-    print_queued(state, &printer, &encoded.bytes).await?;
+    let encoded = pos_escpos::encode_report(&report, &labels, &target.profile, &options, &printed);
+    print_queued(state, &target, &encoded.bytes).await?;
     Ok(Json(Printed {
-        printer: printer.addr,
+        printer: target.name,
         bytes: encoded.bytes.len(),
         replaced: encoded.replaced.iter().map(char::to_string).collect(),
     }))
@@ -215,18 +294,18 @@ pub async fn open_drawer<S: Store>(
     Path((store, id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let shop = shop_for(&state, &who, &store, Permission::Shift, "drawer").await?;
-    let (printer, profile) = terminal_printer(&shop, &id)?;
-    if !profile.drawer {
+    let target = terminal_printer(&state, &shop, &id)?;
+    if !target.profile.drawer {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "no_drawer",
             format!("the printer of `{id}` has no drawer port"),
         ));
     }
-    let queue = state.inner.printers.of(&printer.addr);
+    let queue = state.inner.printers.of(&target.name);
     let result = {
         let _turn = queue.lock().await;
-        printer.open_drawer().await
+        target.printer.open_drawer().await
     };
     auth::log(&state, &shop.profile.id, &who.actor, "drawer", &format!("no sale at {id}"), result.is_ok())
         .await;
@@ -265,14 +344,14 @@ pub async fn printer_state<S: Store>(
     Path((store, id)): Path<(String, String)>,
 ) -> Result<Json<PrinterState>, ApiError> {
     let shop = shop_for(&state, &who, &store, Permission::Sell, "printing").await?;
-    let (printer, _) = terminal_printer(&shop, &id)?;
-    let queue = state.inner.printers.of(&printer.addr);
+    let target = terminal_printer(&state, &shop, &id)?;
+    let queue = state.inner.printers.of(&target.name);
     let s: PrinterStatus = {
         let _turn = queue.lock().await;
-        printer.status().await.map_err(|e| printer_problem(&e))?
+        target.printer.status().await.map_err(|e| printer_problem(&e))?
     };
     Ok(Json(PrinterState {
-        printer: printer.addr,
+        printer: target.name,
         ready: s.ready(),
         paper_out: s.paper_out,
         paper_low: s.paper_low,
