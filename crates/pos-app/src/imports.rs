@@ -19,6 +19,10 @@ use pos_loyalty::{Consent, Member};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::StoreError;
+use crate::ports::MemberStore;
+use pos_core::StoreId;
+
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -537,6 +541,62 @@ impl MemberRows {
         self.phones.insert(phone_key, line);
         Ok(member)
     }
+}
+
+/// Checked members against the store: a row whose phone number is another stored member's is
+/// an error on its line; the others are kept, in order.
+///
+/// # Errors
+/// [`StoreError`] when the store cannot be asked.
+pub async fn members_free_phones(
+    store: &dyn MemberStore,
+    store_id: &StoreId,
+    members: Vec<(u64, Member)>,
+) -> Result<(Vec<(u64, Member)>, Vec<RowError>), StoreError> {
+    let mut kept = Vec::with_capacity(members.len());
+    let mut errors = Vec::new();
+    for (line, m) in members {
+        let owner = match &m.phone {
+            Some(p) => store.member_by_phone(store_id, p).await?,
+            None => None,
+        };
+        match owner {
+            Some(o) if o.id != m.id => {
+                errors.push(RowError::new(line, "phone", format!("the number is member `{}`'s", o.id)));
+            }
+            _ => kept.push((line, m)),
+        }
+    }
+    Ok((kept, errors))
+}
+
+/// Writes checked members: a member already stored keeps when they joined and who referred
+/// them. A phone number taken meanwhile is an error on its line; the others are written.
+/// Calls `written` after each member written.
+///
+/// # Errors
+/// [`StoreError`] other than a taken phone number.
+pub async fn write_members(
+    store: &dyn MemberStore,
+    store_id: &StoreId,
+    members: Vec<(u64, Member)>,
+    mut written: impl FnMut() + Send,
+) -> Result<Vec<RowError>, StoreError> {
+    let mut errors = Vec::new();
+    for (line, mut m) in members {
+        if let Some(old) = store.member(store_id, &m.id).await? {
+            m.joined_at = old.joined_at;
+            m.referred_by = old.referred_by;
+        }
+        match store.upsert_member(store_id, &m).await {
+            Ok(()) => written(),
+            Err(StoreError::Duplicate { what }) => {
+                errors.push(RowError::new(line, "phone", format!("{what} is taken")));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(errors)
 }
 
 /// A product as an export row, in [`PRODUCT_COLUMNS`] order (what an import reads back).

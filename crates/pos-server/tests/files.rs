@@ -212,6 +212,14 @@ async fn imports_and_exports<S: Store>(store: S) {
         (Some(2), Some("phone")),
         "{report}"
     );
+    assert!(report["errors"][0]["reason"].as_str().unwrap().contains("m-100"), "names its owner: {report}");
+    // With valid_rows, the free number is written and the taken one reported.
+    let mixed = "id,name,phone\nm-103,새사람,010-5555-0003\nm-104,누구,010-5555-0002\n";
+    let (status, _, report) =
+        import(&app, "members", "?valid_rows=true", &admin, "members-4", mixed.into()).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!((report["written"].as_u64(), report["valid"].as_u64()), (Some(1), Some(1)), "{report}");
+    assert_eq!(report["errors"][0]["line"].as_u64(), Some(3), "{report}");
     let (status, _, exported) =
         send(&app, "GET", &format!("{S}/exports/members"), &admin, None, Body::empty()).await;
     assert_eq!(status, StatusCode::OK);

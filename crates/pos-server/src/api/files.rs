@@ -379,27 +379,10 @@ async fn run_import<S: Store>(
     // A phone number that is another stored member's.
     let mut members = std::mem::take(&mut *members.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     if kind == ImportKind::Members {
-        let mut kept = Vec::with_capacity(members.len());
-        for (line, m) in members {
-            let owner = match &m.phone {
-                Some(p) => state.inner.store.member_by_phone(store, p).await?,
-                None => None,
-            };
-            match owner {
-                Some(o) if o.id != m.id => {
-                    note_errors(
-                        job,
-                        vec![RowError {
-                            line,
-                            field: "phone".into(),
-                            reason: format!("the number is member `{}`'s", o.id),
-                        }],
-                    );
-                    set(job, |j| j.valid -= 1);
-                }
-                _ => kept.push((line, m)),
-            }
-        }
+        let (kept, errors) =
+            pos_app::imports::members_free_phones(&*state.inner.store, store, members).await?;
+        set(job, |j| j.valid -= errors.len() as u64);
+        note_errors(job, errors);
         members = kept;
     }
     let report = lock(job).clone();
@@ -431,20 +414,11 @@ async fn run_import<S: Store>(
             write_counts(shop, actor, &report.id, counts, job).await?;
         }
         ImportKind::Members => {
-            for (line, mut m) in members {
-                if let Some(old) = state.inner.store.member(store, &m.id).await? {
-                    m.joined_at = old.joined_at;
-                    m.referred_by = old.referred_by;
-                }
-                match state.inner.store.upsert_member(store, &m).await {
-                    Ok(()) => set(job, |j| j.written += 1),
-                    Err(pos_app::StoreError::Duplicate { what }) => note_errors(
-                        job,
-                        vec![RowError { line, field: "phone".into(), reason: format!("{what} is taken") }],
-                    ),
-                    Err(e) => return Err(e.into()),
-                }
-            }
+            let errors = pos_app::imports::write_members(&*state.inner.store, store, members, || {
+                set(job, |j| j.written += 1);
+            })
+            .await?;
+            note_errors(job, errors);
         }
     }
     set(job, |j| {
