@@ -14,6 +14,7 @@ pub mod api;
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod examples;
 pub mod state;
 pub mod webhooks;
 

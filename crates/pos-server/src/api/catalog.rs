@@ -6,7 +6,7 @@ use super::*;
 /// Adds or replaces a product.
 #[utoipa::path(put, path = "/api/v1/stores/{store}/products/{sku}", tag = "catalog",
     params(("store" = String, Path, description = "Store id"), ("sku" = String, Path, description = "SKU")),
-    request_body(content = Object, description = "A product"),
+    request_body(content = Object, description = "A product", example = crate::examples::product),
     responses((status = 200, description = "The product"), (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
 pub async fn put_product<S: Store>(
     State(state): State<AppState<S>>,
@@ -42,7 +42,7 @@ pub async fn get_product<S: Store>(
 /// Adds or replaces a category.
 #[utoipa::path(put, path = "/api/v1/stores/{store}/categories/{id}", tag = "catalog",
     params(("store" = String, Path, description = "Store id"), ("id" = String, Path, description = "Category id")),
-    request_body(content = Object, description = "A category"),
+    request_body(content = Object, description = "A category", example = crate::examples::category),
     responses((status = 200, description = "The category"), (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
 pub async fn put_category<S: Store>(
     State(state): State<AppState<S>>,
@@ -63,7 +63,7 @@ pub async fn put_category<S: Store>(
 /// Adds or replaces a promotion.
 #[utoipa::path(put, path = "/api/v1/stores/{store}/promotions/{id}", tag = "catalog",
     params(("store" = String, Path, description = "Store id"), ("id" = String, Path, description = "Promotion id")),
-    request_body(content = Object, description = "A promotion"),
+    request_body(content = Object, description = "A promotion", example = crate::examples::promotion),
     responses((status = 200, description = "The promotion"), (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
 pub async fn put_promotion<S: Store>(
     State(state): State<AppState<S>>,
@@ -86,7 +86,7 @@ pub async fn put_promotion<S: Store>(
 /// Adds or replaces a price list.
 #[utoipa::path(put, path = "/api/v1/stores/{store}/price-lists/{id}", tag = "catalog",
     params(("store" = String, Path, description = "Store id"), ("id" = String, Path, description = "Price list id")),
-    request_body(content = Object, description = "A price list"),
+    request_body(content = Object, description = "A price list", example = crate::examples::price_list),
     responses((status = 200, description = "The price list"), (status = 403, description = "Not allowed", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
 pub async fn put_price_list<S: Store>(
     State(state): State<AppState<S>>,

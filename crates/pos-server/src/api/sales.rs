@@ -17,7 +17,7 @@ pub struct PriceRequest {
 /// Prices a basket without recording anything (live totals at a till, a kiosk, a web shop).
 #[utoipa::path(post, path = "/api/v1/stores/{store}/baskets/price", tag = "sales",
     params(("store" = String, Path, description = "Store id")),
-    request_body = PriceRequest,
+    request_body(content = PriceRequest, example = crate::examples::price_request),
     responses((status = 200, description = "The priced basket"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
 pub async fn price<S: Store>(
     State(state): State<AppState<S>>,
@@ -34,7 +34,7 @@ pub async fn price<S: Store>(
 /// retry gets the first response.
 #[utoipa::path(post, path = "/api/v1/stores/{store}/sales", tag = "sales",
     params(("store" = String, Path, description = "Store id"), ("Idempotency-Key" = String, Header, description = "The sale's idempotency key")),
-    request_body(content = Object, description = "A sale request"),
+    request_body(content = Object, description = "A sale request", example = crate::examples::sale),
     responses((status = 201, description = "The completed sale"), (status = 402, description = "Payment declined", body = Problem, content_type = "application/problem+json"), (status = 409, description = "Conflict", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
 pub async fn complete_sale<S: Store>(
     State(state): State<AppState<S>>,
@@ -285,7 +285,7 @@ pub struct Parked {
 /// Parks a basket (a customer who went back for milk); any till can recall it once.
 #[utoipa::path(post, path = "/api/v1/stores/{store}/parked", tag = "sales",
     params(("store" = String, Path, description = "Store id"), ("Idempotency-Key" = String, Header, description = "Once per request")),
-    request_body = ParkRequest,
+    request_body(content = ParkRequest, example = crate::examples::park),
     responses((status = 201, description = "Created", body = Parked), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
 pub async fn park<S: Store>(
     State(state): State<AppState<S>>,
