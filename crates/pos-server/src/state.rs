@@ -119,7 +119,7 @@ pub struct PrinterSetup {
 
 /// Checks a print request's query: `format` is one of `formats`; `profile`
 /// one of [`pos_escpos::profile::NAMES`] and only with `escpos`; `width` 32, 42 or 48;
-/// `drawer` only with `escpos`.
+/// `drawer` only with `escpos`; `copy` not with `html`.
 ///
 /// # Errors
 /// A 422 naming the field.
@@ -142,6 +142,9 @@ pub fn printer_setup(
     }
     if !escpos && drawer.is_some() {
         return Err(ApiError::field("drawer", "is for `format=escpos`"));
+    }
+    if format == "html" && copy.is_some() {
+        return Err(ApiError::field("copy", "is for `format=text` and `format=escpos`"));
     }
     let names = pos_escpos::profile::NAMES.join(", ");
     let mut printer = match profile {

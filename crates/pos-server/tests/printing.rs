@@ -63,6 +63,7 @@ async fn printing(app: Router) {
         ("format=text&profile=tp808", "profile"),
         ("drawer=true", "drawer"),
         ("format=escpos&width=40", "width"),
+        ("format=html&copy=true", "copy"),
     ] {
         let (status, problem) = call(&app, "GET", &uri(q), Some(&kim), None, None).await;
         assert_eq!(

@@ -88,7 +88,7 @@ pub struct ReceiptQuery {
     pub width: Option<u32>,
     /// For `escpos`: the printer (`tp808`, the default, `tm-t88`, `mobile-58`, `generic-80`).
     pub profile: Option<String>,
-    /// A reprint: marked as a copy in the store's language (text and `escpos`).
+    /// A reprint: marked as a copy in the store's language (text and `escpos` only).
     pub copy: Option<bool>,
     /// For `escpos`: open the cash drawer after it.
     pub drawer: Option<bool>,
