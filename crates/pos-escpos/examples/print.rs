@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use pos_core::receipt::{CodeKind, Labels, Receipt, ReceiptLine, ReceiptTender, StoreHeader};
-use pos_core::{Currency, Money, TaxMode};
+use pos_core::{Currency, Money, TaxBreakdown, TaxMode};
 use pos_escpos::{Options, Profile, encode_receipt, encode_report};
 use pos_payments::{ReportKind, ReportLabels, ShiftReport, TenderKind};
 use rust_decimal::Decimal;
@@ -41,7 +41,7 @@ fn demo(lang: &str) -> (Receipt, Labels) {
                 Currency::KRW,
                 Labels::korean(),
                 "강남역점",
-                [("신라면 멀티팩", 450_000), ("바나나우유", 170_000), ("생수 2L", 90_000)],
+                [("신라면 멀티팩", 4_500), ("바나나우유", 1_700), ("생수 2L", 900)],
                 "카드 BC ****1234",
             ),
         };
@@ -58,7 +58,14 @@ fn demo(lang: &str) -> (Receipt, Labels) {
             total: amount(*minor),
         })
         .collect();
-    let total = lines.iter().map(|l| l.total).sum();
+    let total: Decimal = lines.iter().map(|l| l.total).sum();
+    // Prices include the tax; its part of the total is rate / (100 + rate).
+    let (tax_label, rate) = match lang {
+        "zh" => ("增值税", 13),
+        "de" => ("MwSt", 7),
+        _ => ("과세", 10),
+    };
+    let tax = (total * Decimal::from(rate) / Decimal::from(100 + rate)).round_dp(currency.minor_units());
     let receipt = Receipt {
         currency,
         header: StoreHeader { name: store.into(), lines: Vec::new(), tax_id: None },
@@ -71,7 +78,13 @@ fn demo(lang: &str) -> (Receipt, Labels) {
         discount_total: Decimal::ZERO,
         total,
         tax_mode: TaxMode::Inclusive,
-        taxes: Vec::new(),
+        taxes: vec![TaxBreakdown {
+            label: tax_label.into(),
+            rate: Decimal::from(rate),
+            net: Money::new(total - tax, currency),
+            tax: Money::new(tax, currency),
+            gross: Money::new(total, currency),
+        }],
         tenders: vec![ReceiptTender { label: tender.into(), amount: total }],
         change: Decimal::ZERO,
         footer: Vec::new(),
@@ -81,26 +94,31 @@ fn demo(lang: &str) -> (Receipt, Labels) {
 }
 
 fn demo_report(currency: Currency) -> ShiftReport {
-    let m = |minor: i64| Money::new(Decimal::new(minor, currency.minor_units()), currency);
+    // Amounts below are in cents; a currency without minor units (KRW) takes ten of its units
+    // for each, so the demo reads like a day's takings in either.
+    let m = |cents: i64| {
+        let amount = match currency.minor_units() {
+            0 => Decimal::from(cents * 10),
+            _ => Decimal::new(cents, 2),
+        };
+        Money::new(amount, currency)
+    };
     ShiftReport {
         kind: ReportKind::Z,
         sequence: Some(42),
         terminal: "T1".into(),
         shift: "T1-2026-12-07".into(),
-        float: m(10_000_000),
-        cash_taken: m(5_320_000),
-        change_given: m(420_000),
+        float: m(20_000),
+        cash_taken: m(53_200),
+        change_given: m(4_200),
         paid_in: m(0),
-        paid_out: m(1_000_000),
+        paid_out: m(1_000),
         cash_refunds: m(0),
-        expected_cash: m(13_900_000),
-        counted_cash: Some(m(13_900_000)),
+        expected_cash: m(68_000),
+        counted_cash: Some(m(68_000)),
         over_short: Some(m(0)),
-        by_tender: BTreeMap::from([
-            (TenderKind::Cash, m(4_900_000)),
-            (TenderKind::TerminalCard, m(12_750_000)),
-        ]),
-        by_tax: BTreeMap::from([("A 10%".to_owned(), m(17_650_000))]),
+        by_tender: BTreeMap::from([(TenderKind::Cash, m(49_000)), (TenderKind::TerminalCard, m(127_550))]),
+        by_tax: BTreeMap::from([("A 10%".to_owned(), m(176_550))]),
         by_category: BTreeMap::new(),
         sales: 37,
         refunds: 0,

@@ -11,10 +11,16 @@
 //! Options after `?`, joined by `&`: `timeout_ms`, `chunk`, `drawer=pin5`, `profile` (one of
 //! [`crate::profile::NAMES`], for [`parse`]), and for devices `baud` and `status=off` (a link
 //! that cannot answer `DLE EOT`).
+//!
+//! A printer that is not quite one of the built-in profiles is described by changing one:
+//! `columns=32|42|48`, `font=a|b`, `qr=on|off`, `double_byte=on|off` (Hangul and Hanzi fonts),
+//! `cutter=on|off`, applied to `profile` (the TP808 when none is named), in any order. For
+//! example `printer.local:9100?profile=tm-t88&qr=off` or `/dev/usb/lp0?columns=32&cutter=off`.
 
 use std::time::Duration;
 
 use pos_app::ports::Printer;
+use pos_core::receipt::Width;
 
 use crate::{DevicePrinter, FilePrinter, PreviewPrinter, Profile, TcpPrinter};
 
@@ -32,7 +38,7 @@ pub struct SpecError {
 pub struct Spec {
     /// The printer (nothing is opened until the first print).
     pub printer: Box<dyn Printer>,
-    /// Its profile, when the spec names one (`profile=tm-t88`).
+    /// Its profile, when the spec names one (`profile=tm-t88`) or changes one (`columns=42`).
     pub profile: Option<Profile>,
     /// Its drawer hangs on pin 5 (`drawer=pin5`): documents must pulse that pin too.
     pub drawer_pin5: bool,
@@ -68,9 +74,17 @@ pub fn parse(spec: &str) -> Result<Spec, SpecError> {
     let mut baud = None;
     let mut status = true;
     let mut profile = None;
+    let mut changes: Vec<(&str, &str)> = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').ok_or_else(|| bad(&format!("option `{pair}` has no value")))?;
         let number = || v.parse::<u64>().map_err(|_| bad(&format!("`{k}` must be a whole number")));
+        if PROFILE_KEYS.contains(&k) {
+            if changes.iter().any(|(seen, _)| *seen == k) {
+                return Err(bad(&format!("`{k}` is given twice")));
+            }
+            changes.push((k, v));
+            continue;
+        }
         match k {
             "timeout_ms" => timeout = Some(Duration::from_millis(number()?.max(1))),
             "chunk" => chunk = Some(usize::try_from(number()?.clamp(1, 65_536)).unwrap_or(512)),
@@ -84,6 +98,13 @@ pub fn parse(spec: &str) -> Result<Spec, SpecError> {
             }
             _ => return Err(bad(&format!("unknown option `{pair}`"))),
         }
+    }
+    if !changes.is_empty() {
+        let mut changed = profile.take().unwrap_or_else(Profile::hprt_tp808);
+        for (k, v) in changes {
+            change(&mut changed, k, v).map_err(|reason| bad(&reason))?;
+        }
+        profile = Some(changed);
     }
     let device = |path: &str| {
         let mut p = DevicePrinter::new(path);
@@ -127,6 +148,41 @@ pub fn parse(spec: &str) -> Result<Spec, SpecError> {
     Ok(Spec { printer: Box::new(p), profile, drawer_pin5: pin5 })
 }
 
+/// The options that change a profile.
+const PROFILE_KEYS: [&str; 5] = ["columns", "font", "qr", "double_byte", "cutter"];
+
+/// Changes one of a profile's settings, named as in a spec.
+fn change(profile: &mut Profile, key: &str, value: &str) -> Result<(), String> {
+    let switch = || match value {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("`{key}` must be on or off")),
+    };
+    match key {
+        "columns" => {
+            profile.width = match value {
+                "32" => Width::Cols32,
+                "42" => Width::Cols42,
+                "48" => Width::Cols48,
+                _ => return Err("`columns` must be 32, 42 or 48".into()),
+            }
+        }
+        "font" => {
+            profile.font_b = match value {
+                "a" | "A" => false,
+                "b" | "B" => true,
+                _ => return Err("`font` must be a or b".into()),
+            }
+        }
+        "qr" => profile.qr = switch()?,
+        "double_byte" => profile.double_byte = switch()?,
+        "cutter" => profile.cutter = switch()?,
+        _ => return Err(format!("unknown option `{key}`")),
+    }
+    profile.name = format!("{}, {key}={value}", profile.name);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +193,25 @@ mod tests {
         assert_eq!(s.profile, Some(Profile::mobile_58()));
         assert!(s.drawer_pin5);
         assert_eq!(parse("preview").unwrap().profile, None);
+    }
+
+    #[test]
+    fn a_spec_changes_a_profile_in_any_order() {
+        let s = parse("host:9100?qr=off&profile=tm-t88&font=b&double_byte=off").unwrap();
+        let p = s.profile.unwrap();
+        assert_eq!(p.width, Width::Cols42, "from tm-t88");
+        assert!(!p.qr && p.font_b && !p.double_byte && p.cutter && p.drawer);
+        assert_eq!(p.name, "Epson TM-T88 (80 mm), qr=off, font=b, double_byte=off");
+        let plain = parse("/dev/usb/lp0?columns=32&cutter=off").unwrap().profile.unwrap();
+        assert_eq!(
+            plain,
+            Profile {
+                name: plain.name.clone(),
+                width: Width::Cols32,
+                cutter: false,
+                ..Profile::hprt_tp808()
+            }
+        );
     }
 
     #[test]
@@ -165,6 +240,10 @@ mod tests {
             ("host:9100?colour=red", "unknown option"),
             ("host:9100?drawer", "no value"),
             ("host:9100?profile=tm-t20", "profile must be one of"),
+            ("host:9100?columns=40", "32, 42 or 48"),
+            ("host:9100?font=c", "a or b"),
+            ("host:9100?qr=no", "on or off"),
+            ("host:9100?cutter=on&cutter=off", "given twice"),
         ] {
             let e = open(bad).err().unwrap_or_else(|| panic!("{bad} is accepted"));
             assert!(e.to_string().contains(says), "{bad}: {e}");
