@@ -76,7 +76,7 @@ pub use promotion::{
     Stacking, Target, TimeWindow,
 };
 pub use quantity::{Quantity, Unit};
-pub use receipt::{Labels, Receipt, StoreHeader, Width};
+pub use receipt::{Labels, LineRole, Receipt, StoreHeader, Width};
 pub use rounding::{CashRounding, RoundingMode};
 pub use sku::Sku;
 pub use tax::{TaxClassId, TaxMode, TaxRate, TaxRounding, TaxTable};

@@ -342,57 +342,167 @@ pub fn centre(s: &str, width: usize) -> String {
     format!("{}{s}", " ".repeat(pad))
 }
 
+/// The first line of `s` in `width` columns and the rest: broken at the last space that fits,
+/// or inside a word (between any two Hangul or Hanzi) when none does. At least one character
+/// goes on the line, so the rest is always shorter.
+fn take_line(s: &str, width: usize) -> (&str, &str) {
+    if display_width(s) <= width {
+        return (s, "");
+    }
+    let mut used = 0;
+    let mut cut = s.len();
+    let mut space = None;
+    for (i, ch) in s.char_indices() {
+        let w = UnicodeWidthChar::width(ch).unwrap_or(0);
+        if used + w > width {
+            cut = i;
+            break;
+        }
+        if ch == ' ' && !s[..i].trim().is_empty() {
+            space = Some(i);
+        }
+        used += w;
+    }
+    if cut == 0 {
+        cut = s.chars().next().map_or(s.len(), char::len_utf8);
+    }
+    let end = match s[cut..].starts_with(' ') {
+        true => cut,
+        false => space.unwrap_or(cut),
+    };
+    (s[..end].trim_end(), s[end..].trim_start())
+}
+
+/// `s` in lines of at most `width` columns, broken at spaces where it can be. Nothing is cut.
+pub fn wrap_to_width(s: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut rest = s;
+    loop {
+        let (line, more) = take_line(rest, width.max(2));
+        lines.push(line.to_owned());
+        if more.is_empty() {
+            return lines;
+        }
+        rest = more;
+    }
+}
+
+/// `s` wrapped to `width` columns, its continuation lines indented two columns more than `s`.
+fn wrap_indented(s: &str, width: usize) -> Vec<String> {
+    let (first, rest) = take_line(s, width.max(2));
+    let mut lines = vec![first.to_owned()];
+    if !rest.is_empty() {
+        let lead = (s.len() - s.trim_start().len() + 2).min(width / 2);
+        let indent = " ".repeat(lead);
+        lines.extend(wrap_to_width(rest, width - lead).into_iter().map(|l| format!("{indent}{l}")));
+    }
+    lines
+}
+
+/// `left` and `right` as [`two_columns`] when both fit on one line. Otherwise nothing is cut:
+/// `left` is wrapped (continuation lines indented), and `right` ends its last line or, when it
+/// does not fit there, a line of its own.
+pub fn two_columns_wrapped(left: &str, right: &str, width: usize) -> Vec<String> {
+    let rw = display_width(right);
+    if display_width(left) + 1 + rw <= width {
+        return vec![two_columns(left, right, width)];
+    }
+    let mut lines = wrap_indented(left, width);
+    if rw >= width {
+        lines.extend(wrap_to_width(right, width));
+        return lines;
+    }
+    match lines.pop() {
+        Some(last) if display_width(&last) + 1 + rw <= width => lines.push(two_columns(&last, right, width)),
+        last => {
+            lines.extend(last);
+            lines.push(format!("{}{right}", " ".repeat(width - rw)));
+        }
+    }
+    lines
+}
+
+/// `s` wrapped to `width` columns, each line centred.
+fn centred(s: &str, width: usize) -> impl Iterator<Item = String> {
+    wrap_to_width(s, width).into_iter().map(move |l| centre(&l, width))
+}
+
+/// What a line of a laid-out receipt shows, for a renderer that styles lines (a printer prints
+/// the store's name and the total large).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LineRole {
+    /// The store's name.
+    StoreName,
+    /// The amount to pay.
+    Total,
+    /// The code's payload as text, under the printed code.
+    Code,
+    /// Any other line.
+    Text,
+}
+
 /// Renders a receipt as plain text, one `String` per printed line. No line is wider than
-/// `width` display columns.
+/// `width` display columns, and nothing is cut: a name, an address or a label too long for the
+/// paper goes on over the next lines.
 pub fn render_text(r: &Receipt, width: Width, labels: &Labels) -> Vec<String> {
+    layout(r, width, labels).into_iter().map(|(_, line)| line).collect()
+}
+
+/// The lines of [`render_text`], each with what it shows.
+pub fn layout(r: &Receipt, width: Width, labels: &Labels) -> Vec<(LineRole, String)> {
     let w = width.columns();
     let amt = |d: Decimal| labels.amount(d, r.currency);
     let rule = "-".repeat(w);
-    let mut out = Vec::new();
-    out.push(centre(&r.header.name, w));
+    let mut out: Vec<(LineRole, String)> = Vec::new();
+    let text = |lines: Vec<String>, out: &mut Vec<(LineRole, String)>| {
+        out.extend(lines.into_iter().map(|l| (LineRole::Text, l)));
+    };
+    out.extend(centred(&r.header.name, w).map(|l| (LineRole::StoreName, l)));
     for l in &r.header.lines {
-        out.push(centre(l, w));
+        text(centred(l, w).collect(), &mut out);
     }
     if let Some(t) = &r.header.tax_id {
-        out.push(centre(t, w));
+        text(centred(t, w).collect(), &mut out);
     }
-    out.push(rule.clone());
-    out.push(two_columns(&format!("{} {}", labels.receipt, r.number), &r.terminal, w));
-    out.push(two_columns(&format!("{} {}", labels.cashier, r.cashier), &r.datetime, w));
-    out.push(rule.clone());
+    text(vec![rule.clone()], &mut out);
+    text(two_columns_wrapped(&format!("{} {}", labels.receipt, r.number), &r.terminal, w), &mut out);
+    text(two_columns_wrapped(&format!("{} {}", labels.cashier, r.cashier), &r.datetime, w), &mut out);
+    text(vec![rule.clone()], &mut out);
     // Tax labels form a column of their own right of the amounts; discounts align with amounts.
     let lw = r.lines.iter().map(|l| display_width(&l.tax_label)).max().unwrap_or(0);
     let pad_label = |label: &str| format!(" {label}{}", " ".repeat(lw - display_width(label)));
     for line in &r.lines {
-        out.push(two_columns(&line.name, &format!("{}{}", amt(line.base), pad_label(&line.tax_label)), w));
+        let amount = format!("{}{}", amt(line.base), pad_label(&line.tax_label));
+        text(two_columns_wrapped(&line.name, &amount, w), &mut out);
         if line.quantity != "1" {
-            out.push(truncate_to_width(
-                &format!("  {} x {}", labels.number(&line.quantity), amt(line.unit_price)),
-                w,
-            ));
+            let each = format!("  {} x {}", labels.number(&line.quantity), amt(line.unit_price));
+            text(wrap_indented(&each, w), &mut out);
         }
         for (label, d) in &line.discounts {
-            out.push(two_columns(&format!("  {label}"), &format!("-{}{}", amt(*d), pad_label("")), w));
+            let amount = format!("-{}{}", amt(*d), pad_label(""));
+            text(two_columns_wrapped(&format!("  {label}"), &amount, w), &mut out);
         }
     }
-    out.push(rule.clone());
+    text(vec![rule.clone()], &mut out);
     if !r.discount_total.is_zero() {
-        out.push(two_columns(&labels.subtotal, &amt(r.subtotal), w));
-        out.push(two_columns(&labels.discount, &format!("-{}", amt(r.discount_total)), w));
+        text(two_columns_wrapped(&labels.subtotal, &amt(r.subtotal), w), &mut out);
+        text(two_columns_wrapped(&labels.discount, &format!("-{}", amt(r.discount_total)), w), &mut out);
     }
-    out.push(two_columns(&labels.total, &format!("{} {}", amt(r.total), r.currency.code()), w));
+    let total = format!("{} {}", amt(r.total), r.currency.code());
+    out.extend(two_columns_wrapped(&labels.total, &total, w).into_iter().map(|l| (LineRole::Total, l)));
     for t in &r.tenders {
-        out.push(two_columns(&t.label, &amt(t.amount), w));
+        text(two_columns_wrapped(&t.label, &amt(t.amount), w), &mut out);
     }
     if !r.change.is_zero() {
-        out.push(two_columns(&labels.change, &amt(r.change), w));
+        text(two_columns_wrapped(&labels.change, &amt(r.change), w), &mut out);
     }
-    out.push(rule.clone());
+    text(vec![rule.clone()], &mut out);
     let head = match r.tax_mode {
         TaxMode::Inclusive => format!("{} ({})", labels.tax, labels.included),
         TaxMode::Exclusive => labels.tax.clone(),
     };
-    out.push(truncate_to_width(&head, w));
+    text(wrap_to_width(&head, w), &mut out);
     // A table: rate, net, tax, gross, right-aligned under their headings when it fits the paper;
     // otherwise one line per amount.
     let rows: Vec<[String; 4]> = r
@@ -419,29 +529,37 @@ pub fn render_text(r: &Receipt, width: Width, labels: &Labels) -> Vec<String> {
         let gap = w - cw.iter().sum::<usize>() - 2;
         for row in std::iter::once(&heads).chain(rows.iter()) {
             let first = format!("{}{}", row[0], " ".repeat(cw[0] - display_width(&row[0])));
-            out.push(format!(
-                "{first}{}{} {} {}",
-                " ".repeat(gap),
-                right(&row[1], cw[1]),
-                right(&row[2], cw[2]),
-                right(&row[3], cw[3])
+            out.push((
+                LineRole::Text,
+                format!(
+                    "{first}{}{} {} {}",
+                    " ".repeat(gap),
+                    right(&row[1], cw[1]),
+                    right(&row[2], cw[2]),
+                    right(&row[3], cw[3])
+                ),
             ));
         }
     } else {
         for row in &rows {
-            out.push(two_columns(&row[0], &format!("{} {}", labels.net, row[1]), w));
-            out.push(two_columns(&format!("  {}", labels.tax), &row[2], w));
-            out.push(two_columns(&format!("  {}", labels.gross), &row[3], w));
+            text(two_columns_wrapped(&row[0], &format!("{} {}", labels.net, row[1]), w), &mut out);
+            text(two_columns_wrapped(&format!("  {}", labels.tax), &row[2], w), &mut out);
+            text(two_columns_wrapped(&format!("  {}", labels.gross), &row[3], w), &mut out);
         }
     }
     if !r.footer.is_empty() {
-        out.push(rule);
+        text(vec![rule], &mut out);
         for f in &r.footer {
-            out.push(centre(f, w));
+            text(centred(f, w).collect(), &mut out);
         }
     }
     if let Some((_, payload)) = &r.code {
-        out.push(centre(&format!("*{payload}*"), w));
+        let starred = format!("*{payload}*");
+        let lines = match display_width(&starred) <= w {
+            true => vec![centre(&starred, w)],
+            false => centred(payload, w).collect(),
+        };
+        out.extend(lines.into_iter().map(|l| (LineRole::Code, l)));
     }
     out
 }

@@ -6,11 +6,15 @@
 mod common;
 
 use common::*;
-use pos_core::receipt::{display_width, render_text, truncate_to_width, two_columns};
+use pos_core::receipt::{
+    LineRole, display_width, layout, render_text, truncate_to_width, two_columns, two_columns_wrapped,
+    wrap_to_width,
+};
 use pos_core::{
     Basket, Catalog, Currency, Labels, PricingContext, PricingEngine, Product, Promotion, PromotionKind,
     Quantity, Receipt, Sku, StoreConfig, StoreHeader, Target, Unit, Width,
 };
+use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 fn check_snapshot(name: &str, lines: &[String]) {
@@ -171,4 +175,95 @@ fn wide_characters_count_two_columns() {
     let line = two_columns("바나나우유 대용량 특가 상품입니다", "1,500", 20);
     assert_eq!(display_width(&line), 20);
     assert!(line.ends_with("1,500"));
+}
+
+#[test]
+fn nothing_too_long_is_cut() {
+    // A German address and a cashier's name too long for 58 mm go on over the next line.
+    let lines = render_text(&german_receipt(), Width::Cols32, &Labels::german());
+    let joined = lines.join(" ");
+    assert!(joined.contains("10623") && joined.contains("Berlin"), "{lines:#?}");
+    assert!(joined.contains("Jürgen"));
+    // A Chinese name keeps its last character; its amount has a line of its own.
+    let lines = render_text(&chinese_receipt(), Width::Cols32, &Labels::chinese());
+    let at = lines.iter().position(|l| l == "西湖龙井绿茶礼盒装特级").expect("the whole name");
+    assert!(lines[at + 1].trim_start().starts_with("128.00"));
+    // A long link under a QR code is wrapped whole, not cut.
+    let mut r = chinese_receipt();
+    let link = "https://pos.example/r/SH-000001?store=shanghai-pudong-1";
+    r.code = Some((pos_core::receipt::CodeKind::Qr, link.into()));
+    let laid = layout(&r, Width::Cols32, &Labels::chinese());
+    let code: String =
+        laid.iter().filter(|(role, _)| *role == LineRole::Code).map(|(_, l)| l.trim()).collect();
+    assert_eq!(code, link);
+}
+
+#[test]
+fn the_store_name_and_the_total_are_marked_for_printers() {
+    let laid = layout(&korean_receipt(), Width::Cols48, &Labels::korean());
+    assert_eq!(laid[0], (LineRole::StoreName, pos_core::receipt::centre("행복마트 강남점", 48)));
+    let totals: Vec<&String> =
+        laid.iter().filter(|(role, _)| *role == LineRole::Total).map(|(_, l)| l).collect();
+    assert_eq!(totals.len(), 1);
+    assert!(totals[0].starts_with("합계") && totals[0].ends_with("41,800 KRW"));
+}
+
+/// Text with Latin, accented, Hangul and Hanzi words, any other printable characters, and runs
+/// of spaces.
+fn words() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            "[a-zA-Z0-9äöüß%,.-]{1,14}",
+            "[가-힣]{1,9}",
+            "[一-龥]{1,12}",
+            "\\PC{1,20}",
+            Just(" ".to_owned()),
+        ],
+        0..12,
+    )
+    .prop_map(|w| w.join(" "))
+}
+
+fn squeezed(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+proptest! {
+    #[test]
+    fn wrapping_keeps_every_character_within_the_width(s in words(), width in 2_usize..60) {
+        let lines = wrap_to_width(&s, width);
+        for l in &lines {
+            prop_assert!(display_width(l) <= width, "`{l}` wider than {width}");
+        }
+        prop_assert_eq!(squeezed(&lines.concat()), squeezed(&s));
+    }
+
+    #[test]
+    fn two_wrapped_columns_keep_both_sides(left in words(), right in "[0-9,.]{1,12}( [A-Z]{1,3})?", width in 16_usize..60) {
+        let lines = two_columns_wrapped(&left, &right, width);
+        for l in &lines {
+            prop_assert!(display_width(l) <= width, "`{l}` wider than {width}");
+        }
+        let last = lines.last().unwrap();
+        prop_assert!(last.ends_with(right.as_str()), "{lines:?}");
+        let body = lines.concat();
+        prop_assert_eq!(squeezed(&body), squeezed(&format!("{left}{right}")));
+    }
+
+    #[test]
+    fn a_receipt_with_any_names_keeps_them_whole(names in proptest::collection::vec(words(), 1..5), w in prop_oneof![Just(Width::Cols32), Just(Width::Cols42), Just(Width::Cols48)]) {
+        let mut r = korean_receipt();
+        for (line, name) in r.lines.iter_mut().zip(&names) {
+            line.name = name.clone();
+        }
+        r.header.name = names[0].clone();
+        let lines = render_text(&r, w, &Labels::korean());
+        for l in &lines {
+            prop_assert!(display_width(l) <= w.columns(), "`{l}` wider than {}", w.columns());
+        }
+        let all = squeezed(&lines.concat());
+        for name in &names {
+            prop_assert!(all.contains(&squeezed(name)), "{name} lost in {lines:#?}");
+        }
+    }
 }

@@ -47,7 +47,7 @@ pub use spec::{Spec, SpecError, open, parse};
 pub use tcp::TcpPrinter;
 
 use cmd::Align;
-use pos_core::receipt::{CodeKind, Labels, Receipt, render_text};
+use pos_core::receipt::{CodeKind, Labels, LineRole, Receipt, layout};
 use pos_payments::{ReportLabels, ShiftReport, render_report};
 
 /// Which code page the text goes out in.
@@ -235,9 +235,9 @@ fn script_for(currency: pos_core::Currency, profile: &Profile) -> Script {
 }
 
 /// The receipt as printer bytes for `profile`: the lines of
-/// [`render_text`] at the profile's width, the first (the
-/// store's name) and the total in bold double height, a reprint's mark in double width; then
-/// its code: a QR code where
+/// [`pos_core::receipt::render_text`] at the profile's width (from [`layout`]), the store's
+/// name and the total in bold double height, a reprint's mark in double width; then its code:
+/// a QR code where
 /// the profile prints them, an EAN-13 barcode when the payload is 12 or 13 digits with a right
 /// check digit, CODE128 otherwise.
 pub fn encode_receipt(receipt: &Receipt, labels: &Labels, profile: &Profile, options: &Options) -> Encoded {
@@ -245,11 +245,12 @@ pub fn encode_receipt(receipt: &Receipt, labels: &Labels, profile: &Profile, opt
     if let Some(word) = &options.copy {
         doc.copy_mark(word);
     }
-    let lines = render_text(receipt, profile.width, labels);
-    for (i, line) in lines.iter().enumerate() {
-        let style =
-            if i == 0 || line.starts_with(labels.total.as_str()) { Style::Title } else { Style::Plain };
-        doc.line(line, style);
+    for (role, line) in layout(receipt, profile.width, labels) {
+        let style = match role {
+            LineRole::StoreName | LineRole::Total => Style::Title,
+            _ => Style::Plain,
+        };
+        doc.line(&line, style);
     }
     if let Some((kind, payload)) = &receipt.code {
         doc.out.extend_from_slice(&cmd::align(Align::Centre));

@@ -4,7 +4,7 @@
 
 use pos_core::Money;
 use pos_core::money::format_amount_with;
-use pos_core::receipt::{Width, centre, display_width, truncate_to_width, two_columns};
+use pos_core::receipt::{Width, centre, two_columns_wrapped, wrap_to_width};
 use serde::{Deserialize, Serialize};
 
 use crate::shift::{ReportKind, ShiftReport};
@@ -270,17 +270,15 @@ pub fn render_report(r: &ShiftReport, width: Width, labels: &ReportLabels, print
         (ReportKind::Z, None) => labels.z_title.clone(),
         (ReportKind::X, _) => labels.x_title.clone(),
     };
-    // The label keeps at least a few columns; the value is cut to what is left.
-    let pair = |label: &str, value: &str| {
-        let room = w.saturating_sub(display_width(label).min(8) + 1);
-        two_columns(label, &truncate_to_width(value, room), w)
-    };
+    // Nothing is cut: a label or value too long for the paper goes on over the next lines.
     let mut out = vec![centre(&title, w), rule.clone()];
-    out.push(pair(&labels.terminal, &r.terminal));
-    out.push(pair(&labels.shift, &r.shift));
-    out.push(pair(&labels.printed, printed));
-    out.push(pair(&labels.sales, &r.sales.to_string()));
-    out.push(pair(&labels.refunds, &r.refunds.to_string()));
+    let pair =
+        |out: &mut Vec<String>, label: &str, value: &str| out.extend(two_columns_wrapped(label, value, w));
+    pair(&mut out, &labels.terminal, &r.terminal);
+    pair(&mut out, &labels.shift, &r.shift);
+    pair(&mut out, &labels.printed, printed);
+    pair(&mut out, &labels.sales, &r.sales.to_string());
+    pair(&mut out, &labels.refunds, &r.refunds.to_string());
     out.push(rule.clone());
     let cash = [
         (&labels.float, &r.float),
@@ -292,10 +290,10 @@ pub fn render_report(r: &ShiftReport, width: Width, labels: &ReportLabels, print
         (&labels.expected, &r.expected_cash),
     ];
     for (label, m) in cash {
-        out.push(pair(label, &amt(m)));
+        pair(&mut out, label, &amt(m));
     }
     if let Some(counted) = &r.counted_cash {
-        out.push(pair(&labels.counted, &amt(counted)));
+        pair(&mut out, &labels.counted, &amt(counted));
     }
     if let Some(diff) = &r.over_short {
         let s = if diff.amount().is_sign_positive() && !diff.is_zero() {
@@ -303,16 +301,16 @@ pub fn render_report(r: &ShiftReport, width: Width, labels: &ReportLabels, print
         } else {
             amt(diff)
         };
-        out.push(pair(&labels.over_short, &s));
+        pair(&mut out, &labels.over_short, &s);
     }
     let mut section = |heading: &str, rows: Vec<(String, &Money)>| {
         if rows.is_empty() {
             return;
         }
         out.push(rule.clone());
-        out.push(truncate_to_width(heading, w));
+        out.extend(wrap_to_width(heading, w));
         for (name, m) in rows {
-            out.push(pair(&format!("  {name}"), &amt(m)));
+            pair(&mut out, &format!("  {name}"), &amt(m));
         }
     };
     section(&labels.by_tender, r.by_tender.iter().map(|(k, m)| (labels.tender(*k).to_owned(), m)).collect());
@@ -326,6 +324,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use pos_core::Currency;
+    use pos_core::receipt::display_width;
     use proptest::prelude::*;
     use rust_decimal::Decimal;
 
@@ -385,7 +384,7 @@ mod tests {
     }
 
     proptest! {
-        /// Whatever the names and amounts, no line is wider than the paper.
+        /// Whatever the names and amounts, no line is wider than the paper and none is cut.
         #[test]
         fn no_line_is_wider_than_the_paper(
             terminal in "\\PC{0,60}",
@@ -399,11 +398,18 @@ mod tests {
             r.shift = shift;
             r.expected_cash = won(amount);
             r.over_short = Some(won(amount));
-            r.by_category.insert(category, won(amount));
+            r.by_category.insert(category.clone(), won(amount));
+            let squeezed = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
             for width in [Width::Cols32, Width::Cols42, Width::Cols48] {
                 for labels in [ReportLabels::korean(), ReportLabels::german(), ReportLabels::chinese()] {
-                    for l in render_report(&r, width, &labels, "2026-12-07 22:00") {
-                        prop_assert!(display_width(&l) <= width.columns(), "{:?}", l);
+                    let lines = render_report(&r, width, &labels, "2026-12-07 22:00");
+                    for l in &lines {
+                        prop_assert!(display_width(l) <= width.columns(), "{:?}", l);
+                    }
+                    let all = squeezed(&lines.concat());
+                    let amount = format_amount_with(Decimal::from(amount), Currency::KRW, labels.decimal, labels.group);
+                    for whole in [&r.terminal, &r.shift, &category, &amount] {
+                        prop_assert!(all.contains(&squeezed(whole)), "{whole} cut in {lines:#?}");
                     }
                 }
             }
