@@ -142,6 +142,10 @@ async fn imports_and_exports<S: Store>(store: S) {
     let (status, content, exported) =
         send(&app, "GET", &format!("{S}/exports/products"), &admin, None, Body::empty()).await;
     assert_eq!((status, content.as_str()), (StatusCode::OK, "text/csv; charset=utf-8"));
+    assert!(exported.starts_with("\u{feff}sku,name,"), "a byte order mark for Excel: {exported:.40}");
+    let (_, _, plain) =
+        send(&app, "GET", &format!("{S}/exports/products?bom=false"), &admin, None, Body::empty()).await;
+    assert!(plain.starts_with("sku,name,") && plain == exported['\u{feff}'.len_utf8()..]);
     assert_eq!(exported.lines().count(), 1 + seeded + 8);
     assert!(
         exported.contains("P000004,\"상품 4, 특가\",food,standard,1004,504,each,2000000000004,,\r\n"),
@@ -171,13 +175,7 @@ async fn imports_and_exports<S: Store>(store: S) {
             "{key}: {p}"
         );
     }
-    let mut euc_kr = b"sku,name,category,tax_class,price\n0001,".to_vec();
-    euc_kr.extend_from_slice(&[0xc4, 0xdd, 0xb6, 0xf3]); // 콜라 in EUC-KR
-    euc_kr.extend_from_slice(b",drinks,standard,1500\n");
-    let uri = format!("{S}/imports/products");
-    let (status, _, body) = send(&app, "POST", &uri, &admin, Some("euc-kr"), Body::from(euc_kr)).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("UTF-8"), "{body}");
+    charsets(&app, &admin, &kim).await;
     let (status, _) = get_json(&app, &format!("{S}/imports/products/never"), &admin).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
@@ -258,6 +256,84 @@ async fn imports_and_exports<S: Store>(store: S) {
     assert_eq!(
         (status, p["price"].as_str(), p["name"].as_str()),
         (StatusCode::OK, Some("101000"), Some("상품 100000, 특가"))
+    );
+}
+
+/// A file in the charset a spreadsheet saves in the shop's language is read without being
+/// named; another is named by `?charset=` or the Content-Type; a byte the charset lacks, UTF-16
+/// and an unknown charset are refused by line and field, with nothing written.
+async fn charsets(app: &Router, admin: &str, kim: &str) {
+    let imported = |key: &str| format!("{S}/imports/products/{key}");
+    let header = "sku,name,category,tax_class,price\n";
+    let file = |encoding: &'static encoding_rs::Encoding, rows: &str| {
+        let text = format!("{header}{rows}");
+        let (bytes, _, lossy) = encoding.encode(&text);
+        assert!(!lossy);
+        bytes.into_owned()
+    };
+    // Excel in Korean saves EUC-KR (code page 949): a KRW shop reads it without being told.
+    let euc_kr = file(encoding_rs::EUC_KR, "0001,콜라 제로,drinks,standard,1500\n");
+    assert!(std::str::from_utf8(&euc_kr).is_err());
+    let uri = format!("{S}/imports/products");
+    let (status, _, body) = send(app, "POST", &uri, admin, Some("euc-kr"), Body::from(euc_kr.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, job) = get_json(app, &imported("euc-kr"), admin).await;
+    assert_eq!((job["charset"].as_str(), job["written"].as_u64()), (Some("EUC-KR"), Some(1)), "{job}");
+    let (_, p) = get_json(app, &format!("{S}/products/0001"), kim).await;
+    assert_eq!(p["name"], "콜라 제로");
+    // Named as UTF-8, the same bytes are refused, saying how to save the file.
+    let (status, _, body) =
+        send(app, "POST", &format!("{uri}?charset=utf-8"), admin, Some("said-utf8"), Body::from(euc_kr))
+            .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("not UTF-8") && body.contains("CSV UTF-8"), "{body}");
+    // GB18030, named by the Content-Type.
+    let gb = file(encoding_rs::GB18030, "0002,可口可乐,drinks,standard,1600\n");
+    let request = Request::builder()
+        .method("POST")
+        .uri(&uri)
+        .header("authorization", format!("Bearer {admin}"))
+        .header("idempotency-key", "gb18030")
+        .header("content-type", "text/csv; charset=GB18030")
+        .body(Body::from(gb))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let (_, p) = get_json(app, &format!("{S}/products/0002"), kim).await;
+    assert_eq!(p["name"], "可口可乐");
+    // Windows-1252 (Excel in German), named by the query.
+    let latin = file(encoding_rs::WINDOWS_1252, "0003,Größe € Apfelschorle,drinks,standard,1700\n");
+    let (status, _, body) =
+        send(app, "POST", &format!("{uri}?charset=windows-1252"), admin, Some("cp1252"), Body::from(latin))
+            .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, p) = get_json(app, &format!("{S}/products/0003"), kim).await;
+    assert_eq!(p["name"], "Größe € Apfelschorle");
+    // A byte EUC-KR has no character for, on line 3: refused there, nothing written.
+    let mut broken = file(encoding_rs::EUC_KR, "0004,사이다,drinks,standard,1500\n0005,");
+    broken.extend_from_slice(&[0xC4, 0x20, b',']);
+    broken.extend_from_slice(b"drinks,standard,1500\n");
+    let (status, _, body) = send(app, "POST", &uri, admin, Some("broken"), Body::from(broken)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let problem: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["errors"][0]["line"], 3, "{problem}");
+    assert!(problem["errors"][0]["reason"].as_str().unwrap().contains("EUC-KR"), "{problem}");
+    let (_, p) = get_json(app, &format!("{S}/products/0004"), kim).await;
+    assert_ne!(p["name"], "사이다", "nothing written");
+    // UTF-16 ("Unicode text"), and a charset nobody knows.
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(header.encode_utf16().flat_map(u16::to_le_bytes));
+    let (status, _, body) = send(app, "POST", &uri, admin, Some("utf16"), Body::from(utf16)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("UTF-16"), "{body}");
+    let (status, _, body) =
+        send(app, "POST", &format!("{uri}?charset=klingon"), admin, Some("klingon"), Body::from(header))
+            .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (problem["code"].as_str(), problem["field"].as_str()),
+        (Some("invalid_field"), Some("charset"))
     );
 }
 

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
+use encoding_rs::Encoding;
 use futures_util::StreamExt;
 use pos_app::imports::{self, CountRows, Header, ImportKind, MemberRows, ProductRows, RowError};
 use sha2::{Digest, Sha256};
@@ -47,6 +48,10 @@ pub struct ImportJob {
     pub written: u64,
     /// How many problems were found.
     pub error_count: u64,
+    /// The charset the file is read in (`UTF-8`, `EUC-KR`, `gb18030`, `windows-1252`...), once
+    /// received: the one the request named, else UTF-8 when the file is UTF-8, else what a
+    /// spreadsheet in the shop's language saves.
+    pub charset: Option<String>,
     /// The first thousand problems, by line.
     #[schema(value_type = Vec<Object>)]
     pub errors: Vec<RowError>,
@@ -80,6 +85,7 @@ impl ImportJobs {
             valid: 0,
             written: 0,
             error_count: 0,
+            charset: None,
             errors: Vec::new(),
             started_at: Utc::now(),
             finished_at: None,
@@ -122,6 +128,11 @@ pub struct ImportQuery {
     /// Write the valid rows even when others have errors (false by default: any error and
     /// nothing is written).
     pub valid_rows: Option<bool>,
+    /// The file's charset (`utf-8`, `euc-kr` or `cp949`, `gb18030` or `gbk`, `windows-1252`),
+    /// when it is not UTF-8 and not what a spreadsheet in the shop's language saves. The
+    /// Content-Type's `charset` says the same. Without either: UTF-8 when the file is UTF-8,
+    /// else EUC-KR in a KRW shop, GB18030 in a CNY shop, Windows-1252 otherwise.
+    pub charset: Option<String>,
 }
 
 /// A temporary file removed when dropped.
@@ -133,12 +144,21 @@ impl Drop for Spool {
     }
 }
 
-/// Streams the body to a temporary file, counting bytes into the job; its SHA-256.
-async fn spool(body: Body, job: &Job) -> Result<(Spool, String), ApiError> {
+/// A received file and the charset it is read in.
+#[derive(Clone)]
+struct CsvFile {
+    path: std::path::PathBuf,
+    charset: &'static Encoding,
+}
+
+/// Streams the body to a temporary file, counting bytes into the job; its SHA-256 and whether
+/// it is UTF-8.
+async fn spool(body: Body, job: &Job) -> Result<(Spool, String, bool), ApiError> {
     let path = std::env::temp_dir().join(format!("pos-import-{}.csv", uuid::Uuid::now_v7()));
     let spool = Spool(path);
     let mut file = tokio::fs::File::create(&spool.0).await.map_err(ApiError::internal)?;
     let mut hash = Sha256::new();
+    let mut utf8 = charset::Utf8Check::default();
     let mut size = 0_u64;
     let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
@@ -153,25 +173,34 @@ async fn spool(body: Body, job: &Job) -> Result<(Spool, String), ApiError> {
             ));
         }
         hash.update(&chunk);
+        utf8.feed(&chunk);
         file.write_all(&chunk).await.map_err(ApiError::internal)?;
         set(job, |j| j.bytes = size);
     }
     file.flush().await.map_err(ApiError::internal)?;
     let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    Ok((spool, hex))
+    Ok((spool, hex, utf8.is_utf8()))
 }
 
 /// Reads a CSV file record by record: `each` gets the header's fields (line 1) and then each
 /// row with its line, and says whether to go on.
 fn each_row(
-    path: &std::path::Path,
+    file: &CsvFile,
     mut each: impl FnMut(u64, &[&str]) -> Result<bool, Vec<RowError>>,
 ) -> Result<(), Vec<RowError>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| vec![RowError { line: 0, field: "file".into(), reason: e.to_string() }])?;
+    let whole = |reason: String| vec![RowError { line: 1, field: "file".into(), reason }];
+    let mut opened = std::fs::File::open(&file.path).map_err(|e| whole(e.to_string()))?;
+    let mut head = [0_u8; 2];
+    let n = std::io::Read::read(&mut opened, &mut head).map_err(|e| whole(e.to_string()))?;
+    if n == 2 && (head == [0xFF, 0xFE] || head == [0xFE, 0xFF]) {
+        return Err(whole("the file is UTF-16 (\"Unicode text\"): save it as \"CSV UTF-8\"".into()));
+    }
+    std::io::Seek::rewind(&mut opened).map_err(|e| whole(e.to_string()))?;
+    let source: Box<dyn std::io::Read> = match file.charset == encoding_rs::UTF_8 {
+        true => Box::new(opened),
+        false => Box::new(charset::Transcoded::new(opened, file.charset)),
+    };
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(source);
     let mut record = csv::StringRecord::new();
     let mut empty = true;
     loop {
@@ -192,8 +221,21 @@ fn each_row(
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
                 let reason = match e.kind() {
-                    csv::ErrorKind::Utf8 { .. } => {
-                        "the file is not UTF-8: save it as \"CSV UTF-8\"".to_owned()
+                    csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8: save it as \"CSV UTF-8\" or name \
+                                                    its charset (?charset=euc-kr, gb18030, windows-1252...)"
+                        .to_owned(),
+                    // A byte the charset lacks, on the line the decoder was at.
+                    csv::ErrorKind::Io(io) => {
+                        match io.get_ref().and_then(|e| e.downcast_ref::<charset::NotInCharset>()) {
+                            Some(not) => {
+                                return Err(vec![RowError {
+                                    line: not.line,
+                                    field: "row".into(),
+                                    reason: not.to_string(),
+                                }]);
+                            }
+                            None => e.to_string(),
+                        }
                     }
                     _ => e.to_string(),
                 };
@@ -226,7 +268,7 @@ fn checker<T>(f: impl FnMut(u64, &[&str]) -> Result<T, Vec<RowError>> + Send + '
 /// The rows of a file, checked on a blocking thread: the header makes the checker, each valid
 /// row's value goes to `take` (in order, which says whether to go on); problems go to the job.
 fn check_rows<T: Send + 'static>(
-    path: std::path::PathBuf,
+    file: CsvFile,
     kind: ImportKind,
     job: Job,
     make: impl FnOnce(Header) -> Checker<T> + Send + 'static,
@@ -235,7 +277,7 @@ fn check_rows<T: Send + 'static>(
     tokio::task::spawn_blocking(move || {
         let mut make = Some(make);
         let mut check: Option<Checker<T>> = None;
-        let result = each_row(&path, |line, fields| {
+        let result = each_row(&file, |line, fields| {
             let Some(check) = check.as_mut() else {
                 let header = Header::new(kind, fields)?;
                 check = make.take().map(|m| m(header));
@@ -262,7 +304,7 @@ fn check_rows<T: Send + 'static>(
 /// Imports a CSV file of products, stock counts or members.
 #[utoipa::path(post, path = "/api/v1/stores/{store}/imports/{kind}", tag = "imports",
     params(("store" = String, Path, description = "Store id"), ("kind" = String, Path, description = "`products`, `stock-counts` or `members`"), ImportQuery, ("Idempotency-Key" = String, Header, description = "Once per request; also the job's id")),
-    request_body(content = String, description = "CSV, UTF-8, the first line naming the columns", content_type = "text/csv"),
+    request_body(content = String, description = "CSV, the first line naming the columns; UTF-8, or the charset named by `charset`, or what a spreadsheet in the shop's language saves (EUC-KR in a KRW shop, GB18030 in a CNY shop, Windows-1252 otherwise)", content_type = "text/csv"),
     responses((status = 200, description = "Imported: the job's report", body = ImportJob), (status = 409, description = "An import with this key is running", body = Problem, content_type = "application/problem+json"), (status = 413, description = "Over 256 MiB", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Rows with errors (every one listed by line and field in `errors`); nothing was written", body = Problem, content_type = "application/problem+json")))]
 pub async fn import<S: Store>(
     State(state): State<AppState<S>>,
@@ -283,6 +325,11 @@ pub async fn import<S: Store>(
             ApiError::field("Idempotency-Key", "an import needs an Idempotency-Key of at most 128 characters")
         })?
         .to_owned();
+    let content_type = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let named = match q.charset.as_deref().or_else(|| content_type.and_then(charset::in_content_type)) {
+        Some(label) => Some(charset::named(label)?),
+        None => None,
+    };
     let Some(job) = state.inner.imports.start(&shop.profile.id.0, &key, kind) else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -291,8 +338,20 @@ pub async fn import<S: Store>(
         ));
     };
     let outcome = match spool(body, &job).await {
-        Ok((file, hash)) => {
-            let what = format!("imports/{}?valid_rows={}", kind.name(), q.valid_rows.unwrap_or(false));
+        Ok((spooled, hash, utf8)) => {
+            let charset = match named {
+                Some(named) => named,
+                None if utf8 => encoding_rs::UTF_8,
+                None => charset::of_spreadsheets(shop.settings.store.currency),
+            };
+            set(&job, |j| j.charset = Some(charset.name().to_owned()));
+            let what = format!(
+                "imports/{}?valid_rows={}&charset={}",
+                kind.name(),
+                q.valid_rows.unwrap_or(false),
+                charset.name()
+            );
+            let file = CsvFile { path: spooled.0.clone(), charset };
             let run = run_import(&state, &shop, &who.actor, kind, q.valid_rows.unwrap_or(false), &file, &job);
             Ok(idempotent(&state, &shop.profile.id, &headers, &what, hash.as_bytes(), run).await)
         }
@@ -315,7 +374,7 @@ async fn run_import<S: Store>(
     actor: &str,
     kind: ImportKind,
     valid_rows: bool,
-    file: &Spool,
+    file: &CsvFile,
     job: &Job,
 ) -> Result<(StatusCode, serde_json::Value), ApiError> {
     set(job, |j| j.status = "checking".into());
@@ -323,7 +382,6 @@ async fn run_import<S: Store>(
     let catalog = Arc::new(state.inner.store.load_catalog(store, shop.settings.store.currency).await?);
     let tax = shop.settings.store.tax.clone();
     let currency = shop.settings.store.currency;
-    let path = file.0.clone();
     // The first pass: every row checked, the values of members and counts kept (products are
     // read again to be written, so a large catalog is never held twice).
     let counts: Arc<Mutex<Vec<imports::CountRow>>> = Arc::default();
@@ -332,7 +390,7 @@ async fn run_import<S: Store>(
         ImportKind::Products => {
             let (c, t) = (catalog.clone(), tax.clone());
             check_rows(
-                path.clone(),
+                file.clone(),
                 kind,
                 job.clone(),
                 move |h| {
@@ -345,7 +403,7 @@ async fn run_import<S: Store>(
         ImportKind::StockCounts => {
             let (c, out) = (catalog.clone(), counts.clone());
             check_rows(
-                path.clone(),
+                file.clone(),
                 kind,
                 job.clone(),
                 move |h| {
@@ -361,7 +419,7 @@ async fn run_import<S: Store>(
         ImportKind::Members => {
             let (now, out) = (Utc::now(), members.clone());
             check_rows(
-                path.clone(),
+                file.clone(),
                 kind,
                 job.clone(),
                 move |h| {
@@ -407,7 +465,9 @@ async fn run_import<S: Store>(
     }
     set(job, |j| j.status = "writing".into());
     match kind {
-        ImportKind::Products => write_products(state, shop, path, catalog, tax, currency, job).await?,
+        ImportKind::Products => {
+            write_products(state, shop, file.clone(), catalog, tax, currency, job).await?
+        }
         ImportKind::StockCounts => {
             let counts =
                 std::mem::take(&mut *counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
@@ -433,7 +493,7 @@ async fn run_import<S: Store>(
 async fn write_products<S: Store>(
     state: &AppState<S>,
     shop: &Shop<S>,
-    path: std::path::PathBuf,
+    file: CsvFile,
     catalog: Arc<pos_core::Catalog>,
     tax: pos_core::TaxTable,
     currency: pos_core::Currency,
@@ -444,7 +504,7 @@ async fn write_products<S: Store>(
     let scratch = Arc::new(Mutex::new(lock(job).clone()));
     let mut batch = Batch { chunk: Vec::with_capacity(CHUNK), tx };
     let reader = check_rows(
-        path,
+        file,
         ImportKind::Products,
         scratch,
         move |h| {
@@ -554,15 +614,25 @@ fn csv_response(name: &str, body: Body) -> Response {
         .into_response()
 }
 
+/// What an export asks.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// Begin with a UTF-8 byte order mark, so that Excel opens Hangul, Hanzi and umlauts right
+    /// (true by default; an import skips it).
+    pub bom: Option<bool>,
+}
+
 /// Exports products, stock levels (as a count file) or members as CSV, in the columns an import
 /// reads back.
 #[utoipa::path(get, path = "/api/v1/stores/{store}/exports/{kind}", tag = "imports",
-    params(("store" = String, Path, description = "Store id"), ("kind" = String, Path, description = "`products`, `stock-counts` (the levels on hand) or `members`")),
-    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 404, description = "Unknown kind", body = Problem, content_type = "application/problem+json")))]
+    params(("store" = String, Path, description = "Store id"), ("kind" = String, Path, description = "`products`, `stock-counts` (the levels on hand) or `members`"), ExportQuery),
+    responses((status = 200, description = "CSV, UTF-8, with a byte order mark unless `bom=false`", content_type = "text/csv"), (status = 404, description = "Unknown kind", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json")))]
 pub async fn export<S: Store>(
     State(state): State<AppState<S>>,
     Auth(who): Auth,
     Path((store, kind)): Path<(String, String)>,
+    Query(q): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let kind = kind_of(&kind)?;
     let read = match kind {
@@ -572,7 +642,8 @@ pub async fn export<S: Store>(
         ImportKind::Members => Permission::MembersWrite,
     };
     let shop = shop_for(&state, &who, &store, read, "exports").await?;
-    let header = csv_line(&kind.columns().iter().map(|c| (*c).to_owned()).collect::<Vec<_>>());
+    let header = super::reports::csv_start(q.bom)
+        + &csv_line(&kind.columns().iter().map(|c| (*c).to_owned()).collect::<Vec<_>>());
     let id = shop.profile.id.clone();
     match kind {
         ImportKind::Products => {

@@ -277,6 +277,7 @@ async fn approved<S: Store>(
 
 mod access;
 mod catalog;
+mod charset;
 mod files;
 mod members;
 mod printing;

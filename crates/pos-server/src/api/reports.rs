@@ -109,6 +109,15 @@ pub struct CsvQuery {
     pub last: NaiveDate,
     /// `days` (the default), `hours`, `products`, `categories`, `cashiers`, `taxes` or `payments`.
     pub table: Option<String>,
+    /// Begin with a UTF-8 byte order mark (true by default; see [`csv_start`]).
+    pub bom: Option<bool>,
+}
+
+/// What a CSV file begins with: a UTF-8 byte order mark unless `bom=false`, so that a
+/// spreadsheet (Excel in Korean, Chinese or German) opens it as UTF-8 rather than in its
+/// legacy charset. Imports skip it.
+pub(super) fn csv_start(bom: Option<bool>) -> String {
+    if bom.unwrap_or(true) { "\u{feff}".to_owned() } else { String::new() }
 }
 
 /// A CSV field, quoted when it must be (and a leading `=`, `+`, `-`, `@` neutralised, so a
@@ -189,7 +198,7 @@ pub async fn sales_report_csv<S: Store>(
             rows.extend(r.payment_mix.iter().map(|(k, v)| vec![code(k), v.to_string()]));
         }
     }
-    let mut out = String::new();
+    let mut out = csv_start(q.bom);
     for row in rows {
         out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
