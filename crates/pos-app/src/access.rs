@@ -300,6 +300,24 @@ pub struct AccessRecord {
     pub allowed: bool,
 }
 
+/// One print of a document on a printer the server drives: the first print of a receipt or a Z
+/// report is its original, every later one is marked a copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintRecord {
+    /// Store.
+    pub store: StoreId,
+    /// What was printed: `sale T1-000001`, `z T1 42`.
+    pub document: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who asked.
+    pub actor: String,
+    /// The printer's address.
+    pub printer: String,
+    /// Whether it was marked a copy.
+    pub copy: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

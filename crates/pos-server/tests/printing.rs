@@ -199,20 +199,34 @@ async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
         raw_bytes(&app, get(&format!("{s}/sales/{receipt}/receipt?format=escpos&profile=mobile-58"), &kim))
             .await;
     assert_eq!(fake.printed(), expected, "the printer got the receipt's bytes");
-    assert_eq!(printed["bytes"], expected.len());
-    // A reprint with the drawer.
-    let (status, _) = call(
+    assert_eq!(
+        (&printed["bytes"], &printed["copy"]),
+        (&json!(expected.len()), &json!(false)),
+        "the original"
+    );
+    // A reprint with the drawer: a copy, though nobody said so.
+    let (status, printed) = call(
         &app,
         "POST",
         &format!("{s}/sales/{receipt}/print"),
         Some(&kim),
         None,
-        Some(json!({"copy": true, "drawer": true})),
+        Some(json!({"drawer": true})),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!((status, &printed["copy"]), (StatusCode::OK, &json!(true)), "{printed}");
     let reprint = pos_escpos::decode::printed(&fake.printed()[expected.len()..]);
     assert_eq!(reprint[0].trim(), "** 사본 **", "{reprint:#?}");
+    let log = state
+        .inner
+        .store
+        .prints(&pos_core::StoreId("seoul-1".into()), &format!("sale {receipt}"))
+        .await
+        .unwrap();
+    assert_eq!(
+        log.iter().map(|p| (p.copy, p.actor.as_str(), p.printer.as_str())).collect::<Vec<_>>(),
+        [(false, "kim", fake.addr.as_str()), (true, "kim", fake.addr.as_str())]
+    );
     // A 58 mm mobile printer has no drawer port: nothing is pulsed, and the drawer alone is a 409.
     assert!(!reprint.iter().any(|l| l.starts_with("[drawer")), "{reprint:#?}");
     let (status, problem) =
@@ -258,7 +272,7 @@ async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
     let x = pos_escpos::decode::printed(&fake.printed()[before..]);
     assert_eq!(x[0].trim(), "중간정산 (X)", "{x:#?}");
 
-    // The Z report after the close, and again as a copy.
+    // The Z report after the close, and again: a copy.
     let (status, z) = call(
         &app,
         "POST",
@@ -272,16 +286,9 @@ async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
     let n = z["sequence"].as_u64().unwrap();
     for copy in [false, true] {
         let before = fake.printed().len();
-        let (status, printed) = call(
-            &app,
-            "POST",
-            &format!("{s}/shifts/T1/z-reports/{n}/print"),
-            Some(&kim),
-            None,
-            Some(json!({"copy": copy})),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{printed}");
+        let (status, printed) =
+            call(&app, "POST", &format!("{s}/shifts/T1/z-reports/{n}/print"), Some(&kim), None, None).await;
+        assert_eq!((status, &printed["copy"]), (StatusCode::OK, &json!(copy)), "{printed}");
         let paper = pos_escpos::decode::printed(&fake.printed()[before..]);
         assert_eq!(paper[0].trim() == "** 사본 **", copy, "{paper:#?}");
         assert!(paper.iter().any(|l| l.trim() == format!("마감정산 (Z) #{n}")), "{paper:#?}");
@@ -340,6 +347,27 @@ async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
     );
     assert!(problem["detail"].as_str().unwrap().contains(&fake.addr), "{problem}");
     assert_eq!(fake.printed().len(), before);
+    // A receipt that did not come out is not counted: once the paper is in, its first print is
+    // the original.
+    let (status, second) = call(
+        &app,
+        "POST",
+        &format!("{s}/sales"),
+        Some(&kim),
+        Some("sp-2"),
+        Some(sale("sp-2", &[("0003", 1)], 5_000)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    let second = format!("{s}/sales/{}/print", second["receipt"].as_str().unwrap());
+    let (status, problem) = call(&app, "POST", &second, Some(&kim), None, None).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, Some("printer_paper_out"))
+    );
+    fake.set_mode(PrinterMode::Ready);
+    let (status, printed) = call(&app, "POST", &second, Some(&kim), None, None).await;
+    assert_eq!((status, &printed["copy"]), (StatusCode::OK, &json!(false)), "{printed}");
 
     // A terminal without a printer, one that is not there, a printer that is not there.
     let (status, problem) = call(

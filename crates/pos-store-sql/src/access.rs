@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use pos_app::StoreError;
-use pos_app::access::{AccessRecord, ApiToken, Session, StaffMember};
+use pos_app::access::{AccessRecord, ApiToken, PrintRecord, Session, StaffMember};
 use pos_app::ports::{AccessStore, StoreProfile, StoredResponse};
 use pos_app::webhooks::{Delivery, Subscription};
 use pos_core::StoreId;
@@ -85,6 +85,19 @@ impl<D: Dialect> AccessStore for SqlStore<D> {
             Self::q(Self::sql().access.access_log).bind(&store.0).bind(crate::rows::bound(limit as u64)),
         )
         .await
+    }
+
+    async fn log_print(&self, record: &PrintRecord) -> Result<(), StoreError> {
+        let q = Self::q(Self::sql().access.log_print)
+            .bind(uuid::Uuid::now_v7())
+            .bind(&record.store.0)
+            .bind(&record.document)
+            .bind(json(record)?);
+        self.run(q).await
+    }
+
+    async fn prints(&self, store: &StoreId, document: &str) -> Result<Vec<PrintRecord>, StoreError> {
+        self.docs(Self::q(Self::sql().access.prints).bind(&store.0).bind(document)).await
     }
 
     async fn response(&self, store: &StoreId, key: &str) -> Result<Option<StoredResponse>, StoreError> {

@@ -213,6 +213,10 @@ pub struct AccessSql {
     pub log: &'static str,
     /// (store, limit) -> data, newest first.
     pub access_log: &'static str,
+    /// (id, store, document, data): appends to the print log.
+    pub log_print: &'static str,
+    /// (store, document) -> data, oldest first.
+    pub prints: &'static str,
     /// (store, key) -> data: a recorded response.
     pub response: &'static str,
     /// (store, key, data) -> `key` when recorded (nothing when one exists).

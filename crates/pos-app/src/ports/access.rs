@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use pos_core::StoreId;
 
 use super::{StoreProfile, StoredResponse};
-use crate::access::{AccessRecord, ApiToken, Session, StaffMember};
+use crate::access::{AccessRecord, ApiToken, PrintRecord, Session, StaffMember};
 use crate::error::StoreError;
 use crate::webhooks::{Delivery, Subscription};
 
@@ -73,6 +73,16 @@ pub trait AccessStore: Send + Sync + 'static {
     /// # Errors
     /// [`StoreError::Backend`].
     async fn access_log(&self, store: &StoreId, limit: usize) -> Result<Vec<AccessRecord>, StoreError>;
+    /// Records a print of a document.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn log_print(&self, record: &PrintRecord) -> Result<(), StoreError>;
+    /// A document's prints, oldest first: none before its original is printed.
+    ///
+    /// # Errors
+    /// [`StoreError::Backend`].
+    async fn prints(&self, store: &StoreId, document: &str) -> Result<Vec<PrintRecord>, StoreError>;
     /// The recorded response of an idempotent request.
     ///
     /// # Errors

@@ -5,6 +5,10 @@
 //! one printer queue one behind the other; a printer that cannot print is a 503 whose `code`
 //! says why (`printer_paper_out`, `printer_cover_open`, ...) and whose detail names the printer.
 //! Opening the drawer is audited.
+//!
+//! The server keeps a log of the receipts and Z reports it prints: the first print of each is
+//! its original, every later one is marked a copy in the store's language (`사본`, `副本`,
+//! `KOPIE`), whoever asks and on whichever printer; the answer says which it was.
 
 #[allow(unused_imports, reason = "each resource uses part of what the handlers share")]
 use super::*;
@@ -146,11 +150,49 @@ fn terminal_printer<S: Store>(
     Ok(Target { name: address, printer: Arc::new(printer), profile, drawer_pin5 })
 }
 
-/// Prints `bytes` on the target, after any print already going to it.
-async fn print_queued<S: Store>(state: &AppState<S>, target: &Target, bytes: &[u8]) -> Result<(), ApiError> {
+/// Prints on the target, after any print already going to it. A `document` the server counts
+/// (a receipt, a Z report) is marked a copy when it was printed before or `copy` asks; the
+/// earlier prints are read, and this one recorded, in the printer's turn. `encode` makes the
+/// bytes with the copy mark to print, if any.
+async fn print_queued<S: Store>(
+    state: &AppState<S>,
+    shop: &Shop<S>,
+    actor: &str,
+    target: &Target,
+    document: Option<&str>,
+    copy: bool,
+    encode: impl FnOnce(Option<String>) -> pos_escpos::Encoded,
+) -> Result<Printed, ApiError> {
     let queue = state.inner.printers.of(&target.name);
     let _turn = queue.lock().await;
-    target.printer.print(bytes).await.map_err(|e| printer_problem(&e))
+    let store = &shop.profile.id;
+    let printed_before = match document {
+        Some(document) => !state.inner.store.prints(store, document).await?.is_empty(),
+        None => false,
+    };
+    let copy = copy || printed_before;
+    let encoded = encode(copy.then(|| crate::state::copy_word(&shop.profile).to_owned()));
+    target.printer.print(&encoded.bytes).await.map_err(|e| printer_problem(&e))?;
+    if let Some(document) = document {
+        let record = pos_app::access::PrintRecord {
+            store: store.clone(),
+            document: document.to_owned(),
+            at: Utc::now(),
+            actor: actor.to_owned(),
+            printer: target.name.clone(),
+            copy,
+        };
+        // It is on paper: a failure to note it must not make the caller print it again.
+        if let Err(e) = state.inner.store.log_print(&record).await {
+            tracing::error!(error = %e, document, "a print could not be recorded; its next print may not be marked a copy");
+        }
+    }
+    Ok(Printed {
+        printer: target.name.clone(),
+        copy,
+        bytes: encoded.bytes.len(),
+        replaced: encoded.replaced.iter().map(char::to_string).collect(),
+    })
 }
 
 /// What to print a receipt with (an empty body: the session's terminal, no copy mark, no
@@ -160,7 +202,8 @@ async fn print_queued<S: Store>(state: &AppState<S>, target: &Target, bytes: &[u
 pub struct PrintReceipt {
     /// The terminal whose printer prints it (the session's terminal by default).
     pub terminal: Option<String>,
-    /// A reprint: marked as a copy in the store's language.
+    /// Mark it a copy even if the server has not printed it before (a till printed the
+    /// original itself). A receipt the server printed before is marked a copy anyway.
     #[serde(default)]
     pub copy: bool,
     /// Open the cash drawer after it.
@@ -173,6 +216,9 @@ pub struct PrintReceipt {
 pub struct Printed {
     /// The printer's address.
     pub printer: String,
+    /// Whether it was marked a copy: a receipt or Z report the server printed before, or one
+    /// asked as a reprint. An X report is never a copy.
+    pub copy: bool,
     /// Bytes sent.
     pub bytes: usize,
     /// Characters the printer's code page lacks, printed as their documented fallback.
@@ -202,27 +248,23 @@ pub async fn print_receipt<S: Store>(
     let terminal = session_terminal(&who, req.terminal)?;
     let target = terminal_printer(&state, &shop, &terminal)?;
     let (doc, labels) = super::sales::sale_receipt(&state, &shop, &receipt).await?;
-    let options = pos_escpos::Options {
-        copy: req.copy.then(|| crate::state::copy_word(&shop.profile).to_owned()),
-        open_drawer: req.drawer,
-        drawer_pin5: target.drawer_pin5,
-    };
-    let encoded = pos_escpos::encode_receipt(&doc, &labels, &target.profile, &options);
-    print_queued(&state, &target, &encoded.bytes).await?;
+    let document = format!("sale {}", doc.number);
+    let printed = print_queued(&state, &shop, &who.actor, &target, Some(&document), req.copy, |copy| {
+        let options = pos_escpos::Options { copy, open_drawer: req.drawer, drawer_pin5: target.drawer_pin5 };
+        pos_escpos::encode_receipt(&doc, &labels, &target.profile, &options)
+    })
+    .await?;
     if req.drawer && target.profile.drawer {
         auth::log(&state, &shop.profile.id, &who.actor, "drawer", &format!("sale {receipt}"), true).await;
     }
-    Ok(Json(Printed {
-        printer: target.name,
-        bytes: encoded.bytes.len(),
-        replaced: encoded.replaced.iter().map(char::to_string).collect(),
-    }))
+    Ok(Json(printed))
 }
 
-/// A report on `terminal`'s printer.
+/// A report on `terminal`'s printer; a Z report is counted (its first print is the original).
 async fn print_report<S: Store>(
     state: &AppState<S>,
     shop: &Shop<S>,
+    actor: &str,
     terminal: &str,
     report: impl std::future::Future<Output = Result<pos_payments::ShiftReport, ApiError>>,
     copy: bool,
@@ -231,17 +273,16 @@ async fn print_report<S: Store>(
     let report = report.await?;
     let labels = crate::state::report_words(&shop.profile);
     let printed = crate::state::local_now(shop.settings.store.time_zone);
-    let options = pos_escpos::Options {
-        copy: copy.then(|| crate::state::copy_word(&shop.profile).to_owned()),
-        ..pos_escpos::Options::default()
+    let document = match (report.kind, report.sequence) {
+        (pos_payments::ReportKind::Z, Some(n)) => Some(format!("z {terminal} {n}")),
+        _ => None,
     };
-    let encoded = pos_escpos::encode_report(&report, &labels, &target.profile, &options, &printed);
-    print_queued(state, &target, &encoded.bytes).await?;
-    Ok(Json(Printed {
-        printer: target.name,
-        bytes: encoded.bytes.len(),
-        replaced: encoded.replaced.iter().map(char::to_string).collect(),
-    }))
+    let printed = print_queued(state, shop, actor, &target, document.as_deref(), copy, |copy| {
+        let options = pos_escpos::Options { copy, ..pos_escpos::Options::default() };
+        pos_escpos::encode_report(&report, &labels, &target.profile, &options, &printed)
+    })
+    .await?;
+    Ok(Json(printed))
 }
 
 /// Prints the X report of a terminal's open shift on that terminal's printer.
@@ -254,14 +295,16 @@ pub async fn print_x_report<S: Store>(
     Path((store, terminal)): Path<(String, String)>,
 ) -> Result<Json<Printed>, ApiError> {
     let shop = shop_for(&state, &who, &store, Permission::Shift, "printing").await?;
-    print_report(&state, &shop, &terminal, async { Ok(shop.shifts.x_report(&terminal).await?) }, false).await
+    let report = async { Ok(shop.shifts.x_report(&terminal).await?) };
+    print_report(&state, &shop, &who.actor, &terminal, report, false).await
 }
 
 /// Whether a Z report's print is a reprint.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrintZReport {
-    /// A reprint: marked as a copy (the first print follows the close; any later one is a copy).
+    /// Mark it a copy even if the server has not printed it before. A Z report the server
+    /// printed before is marked a copy anyway.
     #[serde(default)]
     pub copy: bool,
 }
@@ -280,7 +323,7 @@ pub async fn print_z_report<S: Store>(
     let shop = shop_for(&state, &who, &store, Permission::Shift, "printing").await?;
     let req: PrintZReport = if bytes.is_empty() { PrintZReport::default() } else { body(&bytes)? };
     let report = async { Ok(shop.shifts.z_report(&terminal, number).await?.0) };
-    print_report(&state, &shop, &terminal, report, req.copy).await
+    print_report(&state, &shop, &who.actor, &terminal, report, req.copy).await
 }
 
 /// Opens a terminal's cash drawer without a sale ("no sale"); every opening is in the access

@@ -19,6 +19,8 @@ pub(crate) const SQL: AccessSql = AccessSql {
     token: "SELECT data FROM api_tokens WHERE id = $1",
     log: "INSERT INTO access_log (id, store_id, data) VALUES ($1, $2, $3)",
     access_log: "SELECT data FROM access_log WHERE store_id = $1 ORDER BY id DESC LIMIT $2",
+    log_print: "INSERT INTO prints (id, store_id, document, data) VALUES ($1, $2, $3, $4)",
+    prints: "SELECT data FROM prints WHERE store_id = $1 AND document = $2 ORDER BY id",
     response: "SELECT data FROM idempotent_responses WHERE store_id = $1 AND key = $2",
     put_response: "INSERT INTO idempotent_responses (store_id, key, data) VALUES ($1, $2, $3)
         ON CONFLICT (store_id, key) DO NOTHING RETURNING key",

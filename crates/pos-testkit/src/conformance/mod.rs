@@ -42,6 +42,7 @@ mod events;
 mod limits;
 mod members;
 mod money;
+mod prints;
 mod returns;
 mod sales;
 mod shifts;
@@ -52,6 +53,7 @@ pub use events::*;
 pub use limits::*;
 pub use members::*;
 pub use money::*;
+pub use prints::*;
 pub use returns::*;
 pub use sales::*;
 pub use shifts::*;
@@ -102,6 +104,7 @@ macro_rules! conformance_tests {
             a_batch_of_products_is_one_change,
             a_standalone_terminal_payment_is_recorded_with_its_approvals,
             a_request_changes_stock_and_cash_once,
+            prints_are_kept_per_document,
         );
     };
     (@cases $make:path, $($case:ident),* $(,)?) => {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use pos_app::StoreError;
-use pos_app::access::{AccessRecord, ApiToken, Session, StaffMember};
+use pos_app::access::{AccessRecord, ApiToken, PrintRecord, Session, StaffMember};
 use pos_app::ports::{AccessStore, StoreProfile, StoredResponse};
 use pos_app::webhooks::{Delivery, Subscription};
 use pos_core::StoreId;
@@ -20,6 +20,7 @@ pub(super) struct Access {
     sessions: BTreeMap<String, Session>,
     tokens: BTreeMap<String, ApiToken>,
     log: Vec<AccessRecord>,
+    prints: Vec<PrintRecord>,
     responses: BTreeMap<Key<String>, StoredResponse>,
     webhooks: BTreeMap<Key<String>, Subscription>,
     deliveries: Vec<(StoreId, Delivery)>,
@@ -69,6 +70,14 @@ impl AccessStore for MemoryStore {
     async fn access_log(&self, store: &StoreId, limit: usize) -> Result<Vec<AccessRecord>, StoreError> {
         let s = self.lock().await;
         Ok(s.access.log.iter().rev().filter(|r| &r.store == store).take(limit).cloned().collect())
+    }
+    async fn log_print(&self, record: &PrintRecord) -> Result<(), StoreError> {
+        self.lock().await.access.prints.push(record.clone());
+        Ok(())
+    }
+    async fn prints(&self, store: &StoreId, document: &str) -> Result<Vec<PrintRecord>, StoreError> {
+        let s = self.lock().await;
+        Ok(s.access.prints.iter().filter(|p| &p.store == store && p.document == document).cloned().collect())
     }
     async fn response(&self, store: &StoreId, key: &str) -> Result<Option<StoredResponse>, StoreError> {
         Ok(self.lock().await.access.responses.get(&(store.clone(), key.to_owned())).cloned())
