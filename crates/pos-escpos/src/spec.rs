@@ -20,7 +20,6 @@
 use std::time::Duration;
 
 use pos_app::ports::Printer;
-use pos_core::receipt::Width;
 
 use crate::{DevicePrinter, FilePrinter, PreviewPrinter, Profile, TcpPrinter};
 
@@ -78,7 +77,7 @@ pub fn parse(spec: &str) -> Result<Spec, SpecError> {
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').ok_or_else(|| bad(&format!("option `{pair}` has no value")))?;
         let number = || v.parse::<u64>().map_err(|_| bad(&format!("`{k}` must be a whole number")));
-        if PROFILE_KEYS.contains(&k) {
+        if crate::profile::CHANGES.contains(&k) {
             if changes.iter().any(|(seen, _)| *seen == k) {
                 return Err(bad(&format!("`{k}` is given twice")));
             }
@@ -102,7 +101,7 @@ pub fn parse(spec: &str) -> Result<Spec, SpecError> {
     if !changes.is_empty() {
         let mut changed = profile.take().unwrap_or_else(Profile::hprt_tp808);
         for (k, v) in changes {
-            change(&mut changed, k, v).map_err(|reason| bad(&reason))?;
+            changed.change(k, v).map_err(|reason| bad(&reason))?;
         }
         profile = Some(changed);
     }
@@ -148,44 +147,10 @@ pub fn parse(spec: &str) -> Result<Spec, SpecError> {
     Ok(Spec { printer: Box::new(p), profile, drawer_pin5: pin5 })
 }
 
-/// The options that change a profile.
-const PROFILE_KEYS: [&str; 5] = ["columns", "font", "qr", "double_byte", "cutter"];
-
-/// Changes one of a profile's settings, named as in a spec.
-fn change(profile: &mut Profile, key: &str, value: &str) -> Result<(), String> {
-    let switch = || match value {
-        "on" => Ok(true),
-        "off" => Ok(false),
-        _ => Err(format!("`{key}` must be on or off")),
-    };
-    match key {
-        "columns" => {
-            profile.width = match value {
-                "32" => Width::Cols32,
-                "42" => Width::Cols42,
-                "48" => Width::Cols48,
-                _ => return Err("`columns` must be 32, 42 or 48".into()),
-            }
-        }
-        "font" => {
-            profile.font_b = match value {
-                "a" | "A" => false,
-                "b" | "B" => true,
-                _ => return Err("`font` must be a or b".into()),
-            }
-        }
-        "qr" => profile.qr = switch()?,
-        "double_byte" => profile.double_byte = switch()?,
-        "cutter" => profile.cutter = switch()?,
-        _ => return Err(format!("unknown option `{key}`")),
-    }
-    profile.name = format!("{}, {key}={value}", profile.name);
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pos_core::receipt::Width;
 
     #[test]
     fn a_spec_names_a_profile_and_a_drawer_pin() {

@@ -146,12 +146,10 @@ pub fn printer_setup(
     if format == "html" && copy.is_some() {
         return Err(ApiError::field("copy", "is for `format=text` and `format=escpos`"));
     }
-    let names = pos_escpos::profile::NAMES.join(", ");
     let mut printer = match profile {
         None if escpos => pos_escpos::Profile::hprt_tp808(),
         None => pos_escpos::Profile { width: pos_core::Width::Cols48, ..pos_escpos::Profile::hprt_tp808() },
-        Some(name) => pos_escpos::Profile::named(name)
-            .ok_or_else(|| ApiError::field("profile", format!("must be one of {names}")))?,
+        Some(text) => pos_escpos::Profile::parse(text).map_err(|e| ApiError::field("profile", e))?,
     };
     if let Some(w) = width {
         printer.width = match w {

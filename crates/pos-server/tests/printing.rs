@@ -55,10 +55,18 @@ async fn printing(app: Router) {
     assert!(with_drawer.ends_with(&[0x1D, 0x56, 66, 0, 0x1B, 0x70, 0, 50, 50]), "cut, then the drawer");
     let (_, _, text) = raw_bytes(&app, get(&uri("copy=true"), &kim)).await;
     assert!(String::from_utf8(text).unwrap().lines().next().unwrap().contains("** 사본 **"));
+    // A printer that is not quite a built-in one: a TM-T88 in font B, 48 columns.
+    let (status, _, changed) =
+        raw_bytes(&app, get(&uri("format=escpos&profile=tm-t88,font=b,columns=48"), &kim)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(changed.starts_with(&[0x1B, 0x40, 0x1B, 0x4D, 1]), "font B after the reset");
+    let lines = pos_escpos::decode::printed(&changed);
+    assert!(lines.contains(&"-".repeat(48)), "{lines:#?}");
 
     // Bad options are refused, naming the option.
     for (q, field) in [
         ("format=escpos&profile=tm-t20", "profile"),
+        ("format=escpos&profile=tm-t88,columns=40", "profile"),
         ("format=pdf", "format"),
         ("format=text&profile=tp808", "profile"),
         ("drawer=true", "drawer"),
@@ -159,6 +167,7 @@ async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
         (json!({"address": "http://printer.local:80/print"}), "printer.address"),
         (json!({"address": "10.0.0.9:0"}), "printer.address"),
         (json!({"address": fake.addr, "profile": "tm-t20"}), "printer.profile"),
+        (json!({"address": fake.addr, "profile": "tp808,colour=red"}), "printer.profile"),
     ] {
         let (status, problem) =
             call(&app, "PUT", &format!("{s}/terminals/T1"), Some(&admin), None, Some(put(printer))).await;

@@ -654,7 +654,8 @@ impl TerminalProfile {
 pub struct TerminalPrinter {
     /// `host:port` (port 9100 for most printers).
     pub address: String,
-    /// The printer's profile by name (`tp808`, `tm-t88`, `mobile-58`, `generic-80`).
+    /// The printer's profile: a built-in name (`tp808`, `tm-t88`, `mobile-58`, `generic-80`) and
+    /// any changes after commas (`tm-t88,qr=off`), as `pos_escpos::Profile::parse` reads it.
     pub profile: String,
     /// The cash drawer hangs on pin 5 rather than pin 2.
     #[serde(default)]

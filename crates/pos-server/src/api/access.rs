@@ -245,7 +245,9 @@ pub struct TerminalView {
 pub struct PrinterConfig {
     /// `host:port` of the printer (port 9100 for most), or `tcp://host:port`.
     pub address: String,
-    /// Its profile: `tp808` (the default), `tm-t88`, `mobile-58` or `generic-80`.
+    /// Its profile: `tp808` (the default), `tm-t88`, `mobile-58` or `generic-80`, with changes
+    /// after commas for a printer that is not quite one of them: `tm-t88,qr=off`,
+    /// `mobile-58,font=b,columns=42` (`columns`, `font`, `qr`, `double_byte`, `cutter`).
     #[serde(default = "default_profile")]
     pub profile: String,
     /// The cash drawer hangs on pin 5 rather than pin 2.
@@ -274,10 +276,7 @@ impl PrinterConfig {
                 "must be a network printer's `host:port`, e.g. `192.168.0.50:9100`",
             ));
         }
-        if pos_escpos::Profile::named(&self.profile).is_none() {
-            let names = pos_escpos::profile::NAMES.join(", ");
-            return Err(ApiError::field("printer.profile", format!("must be one of {names}")));
-        }
+        pos_escpos::Profile::parse(&self.profile).map_err(|e| ApiError::field("printer.profile", e))?;
         Ok(pos_app::ports::TerminalPrinter { address, profile: self.profile, drawer_pin5: self.drawer_pin5 })
     }
 }

@@ -143,8 +143,7 @@ fn terminal_printer<S: Store>(
             format!("terminal `{terminal}` has no printer the server prints on (PUT terminals/{terminal} with `printer`)"),
         )
     })?;
-    let profile = pos_escpos::Profile::named(&profile)
-        .ok_or_else(|| ApiError::internal("a stored printer profile is unknown"))?;
+    let profile = pos_escpos::Profile::parse(&profile).map_err(ApiError::internal)?;
     let mut printer = TcpPrinter::new(&address);
     printer.drawer_pin5 = drawer_pin5;
     Ok(Target { name: address, printer: Arc::new(printer), profile, drawer_pin5 })

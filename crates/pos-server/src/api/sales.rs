@@ -86,7 +86,9 @@ pub struct ReceiptQuery {
     /// Paper width in columns: 32 (58 mm), 42 or 48 (80 mm). For text 48 by default; for
     /// `escpos`, the profile's.
     pub width: Option<u32>,
-    /// For `escpos`: the printer (`tp808`, the default, `tm-t88`, `mobile-58`, `generic-80`).
+    /// For `escpos`: the printer (`tp808`, the default, `tm-t88`, `mobile-58`, `generic-80`),
+    /// with changes after commas: `tm-t88,qr=off`, `mobile-58,font=b,columns=42` (`columns`,
+    /// `font`, `qr`, `double_byte`, `cutter`).
     pub profile: Option<String>,
     /// A reprint: marked as a copy in the store's language (text and `escpos` only).
     pub copy: Option<bool>,
