@@ -427,6 +427,37 @@ async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(view["terminals"][1].get("printer").is_none(), "{view}");
+
+    // One receipt printed at once on two printers: an original and a copy, never two originals.
+    let other = FakePrinter::start(PrinterMode::Ready).await;
+    let (status, _) = call(
+        &app,
+        "PUT",
+        &format!("{s}/terminals/T2"),
+        Some(&admin),
+        None,
+        Some(json!({"name": "카운터 2", "printer": {"address": other.addr}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, third) = call(
+        &app,
+        "POST",
+        &format!("{s}/sales"),
+        Some(&kim),
+        Some("sp-3"),
+        Some(sale("sp-3", &[("0004", 1)], 5_000)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{third}");
+    let uri = format!("{s}/sales/{}/print", third["receipt"].as_str().unwrap());
+    let on_t1 = call(&app, "POST", &uri, Some(&kim), None, Some(json!({"terminal": "T1"})));
+    let on_t2 = call(&app, "POST", &uri, Some(&kim), None, Some(json!({"terminal": "T2"})));
+    let ((s1, p1), (s2, p2)) = tokio::join!(on_t1, on_t2);
+    assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK), "{p1} {p2}");
+    let mut copies = [p1["copy"].as_bool().unwrap(), p2["copy"].as_bool().unwrap()];
+    copies.sort_unstable();
+    assert_eq!(copies, [false, true], "{p1} {p2}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -18,14 +18,18 @@ use std::sync::Arc;
 use pos_app::ports::{Printer, PrinterError, PrinterStatus, TerminalPrinter};
 use pos_escpos::TcpPrinter;
 
-/// One queue per printer address: a print waits for the one before it on the same printer.
+/// One queue per printer address, and one per counted document: a print waits for the one
+/// before it on the same printer, and for another print of the same receipt on any printer (so
+/// two at once are an original and a copy, never two originals).
 #[derive(Debug, Default)]
 pub struct PrintQueues(std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
 
 impl PrintQueues {
-    fn of(&self, addr: &str) -> Arc<tokio::sync::Mutex<()>> {
+    fn of(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
         let mut queues = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        queues.entry(addr.to_owned()).or_default().clone()
+        // A queue nobody holds or waits for is dropped, so documents do not pile up.
+        queues.retain(|_, queue| Arc::strong_count(queue) > 1);
+        queues.entry(key.to_owned()).or_default().clone()
     }
 }
 
@@ -151,7 +155,7 @@ fn terminal_printer<S: Store>(
 
 /// Prints on the target, after any print already going to it. A `document` the server counts
 /// (a receipt, a Z report) is marked a copy when it was printed before or `copy` asks; the
-/// earlier prints are read, and this one recorded, in the printer's turn. `encode` makes the
+/// earlier prints are read, and this one recorded, in the document's turn and the printer's. `encode` makes the
 /// bytes with the copy mark to print, if any.
 async fn print_queued<S: Store>(
     state: &AppState<S>,
@@ -162,9 +166,15 @@ async fn print_queued<S: Store>(
     copy: bool,
     encode: impl FnOnce(Option<String>) -> pos_escpos::Encoded,
 ) -> Result<Printed, ApiError> {
+    let store = &shop.profile.id;
+    // The document's turn first, then the printer's: always in this order.
+    let document_queue = document.map(|d| state.inner.printers.of(&format!("document {} {d}", store.0)));
+    let _document_turn = match &document_queue {
+        Some(queue) => Some(queue.lock().await),
+        None => None,
+    };
     let queue = state.inner.printers.of(&target.name);
     let _turn = queue.lock().await;
-    let store = &shop.profile.id;
     let printed_before = match document {
         Some(document) => !state.inner.store.prints(store, document).await?.is_empty(),
         None => false,
