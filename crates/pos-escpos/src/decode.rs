@@ -109,6 +109,11 @@ pub fn describe(command: &[u8]) -> Option<String> {
 /// (CP858 after `ESC t 19`, EUC-KR after `ESC R 13` and `FS &`, GB18030 after `ESC R 15` and
 /// `FS &`), and each barcode, QR code, cut and drawer pulse as a bracketed note on its own line.
 pub fn printed(bytes: &[u8]) -> Vec<String> {
+    lines(bytes).into_iter().map(|(_, line)| line).collect()
+}
+
+/// A line of [`printed`], and whether it is a note (a barcode, a cut...) rather than text.
+pub fn lines(bytes: &[u8]) -> Vec<(bool, String)> {
     let mut script = Script::Latin;
     let mut double_byte = false;
     let mut charset = 0;
@@ -117,7 +122,7 @@ pub fn printed(bytes: &[u8]) -> Vec<String> {
     for piece in pieces(bytes) {
         match piece {
             Piece::Text(t) => line.push_str(&decode_text(t, script)),
-            Piece::LineFeed => lines.push(std::mem::take(&mut line)),
+            Piece::LineFeed => lines.push((false, std::mem::take(&mut line))),
             Piece::Command(c) => {
                 match c {
                     [0x1B, 0x52, n] => charset = *n,
@@ -132,15 +137,15 @@ pub fn printed(bytes: &[u8]) -> Vec<String> {
                 };
                 if let Some(note) = describe(c) {
                     if !line.is_empty() {
-                        lines.push(std::mem::take(&mut line));
+                        lines.push((false, std::mem::take(&mut line)));
                     }
-                    lines.push(note);
+                    lines.push((true, note));
                 }
             }
         }
     }
     if !line.is_empty() {
-        lines.push(line);
+        lines.push((false, line));
     }
     lines
 }

@@ -79,12 +79,19 @@ impl PreviewPrinter {
 
     /// The preview of `document` as text.
     pub fn render(document: &[u8], hex: bool) -> String {
-        let lines = decode::printed(document);
-        let width = lines.iter().map(|l| pos_core::receipt::display_width(l)).max().unwrap_or(0);
+        use pos_core::receipt::{display_width, wrap_to_width};
+        let lines = decode::lines(document);
+        // The paper is as wide as its widest text; a longer note is wrapped to it.
+        let text_width = lines.iter().filter(|(note, _)| !note).map(|(_, l)| display_width(l)).max();
+        let width =
+            text_width.unwrap_or_else(|| lines.iter().map(|(_, l)| display_width(l)).max().unwrap_or(0));
         let mut s = String::new();
-        for l in &lines {
-            let pad = width - pos_core::receipt::display_width(l);
-            s.push_str(&format!("| {l}{} |\n", " ".repeat(pad)));
+        for (note, line) in &lines {
+            let pieces = if *note { wrap_to_width(line, width) } else { vec![line.clone()] };
+            for l in pieces {
+                let pad = width.saturating_sub(display_width(&l));
+                s.push_str(&format!("| {l}{} |\n", " ".repeat(pad)));
+            }
         }
         if hex {
             s.push('\n');

@@ -158,4 +158,21 @@ async fn a_file_printer_appends_and_a_preview_shows_what_prints() {
     assert!(shown.contains("강남역점"), "{shown}");
     assert!(shown.contains("상품 2 바나나우유"), "{shown}");
     assert!(shown.contains("00000000  1b 40 1b 52 0d 1c 26"), "the hex dump: {shown}");
+
+    // The preview is as wide as the paper: a note longer than the text (a QR code's link) is
+    // wrapped inside it.
+    let mut with_link = long_receipt(3);
+    let link = "https://pos.example/r/T1-000001?store=gangnam-station-1";
+    with_link.code = Some((pos_core::receipt::CodeKind::Qr, link.into()));
+    let doc = encode_receipt(&with_link, &Labels::korean(), &Profile::mobile_58(), &Options::default()).bytes;
+    let shown = PreviewPrinter::render(&doc, false);
+    let widths: Vec<usize> = shown.lines().map(pos_core::receipt::display_width).collect();
+    assert!(widths.iter().all(|w| *w == 32 + 4), "a 32-column paper in `| ... |`: {shown}");
+    let note: String = shown
+        .lines()
+        .skip_while(|l| !l.starts_with("| [QR: "))
+        .take(3)
+        .map(|l| l.trim_start_matches("| ").trim_end_matches('|').trim())
+        .collect();
+    assert_eq!(note, format!("[QR:{link}]"), "the whole link, wrapped: {shown}");
 }
