@@ -150,6 +150,10 @@ async fn main() {
         Some("58") => Profile::mobile_58(),
         _ => Profile::hprt_tp808(),
     });
+    if flag("--drawer") && !profile.drawer {
+        eprintln!("the printer `{}` has no drawer port", profile.name);
+        std::process::exit(2);
+    }
     let (receipt, labels) = demo(&lang);
     let copy = match lang.as_str() {
         "zh" => "副本",

@@ -159,6 +159,9 @@ pub fn printer_setup(
             _ => return Err(ApiError::field("width", "must be 32, 42 or 48")),
         };
     }
+    if drawer == Some(true) && !printer.drawer {
+        return Err(ApiError::field("drawer", format!("the printer `{}` has no drawer port", printer.name)));
+    }
     let options = pos_escpos::Options {
         copy: copy.unwrap_or(false).then(|| copy_word(store).to_owned()),
         open_drawer: drawer.unwrap_or(false),

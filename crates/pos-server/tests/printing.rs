@@ -72,6 +72,7 @@ async fn printing(app: Router) {
         ("drawer=true", "drawer"),
         ("format=escpos&width=40", "width"),
         ("format=html&copy=true", "copy"),
+        ("format=escpos&profile=mobile-58&drawer=true", "drawer"),
     ] {
         let (status, problem) = call(&app, "GET", &uri(q), Some(&kim), None, None).await;
         assert_eq!(
@@ -213,8 +214,9 @@ async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
         (&json!(expected.len()), &json!(false)),
         "the original"
     );
-    // A reprint with the drawer: a copy, though nobody said so.
-    let (status, printed) = call(
+    // The drawer asked of a 58 mm mobile printer, which has no drawer port: refused before
+    // anything prints.
+    let (status, problem) = call(
         &app,
         "POST",
         &format!("{s}/sales/{receipt}/print"),
@@ -223,6 +225,11 @@ async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
         Some(json!({"drawer": true})),
     )
     .await;
+    assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("no_drawer")), "{problem}");
+    assert_eq!(fake.printed().len(), expected.len(), "nothing printed");
+    // A reprint: a copy, though nobody said so.
+    let (status, printed) =
+        call(&app, "POST", &format!("{s}/sales/{receipt}/print"), Some(&kim), None, Some(json!({}))).await;
     assert_eq!((status, &printed["copy"]), (StatusCode::OK, &json!(true)), "{printed}");
     let reprint = pos_escpos::decode::printed(&fake.printed()[expected.len()..]);
     assert_eq!(reprint[0].trim(), "** 사본 **", "{reprint:#?}");
@@ -236,8 +243,7 @@ async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
         log.iter().map(|p| (p.copy, p.actor.as_str(), p.printer.as_str())).collect::<Vec<_>>(),
         [(false, "kim", fake.addr.as_str()), (true, "kim", fake.addr.as_str())]
     );
-    // A 58 mm mobile printer has no drawer port: nothing is pulsed, and the drawer alone is a 409.
-    assert!(!reprint.iter().any(|l| l.starts_with("[drawer")), "{reprint:#?}");
+    // Nor is the drawer alone.
     let (status, problem) =
         call(&app, "POST", &format!("{s}/terminals/T1/drawer"), Some(&kim), None, None).await;
     assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("no_drawer")), "{problem}");

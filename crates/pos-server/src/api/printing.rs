@@ -33,6 +33,16 @@ impl PrintQueues {
     }
 }
 
+/// A drawer asked of a terminal whose printer has no drawer port: a 409, before anything is
+/// printed.
+fn no_drawer(terminal: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "no_drawer",
+        format!("the printer of `{terminal}` has no drawer port"),
+    )
+}
+
 /// A printer error as a problem: 503 with a code per cause, the detail naming the printer.
 fn printer_problem(e: &PrinterError) -> ApiError {
     let code = match e {
@@ -215,7 +225,8 @@ pub struct PrintReceipt {
     /// original itself). A receipt the server printed before is marked a copy anyway.
     #[serde(default)]
     pub copy: bool,
-    /// Open the cash drawer after it.
+    /// Open the cash drawer after it (a 409 `no_drawer`, with nothing printed, when the
+    /// printer has no drawer port).
     #[serde(default)]
     pub drawer: bool,
 }
@@ -245,7 +256,7 @@ fn session_terminal(who: &pos_app::access::Principal, given: Option<String>) -> 
 #[utoipa::path(post, path = "/api/v1/stores/{store}/sales/{receipt}/print", tag = "printing",
     params(("store" = String, Path, description = "Store id"), ("receipt" = String, Path, description = "Receipt number")),
     request_body = PrintReceipt,
-    responses((status = 200, description = "Printed", body = Printed), (status = 404, description = "No such sale or terminal", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The terminal has no printer", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json"), (status = 503, description = "The printer cannot print (code says why)", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Printed", body = Printed), (status = 404, description = "No such sale or terminal", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The terminal has no printer (`no_printer`), or the drawer was asked of a printer without a drawer port (`no_drawer`; nothing printed)", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json"), (status = 503, description = "The printer cannot print (code says why)", body = Problem, content_type = "application/problem+json")))]
 pub async fn print_receipt<S: Store>(
     State(state): State<AppState<S>>,
     Auth(who): Auth,
@@ -256,6 +267,9 @@ pub async fn print_receipt<S: Store>(
     let req: PrintReceipt = if bytes.is_empty() { PrintReceipt::default() } else { body(&bytes)? };
     let terminal = session_terminal(&who, req.terminal)?;
     let target = terminal_printer(&state, &shop, &terminal)?;
+    if req.drawer && !target.profile.drawer {
+        return Err(no_drawer(&terminal));
+    }
     let (doc, labels) = super::sales::sale_receipt(&state, &shop, &receipt).await?;
     let document = format!("sale {}", doc.number);
     let printed = print_queued(&state, &shop, &who.actor, &target, Some(&document), req.copy, |copy| {
@@ -348,11 +362,7 @@ pub async fn open_drawer<S: Store>(
     let shop = shop_for(&state, &who, &store, Permission::Shift, "drawer").await?;
     let target = terminal_printer(&state, &shop, &id)?;
     if !target.profile.drawer {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "no_drawer",
-            format!("the printer of `{id}` has no drawer port"),
-        ));
+        return Err(no_drawer(&id));
     }
     let queue = state.inner.printers.of(&target.name);
     let result = {
