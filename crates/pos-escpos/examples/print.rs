@@ -155,6 +155,11 @@ async fn main() {
         std::process::exit(2);
     }
     let (receipt, labels) = demo(&lang);
+    if !pos_escpos::prints_language_of(&profile, receipt.currency) {
+        let script = pos_escpos::Script::for_currency(receipt.currency).name();
+        eprintln!("the printer `{}` has no {script} font (a profile with double_byte has)", profile.name);
+        std::process::exit(2);
+    }
     let copy = match lang.as_str() {
         "zh" => "副本",
         "de" => "KOPIE",

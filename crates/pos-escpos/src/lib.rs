@@ -27,8 +27,10 @@
 //!
 //! A character the code page lacks is never dropped silently: it is replaced by the documented
 //! fallback ([`fallback`]: `₩` is the full-width `￦` in EUC-KR and `W` in CP858, `€` is `EUR`
-//! where there is no euro sign), or by `?`, and every replaced character is listed in
-//! [`Encoded::replaced`] so the caller can warn.
+//! where there is no euro sign), or by `?` once per column it would take (so columns stay in
+//! line), and every replaced character is listed in [`Encoded::replaced`] so the caller can
+//! warn. [`prints_language_of`] says beforehand whether a printer can print a shop's language at
+//! all.
 #![deny(missing_docs)]
 
 pub mod cmd;
@@ -69,6 +71,15 @@ impl Script {
             "KRW" => Script::Korean,
             "CNY" => Script::Chinese,
             _ => Script::Latin,
+        }
+    }
+
+    /// What it writes, for people: `Hangul`, `Hanzi`, `Latin`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Script::Latin => "Latin",
+            Script::Korean => "Hangul",
+            Script::Chinese => "Hanzi",
         }
     }
 
@@ -149,10 +160,21 @@ pub fn encode_text(text: &str, script: Script, replaced: &mut Vec<char>) -> Vec<
                     out.extend(encode_char(fc, script).unwrap_or_else(|| vec![b'?']));
                 }
             }
-            None => out.push(b'?'),
+            // One `?` per column it would have taken, so the columns stay in line.
+            None => {
+                let columns = pos_core::receipt::display_width(c.encode_utf8(&mut [0; 4])).max(1);
+                out.extend(std::iter::repeat_n(b'?', columns));
+            }
         }
     }
     out
+}
+
+/// Whether a printer with `profile` prints receipts in the language of a shop with `currency`:
+/// Hangul and Hanzi need its double-byte fonts; Latin text (German, English) any printer prints.
+/// A receipt sent to a printer that cannot would come out as `?`.
+pub fn prints_language_of(profile: &Profile, currency: pos_core::Currency) -> bool {
+    profile.double_byte || Script::for_currency(currency) == Script::Latin
 }
 
 /// A document being written: the script's selection after `ESC @`, then lines.
@@ -298,6 +320,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_character_the_page_lacks_keeps_its_columns_and_is_listed() {
+        let mut replaced = Vec::new();
+        assert_eq!(encode_text("라면 2", Script::Latin, &mut replaced), b"???? 2");
+        assert_eq!(replaced, ['라', '면']);
+        let korean = Profile::hprt_tp808();
+        let latin = Profile::generic_80();
+        assert!(prints_language_of(&korean, pos_core::Currency::KRW));
+        assert!(!prints_language_of(&latin, pos_core::Currency::KRW));
+        assert!(!prints_language_of(&latin, pos_core::Currency::CNY));
+        assert!(prints_language_of(&latin, pos_core::Currency::EUR));
+    }
+
+    #[test]
     fn each_script_has_its_code_page() {
         let mut r = Vec::new();
         assert_eq!(encode_text("Summe 12,50 €", Script::Latin, &mut r), b"Summe 12,50 \xD5".to_vec());
@@ -312,7 +347,7 @@ mod tests {
         let mut r = Vec::new();
         // EUC-KR has no ₩ but has the full-width ￦ (0xA3DC).
         assert_eq!(encode_text("₩1", Script::Korean, &mut r), vec![0xA3, 0xDC, b'1']);
-        assert_eq!(encode_text("김", Script::Latin, &mut r), b"?".to_vec());
+        assert_eq!(encode_text("김", Script::Latin, &mut r), b"??".to_vec(), "one per column");
         assert_eq!(encode_text("₩", Script::Latin, &mut r), b"W".to_vec());
         assert_eq!(r, ['₩', '김', '₩']);
     }

@@ -108,6 +108,20 @@ pub fn copy_word(profile: &StoreProfile) -> &'static str {
     }
 }
 
+/// Why a printer cannot print a shop's receipts: a profile without Hangul or Hanzi fonts in a
+/// Korean or Chinese shop (its receipts would come out as `?`).
+pub fn lacks_font(profile: &pos_escpos::Profile, currency: pos_core::Currency) -> Option<String> {
+    if pos_escpos::prints_language_of(profile, currency) {
+        return None;
+    }
+    Some(format!(
+        "the printer profile `{}` has no {} font, which this shop's receipts need: choose one with \
+         double-byte fonts (tp808, tm-t88, mobile-58) or add `double_byte=on`",
+        profile.name,
+        pos_escpos::Script::for_currency(currency).name()
+    ))
+}
+
 /// A document's printer and what to do besides printing, from a request's query.
 #[derive(Debug)]
 pub struct PrinterSetup {
@@ -158,6 +172,9 @@ pub fn printer_setup(
             48 => pos_core::Width::Cols48,
             _ => return Err(ApiError::field("width", "must be 32, 42 or 48")),
         };
+    }
+    if escpos && let Some(why) = lacks_font(&printer, config_of(store)?.currency) {
+        return Err(ApiError::field("profile", why));
     }
     if drawer == Some(true) && !printer.drawer {
         return Err(ApiError::field("drawer", format!("the printer `{}` has no drawer port", printer.name)));

@@ -73,6 +73,7 @@ async fn printing(app: Router) {
         ("format=escpos&width=40", "width"),
         ("format=html&copy=true", "copy"),
         ("format=escpos&profile=mobile-58&drawer=true", "drawer"),
+        ("format=escpos&profile=generic-80", "profile"),
     ] {
         let (status, problem) = call(&app, "GET", &uri(q), Some(&kim), None, None).await;
         assert_eq!(
@@ -534,6 +535,29 @@ async fn attached_printers<S: pos_app::Store>(state: AppState<S>) {
     assert!(fake.printed().is_empty());
     let (status, st) = call(&app, "GET", &format!("{s}/terminals/T1/printer"), Some(&kim), None, None).await;
     assert_eq!((status, st["ready"].as_bool()), (StatusCode::OK, Some(true)), "{st}");
+    // A printer without Hangul fonts in a Korean shop prints nothing rather than `?`s, and says
+    // why; registering one is refused.
+    let latin = dir.join("latin.bin");
+    state.attach_printer(&format!("T1=file:{}?profile=generic-80", latin.display())).unwrap();
+    let (status, problem) =
+        call(&app, "POST", &format!("{s}/sales/T1-000001/print"), Some(&kim), None, None).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::CONFLICT, Some("printer_lacks_font")),
+        "{problem}"
+    );
+    assert!(problem["detail"].as_str().unwrap().contains("Hangul"), "{problem}");
+    assert!(!latin.exists(), "nothing printed");
+    let body = json!({"name": "카운터 1", "printer": {"address": fake.addr, "profile": "generic-80"}});
+    let (status, problem) =
+        call(&app, "PUT", &format!("{s}/terminals/T1"), Some(&admin), None, Some(body)).await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("printer.profile"))
+    );
+    let body = json!({"name": "카운터 1", "printer": {"address": fake.addr, "profile": "generic-80,double_byte=on"}});
+    let (status, _) = call(&app, "PUT", &format!("{s}/terminals/T1"), Some(&admin), None, Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "a generic printer with the fonts");
     let _ = std::fs::remove_dir_all(dir);
 }
 

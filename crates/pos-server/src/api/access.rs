@@ -349,6 +349,13 @@ pub async fn put_terminal<S: Store>(
     pos_core::limits::check_required_text("name", &req.name)
         .map_err(|e| ApiError::field("name", e.to_string()))?;
     let printer = req.printer.map(PrinterConfig::checked).transpose()?;
+    if let Some(p) = &printer {
+        let profile =
+            pos_escpos::Profile::parse(&p.profile).map_err(|e| ApiError::field("printer.profile", e))?;
+        if let Some(why) = crate::state::lacks_font(&profile, shop.settings.store.currency) {
+            return Err(ApiError::field("printer.profile", why));
+        }
+    }
     let mut profile = shop.profile.clone();
     match profile.terminals.iter_mut().find(|t| t.id == id) {
         Some(t) => {

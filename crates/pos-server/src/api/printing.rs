@@ -176,6 +176,13 @@ async fn print_queued<S: Store>(
     copy: bool,
     encode: impl FnOnce(Option<String>) -> pos_escpos::Encoded,
 ) -> Result<Printed, ApiError> {
+    if let Some(why) = crate::state::lacks_font(&target.profile, shop.settings.store.currency) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "printer_lacks_font",
+            format!("{}: {why}", target.name),
+        ));
+    }
     let store = &shop.profile.id;
     // The document's turn first, then the printer's: always in this order.
     let document_queue = document.map(|d| state.inner.printers.of(&format!("document {} {d}", store.0)));
