@@ -53,6 +53,8 @@ async fn printing(app: Router) {
     assert!(!bytes.ends_with(&[0x1B, 0x70, 0, 50, 50]), "no drawer unless asked");
     let (_, _, with_drawer) = raw_bytes(&app, get(&uri("format=escpos&drawer=true"), &kim)).await;
     assert!(with_drawer.ends_with(&[0x1D, 0x56, 66, 0, 0x1B, 0x70, 0, 50, 50]), "cut, then the drawer");
+    let (_, _, on_pin5) = raw_bytes(&app, get(&uri("format=escpos&drawer=true&drawer_pin=5"), &kim)).await;
+    assert!(on_pin5.ends_with(&[0x1B, 0x70, 1, 50, 50]), "the pulse on pin 5");
     let (_, _, text) = raw_bytes(&app, get(&uri("copy=true"), &kim)).await;
     assert!(String::from_utf8(text).unwrap().lines().next().unwrap().contains("** 사본 **"));
     // A printer that is not quite a built-in one: a TM-T88 in font B, 48 columns.
@@ -74,6 +76,8 @@ async fn printing(app: Router) {
         ("format=html&copy=true", "copy"),
         ("format=escpos&profile=mobile-58&drawer=true", "drawer"),
         ("format=escpos&profile=generic-80", "profile"),
+        ("format=escpos&drawer_pin=5", "drawer_pin"),
+        ("format=escpos&drawer=true&drawer_pin=3", "drawer_pin"),
     ] {
         let (status, problem) = call(&app, "GET", &uri(q), Some(&kim), None, None).await;
         assert_eq!(

@@ -94,6 +94,8 @@ pub struct ReceiptQuery {
     pub copy: Option<bool>,
     /// For `escpos`: open the cash drawer after it.
     pub drawer: Option<bool>,
+    /// The drawer's pin on the printer's drawer port: 2 (the default) or 5.
+    pub drawer_pin: Option<u8>,
 }
 
 /// A sale's receipt, as text laid out for a receipt printer, as an HTML page (for e-mail and
@@ -110,7 +112,7 @@ pub async fn receipt<S: Store>(
 ) -> Result<Response, ApiError> {
     let shop = shop_for(&state, &who, &store, Permission::Sell, "sales").await?;
     let format = q.format.as_deref().unwrap_or("text");
-    let printer = crate::state::printer_setup(
+    let mut printer = crate::state::printer_setup(
         &shop.profile,
         &["text", "html", "escpos"],
         format,
@@ -119,6 +121,13 @@ pub async fn receipt<S: Store>(
         q.copy,
         q.drawer,
     )?;
+    match (q.drawer_pin, q.drawer) {
+        (None, _) => {}
+        (Some(_), None | Some(false)) => return Err(ApiError::field("drawer_pin", "is for `drawer=true`")),
+        (Some(2), Some(true)) => {}
+        (Some(5), Some(true)) => printer.options.drawer_pin5 = true,
+        (Some(_), Some(true)) => return Err(ApiError::field("drawer_pin", "must be 2 or 5")),
+    }
     let (doc, labels) = sale_receipt(&state, &shop, &receipt).await?;
     let header = |t: &'static str| [(axum::http::header::CONTENT_TYPE, t)];
     Ok(match format {
