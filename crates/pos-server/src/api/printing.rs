@@ -165,8 +165,9 @@ fn terminal_printer<S: Store>(
 
 /// Prints on the target, after any print already going to it. A `document` the server counts
 /// (a receipt, a Z report) is marked a copy when it was printed before or `copy` asks; the
-/// earlier prints are read, and this one recorded, in the document's turn and the printer's. `encode` makes the
-/// bytes with the copy mark to print, if any.
+/// earlier prints are read, and this one recorded, in the document's turn and the printer's.
+/// `encode` makes the bytes with the copy mark to print, if any. A printer without the fonts
+/// of the shop's language prints nothing (409 `printer_lacks_font`).
 async fn print_queued<S: Store>(
     state: &AppState<S>,
     shop: &Shop<S>,
@@ -263,7 +264,7 @@ fn session_terminal(who: &pos_app::access::Principal, given: Option<String>) -> 
 #[utoipa::path(post, path = "/api/v1/stores/{store}/sales/{receipt}/print", tag = "printing",
     params(("store" = String, Path, description = "Store id"), ("receipt" = String, Path, description = "Receipt number")),
     request_body = PrintReceipt,
-    responses((status = 200, description = "Printed", body = Printed), (status = 404, description = "No such sale or terminal", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The terminal has no printer (`no_printer`), or the drawer was asked of a printer without a drawer port (`no_drawer`; nothing printed)", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json"), (status = 503, description = "The printer cannot print (code says why)", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Printed", body = Printed), (status = 404, description = "No such sale or terminal", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The terminal has no printer (`no_printer`), the drawer was asked of a printer without a drawer port (`no_drawer`), or the printer lacks the fonts of the shop's language (`printer_lacks_font`); nothing printed", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid input, naming the field", body = Problem, content_type = "application/problem+json"), (status = 503, description = "The printer cannot print (code says why)", body = Problem, content_type = "application/problem+json")))]
 pub async fn print_receipt<S: Store>(
     State(state): State<AppState<S>>,
     Auth(who): Auth,
@@ -318,7 +319,7 @@ async fn print_report<S: Store>(
 /// Prints the X report of a terminal's open shift on that terminal's printer.
 #[utoipa::path(post, path = "/api/v1/stores/{store}/shifts/{terminal}/x-report/print", tag = "printing",
     params(("store" = String, Path, description = "Store id"), ("terminal" = String, Path, description = "Terminal")),
-    responses((status = 200, description = "Printed", body = Printed), (status = 404, description = "No open shift or no such terminal", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The terminal has no printer", body = Problem, content_type = "application/problem+json"), (status = 503, description = "The printer cannot print (code says why)", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Printed", body = Printed), (status = 404, description = "No open shift or no such terminal", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The terminal has no printer (`no_printer`), or its printer lacks the fonts of the shop's language (`printer_lacks_font`); nothing printed", body = Problem, content_type = "application/problem+json"), (status = 503, description = "The printer cannot print (code says why)", body = Problem, content_type = "application/problem+json")))]
 pub async fn print_x_report<S: Store>(
     State(state): State<AppState<S>>,
     Auth(who): Auth,
@@ -343,7 +344,7 @@ pub struct PrintZReport {
 #[utoipa::path(post, path = "/api/v1/stores/{store}/shifts/{terminal}/z-reports/{number}/print", tag = "printing",
     params(("store" = String, Path, description = "Store id"), ("terminal" = String, Path, description = "Terminal"), ("number" = u64, Path, description = "The Z number")),
     request_body = PrintZReport,
-    responses((status = 200, description = "Printed", body = Printed), (status = 404, description = "No such Z report or terminal", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The terminal has no printer", body = Problem, content_type = "application/problem+json"), (status = 503, description = "The printer cannot print (code says why)", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Printed", body = Printed), (status = 404, description = "No such Z report or terminal", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The terminal has no printer (`no_printer`), or its printer lacks the fonts of the shop's language (`printer_lacks_font`); nothing printed", body = Problem, content_type = "application/problem+json"), (status = 503, description = "The printer cannot print (code says why)", body = Problem, content_type = "application/problem+json")))]
 pub async fn print_z_report<S: Store>(
     State(state): State<AppState<S>>,
     Auth(who): Auth,
@@ -406,7 +407,7 @@ pub struct PrinterState {
 /// The state of a terminal's printer, as it reports it now (`DLE EOT`).
 #[utoipa::path(get, path = "/api/v1/stores/{store}/terminals/{id}/printer", tag = "printing",
     params(("store" = String, Path, description = "Store id"), ("id" = String, Path, description = "Terminal")),
-    responses((status = 200, description = "Its state", body = PrinterState), (status = 404, description = "No such terminal", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The terminal has no printer", body = Problem, content_type = "application/problem+json"), (status = 503, description = "The printer cannot be reached (code says why)", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Its state", body = PrinterState), (status = 404, description = "No such terminal", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The terminal has no printer (`no_printer`), or its printer lacks the fonts of the shop's language (`printer_lacks_font`); nothing printed", body = Problem, content_type = "application/problem+json"), (status = 503, description = "The printer cannot be reached (code says why)", body = Problem, content_type = "application/problem+json")))]
 pub async fn printer_state<S: Store>(
     State(state): State<AppState<S>>,
     Auth(who): Auth,
