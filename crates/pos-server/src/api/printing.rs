@@ -407,7 +407,7 @@ pub struct PrinterState {
 /// The state of a terminal's printer, as it reports it now (`DLE EOT`).
 #[utoipa::path(get, path = "/api/v1/stores/{store}/terminals/{id}/printer", tag = "printing",
     params(("store" = String, Path, description = "Store id"), ("id" = String, Path, description = "Terminal")),
-    responses((status = 200, description = "Its state", body = PrinterState), (status = 404, description = "No such terminal", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The terminal has no printer (`no_printer`), or its printer lacks the fonts of the shop's language (`printer_lacks_font`); nothing printed", body = Problem, content_type = "application/problem+json"), (status = 503, description = "The printer cannot be reached (code says why)", body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Its state", body = PrinterState), (status = 404, description = "No such terminal", body = Problem, content_type = "application/problem+json"), (status = 409, description = "The terminal has no printer", body = Problem, content_type = "application/problem+json"), (status = 503, description = "The printer cannot be reached (code says why)", body = Problem, content_type = "application/problem+json")))]
 pub async fn printer_state<S: Store>(
     State(state): State<AppState<S>>,
     Auth(who): Auth,
