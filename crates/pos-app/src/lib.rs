@@ -19,6 +19,8 @@
 //! - [`stock`]: goods receipts, adjustments, transfers through transit, counts, reservations.
 //! - [`members`]: members by phone, update, export and erasure, coupons, segments.
 //! - [`audit`]: verifying a terminal's journal chain and the stored sales against it.
+//! - [`printing`]: counted prints, the first of a receipt or Z report its original and every
+//!   later one a copy.
 #![deny(missing_docs)]
 
 pub mod access;
@@ -32,6 +34,7 @@ pub mod imports;
 pub mod members;
 mod payments;
 pub mod ports;
+pub mod printing;
 pub mod reports;
 pub mod requests;
 pub mod returns;

@@ -113,6 +113,12 @@ pub struct Encoded {
     pub replaced: Vec<char>,
 }
 
+impl AsRef<[u8]> for Encoded {
+    fn as_ref(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
 /// The documented replacement of a character a code page lacks.
 pub fn fallback(c: char, script: Script) -> Option<&'static str> {
     match (c, script) {

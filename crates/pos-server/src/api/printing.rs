@@ -164,8 +164,8 @@ fn terminal_printer<S: Store>(
 }
 
 /// Prints on the target, after any print already going to it. A `document` the server counts
-/// (a receipt, a Z report) is marked a copy when it was printed before or `copy` asks; the
-/// earlier prints are read, and this one recorded, in the document's turn and the printer's.
+/// (a receipt, a Z report) is printed by `pos_app::printing::print_counted` (a copy when printed
+/// before or `copy` asks), in the document's turn and the printer's.
 /// `encode` makes the bytes with the copy mark to print, if any. A printer without the fonts
 /// of the shop's language prints nothing (409 `printer_lacks_font`).
 async fn print_queued<S: Store>(
@@ -193,33 +193,36 @@ async fn print_queued<S: Store>(
     };
     let queue = state.inner.printers.of(&target.name);
     let _turn = queue.lock().await;
-    let printed_before = match document {
-        Some(document) => !state.inner.store.prints(store, document).await?.is_empty(),
-        None => false,
+    let copy_word = |copy: bool| copy.then(|| crate::state::copy_word(&shop.profile).to_owned());
+    let Some(document) = document else {
+        let encoded = encode(copy_word(copy));
+        target.printer.print(&encoded.bytes).await.map_err(|e| printer_problem(&e))?;
+        return Ok(Printed::of(target, copy, &encoded));
     };
-    let copy = copy || printed_before;
-    let encoded = encode(copy.then(|| crate::state::copy_word(&shop.profile).to_owned()));
-    target.printer.print(&encoded.bytes).await.map_err(|e| printer_problem(&e))?;
-    if let Some(document) = document {
-        let record = pos_app::access::PrintRecord {
-            store: store.clone(),
-            document: document.to_owned(),
-            at: Utc::now(),
-            actor: actor.to_owned(),
+    let print = pos_app::printing::CountedPrint { store, document, actor, printer: &target.name, copy };
+    let printed = pos_app::printing::print_counted(&*state.inner.store, &*target.printer, print, |copy| {
+        encode(copy_word(copy))
+    })
+    .await
+    .map_err(|e| match e {
+        pos_app::printing::PrintFailure::Printer(e) => printer_problem(&e),
+        pos_app::printing::PrintFailure::Store(e) => ApiError::from(e),
+    })?;
+    if let Some(e) = printed.unrecorded {
+        tracing::error!(error = %e, document, "a print could not be recorded; its next print may not be marked a copy");
+    }
+    Ok(Printed::of(target, printed.copy, &printed.document))
+}
+
+impl Printed {
+    fn of(target: &Target, copy: bool, encoded: &pos_escpos::Encoded) -> Self {
+        Printed {
             printer: target.name.clone(),
             copy,
-        };
-        // It is on paper: a failure to note it must not make the caller print it again.
-        if let Err(e) = state.inner.store.log_print(&record).await {
-            tracing::error!(error = %e, document, "a print could not be recorded; its next print may not be marked a copy");
+            bytes: encoded.bytes.len(),
+            replaced: encoded.replaced.iter().map(char::to_string).collect(),
         }
     }
-    Ok(Printed {
-        printer: target.name.clone(),
-        copy,
-        bytes: encoded.bytes.len(),
-        replaced: encoded.replaced.iter().map(char::to_string).collect(),
-    })
 }
 
 /// What to print a receipt with (an empty body: the session's terminal, no copy mark, no

@@ -105,6 +105,7 @@ macro_rules! conformance_tests {
             a_standalone_terminal_payment_is_recorded_with_its_approvals,
             a_request_changes_stock_and_cash_once,
             prints_are_kept_per_document,
+            a_document_is_printed_once_as_its_original,
         );
     };
     (@cases $make:path, $($case:ident),* $(,)?) => {
