@@ -161,17 +161,14 @@ pub fn printer_setup(
         return Err(ApiError::field("copy", "is for `format=text` and `format=escpos`"));
     }
     let mut printer = match profile {
-        None if escpos => pos_escpos::Profile::hprt_tp808(),
-        None => pos_escpos::Profile { width: pos_core::Width::Cols48, ..pos_escpos::Profile::hprt_tp808() },
+        // The TP808's 48 columns, for text too.
+        None => pos_escpos::Profile::hprt_tp808(),
         Some(text) => pos_escpos::Profile::parse(text).map_err(|e| ApiError::field("profile", e))?,
     };
     if let Some(w) = width {
-        printer.width = match w {
-            32 => pos_core::Width::Cols32,
-            42 => pos_core::Width::Cols42,
-            48 => pos_core::Width::Cols48,
-            _ => return Err(ApiError::field("width", "must be 32, 42 or 48")),
-        };
+        printer
+            .change("columns", &w.to_string())
+            .map_err(|_| ApiError::field("width", "must be 32, 42 or 48"))?;
     }
     if escpos && let Some(why) = lacks_font(&printer, config_of(store)?.currency) {
         return Err(ApiError::field("profile", why));

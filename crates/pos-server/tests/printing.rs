@@ -22,20 +22,25 @@ fn get(uri: &str, token: &str) -> Request<Body> {
         .unwrap()
 }
 
-async fn printing(app: Router) {
-    let kim = login(&app, "kim", "3456").await;
-    let s = "/api/v1/stores/seoul-1";
+/// Sells `quantity` of `sku` at T1 as kim (the request's key is `key`); the receipt number.
+async fn sold(app: &Router, kim: &str, key: &str, sku: &str, quantity: u32, cash: i64) -> String {
     let (status, done) = call(
-        &app,
+        app,
         "POST",
-        &format!("{s}/sales"),
-        Some(&kim),
-        Some("p-1"),
-        Some(sale("p-1", &[("0002", 3)], 10_000)),
+        "/api/v1/stores/seoul-1/sales",
+        Some(kim),
+        Some(key),
+        Some(sale(key, &[(sku, quantity)], cash)),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{done}");
-    let receipt = done["receipt"].as_str().unwrap().to_owned();
+    done["receipt"].as_str().unwrap().to_owned()
+}
+
+async fn printing(app: Router) {
+    let kim = login(&app, "kim", "3456").await;
+    let s = "/api/v1/stores/seoul-1";
+    let receipt = sold(&app, &kim, "p-1", "0002", 3, 10_000).await;
     let uri = |q: &str| format!("{s}/sales/{receipt}/receipt?{q}");
 
     // The receipt for a 58 mm printer, reprinted, with the drawer.
@@ -195,17 +200,7 @@ async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
     assert_eq!(status, StatusCode::OK, "{view}");
     assert_eq!(view["terminals"][0]["printer"]["address"], fake.addr.as_str(), "{view}");
 
-    let (status, done) = call(
-        &app,
-        "POST",
-        &format!("{s}/sales"),
-        Some(&kim),
-        Some("sp-1"),
-        Some(sale("sp-1", &[("0002", 1)], 5_000)),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{done}");
-    let receipt = done["receipt"].as_str().unwrap().to_owned();
+    let receipt = sold(&app, &kim, "sp-1", "0002", 1, 5_000).await;
     // The session's terminal prints it.
     let (status, printed) =
         call(&app, "POST", &format!("{s}/sales/{receipt}/print"), Some(&kim), None, Some(json!({}))).await;
@@ -369,17 +364,7 @@ async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
     assert_eq!(fake.printed().len(), before);
     // A receipt that did not come out is not counted: once the paper is in, its first print is
     // the original.
-    let (status, second) = call(
-        &app,
-        "POST",
-        &format!("{s}/sales"),
-        Some(&kim),
-        Some("sp-2"),
-        Some(sale("sp-2", &[("0003", 1)], 5_000)),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{second}");
-    let second = format!("{s}/sales/{}/print", second["receipt"].as_str().unwrap());
+    let second = format!("{s}/sales/{}/print", sold(&app, &kim, "sp-2", "0003", 1, 5_000).await);
     let (status, problem) = call(&app, "POST", &second, Some(&kim), None, None).await;
     assert_eq!(
         (status, problem["code"].as_str()),
@@ -451,17 +436,7 @@ async fn server_prints<S: pos_app::Store>(state: AppState<S>) {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, third) = call(
-        &app,
-        "POST",
-        &format!("{s}/sales"),
-        Some(&kim),
-        Some("sp-3"),
-        Some(sale("sp-3", &[("0004", 1)], 5_000)),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{third}");
-    let uri = format!("{s}/sales/{}/print", third["receipt"].as_str().unwrap());
+    let uri = format!("{s}/sales/{}/print", sold(&app, &kim, "sp-3", "0004", 1, 5_000).await);
     let on_t1 = call(&app, "POST", &uri, Some(&kim), None, Some(json!({"terminal": "T1"})));
     let on_t2 = call(&app, "POST", &uri, Some(&kim), None, Some(json!({"terminal": "T2"})));
     let ((s1, p1), (s2, p2)) = tokio::join!(on_t1, on_t2);
